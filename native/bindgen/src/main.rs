@@ -1,0 +1,13 @@
+//! `azblobsync-bindgen`: rewrites the checked-in C# bindings and C header from the current ABI.
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let generated = azblobsync_bindgen::generate()?;
+    let root = azblobsync_bindgen::workspace_root();
+    for (path, text) in [(azblobsync_bindgen::CSHARP_PATH, &generated.csharp), (azblobsync_bindgen::C_HEADER_PATH, &generated.c_header)] {
+        let full = root.join(path);
+        std::fs::create_dir_all(full.parent().expect("has a parent"))?;
+        std::fs::write(&full, text)?;
+        println!("wrote {path}");
+    }
+    Ok(())
+}

@@ -1,0 +1,187 @@
+//! [`BlobStore`] over the official Azure SDK for Rust (`azure_storage_blob` 1.x).
+
+use crate::container_url::{ContainerUrl, redact_text};
+use crate::error::{EngineError, Result};
+use crate::shared_key::SharedKeyPolicy;
+use crate::store::{BlobProperties, BlobStore, ListedBlob};
+use async_trait::async_trait;
+use azure_core::http::policies::Policy;
+use azure_core::http::{ClientOptions, NoFormat, RequestContent, StatusCode};
+use azure_storage_blob::models::{
+    BlobContainerClientListBlobsOptions, BlockBlobClientCommitBlockListOptions, BlockBlobClientUploadOptions, BlockLookupList,
+    ListBlobsIncludeItem,
+};
+use azure_storage_blob::{BlobContainerClient, BlobContainerClientOptions};
+use bytes::Bytes;
+use futures::StreamExt;
+use futures::stream::BoxStream;
+use std::sync::Arc;
+use std::time::SystemTime;
+
+/// How a job signs in, for now: a SAS in the URL, or an account key (SharedKey).
+pub enum Credential {
+    SasOrAnonymous,
+    AccountKey(String),
+}
+
+pub struct AzureBlobStore {
+    container: BlobContainerClient,
+    location: ContainerUrl,
+}
+
+impl AzureBlobStore {
+    pub fn new(location: &ContainerUrl, credential: Credential, pool_size: usize) -> Result<Self> {
+        let mut client_options = ClientOptions::default();
+        if let Credential::AccountKey(key) = &credential {
+            let policy: Arc<dyn Policy> = Arc::new(SharedKeyPolicy::new(&location.account, key)?);
+            client_options.per_try_policies.push(policy);
+        }
+        client_options.transport = Some(crate::http_transport::transport(pool_size)?);
+        let options = BlobContainerClientOptions { client_options, ..Default::default() };
+        let container = BlobContainerClient::new(location.authorized_container_url(), None, Some(options))
+            .map_err(|e| map_error(e, location))?;
+        Ok(Self { container, location: location.clone() })
+    }
+
+    fn block_blob(&self, name: &str) -> azure_storage_blob::BlockBlobClient {
+        self.container.blob_client(name).block_blob_client()
+    }
+}
+
+fn body(content: Bytes) -> RequestContent<Bytes, NoFormat> {
+    azure_core::http::Body::from(content).into()
+}
+
+fn to_system_time(t: azure_core::time::OffsetDateTime) -> SystemTime {
+    t.into()
+}
+
+#[async_trait]
+impl BlobStore for AzureBlobStore {
+    fn list(&self, prefix: &str) -> BoxStream<'static, Result<Vec<ListedBlob>>> {
+        let options = BlobContainerClientListBlobsOptions {
+            prefix: (!prefix.is_empty()).then(|| prefix.to_string()),
+            include: Some(vec![ListBlobsIncludeItem::Metadata]),
+            maxresults: Some(5000),
+            ..Default::default()
+        };
+        let location = self.location.clone();
+        let pager = match self.container.list_blobs(Some(options)) {
+            Ok(p) => p,
+            Err(e) => return futures::stream::once(async move { Err(map_error(e, &location)) }).boxed(),
+        };
+        pager
+            .into_pages()
+            .map(move |page| {
+                let page = page.and_then(|r| r.into_model()).map_err(|e| map_error(e, &location))?;
+                Ok(page
+                    .blob_items
+                    .into_iter()
+                    .filter_map(|item| {
+                        let name = item.name?;
+                        let props = item.properties?;
+                        Some(ListedBlob {
+                            name,
+                            size: props.content_length.unwrap_or(0),
+                            last_modified: props.last_modified.map(to_system_time).unwrap_or(SystemTime::UNIX_EPOCH),
+                            metadata: item.metadata.and_then(|m| m.values).unwrap_or_default(),
+                            content_md5: props.content_md5,
+                        })
+                    })
+                    .collect())
+            })
+            .boxed()
+    }
+
+    async fn put_blob(&self, name: &str, content: Bytes, properties: &BlobProperties) -> Result<()> {
+        let options = BlockBlobClientUploadOptions {
+            blob_content_md5: properties.content_md5.map(|m| m.to_vec()),
+            blob_content_type: properties.content_type.clone(),
+            metadata: Some(properties.metadata.clone()),
+            // One request for the whole body: the caller only sends small files here.
+            partition_size: Some(std::num::NonZero::new(content.len().max(1) as u64).expect("max(1)")),
+            parallel: Some(std::num::NonZero::new(1).expect("1")),
+            ..Default::default()
+        };
+        self.block_blob(name).upload(body(content), Some(options)).await.map_err(|e| map_error(e, &self.location))?;
+        Ok(())
+    }
+
+    async fn stage_block(&self, name: &str, block_id: &[u8], content: Bytes) -> Result<()> {
+        let len = content.len() as u64;
+        self.block_blob(name)
+            .stage_block(block_id, len, body(content), None)
+            .await
+            .map_err(|e| map_error(e, &self.location))?;
+        Ok(())
+    }
+
+    async fn commit_blocks(&self, name: &str, block_ids: Vec<Vec<u8>>, properties: &BlobProperties) -> Result<()> {
+        let list = BlockLookupList { latest: Some(block_ids), ..Default::default() };
+        let body = RequestContent::try_from(list).map_err(|e| map_error(e, &self.location))?;
+        let options = BlockBlobClientCommitBlockListOptions {
+            blob_content_md5: properties.content_md5.map(|m| m.to_vec()),
+            blob_content_type: properties.content_type.clone(),
+            metadata: Some(properties.metadata.clone()),
+            ..Default::default()
+        };
+        self.block_blob(name).commit_block_list(body, Some(options)).await.map_err(|e| map_error(e, &self.location))?;
+        Ok(())
+    }
+
+    async fn check_container(&self) -> Result<()> {
+        // A one-item listing proves read + list rights and the container's existence at once.
+        let options = BlobContainerClientListBlobsOptions { maxresults: Some(1), ..Default::default() };
+        let mut pages = self.container.list_blobs(Some(options)).map_err(|e| map_error(e, &self.location))?.into_pages();
+        match pages.next().await {
+            Some(Err(e)) => Err(map_error(e, &self.location)),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// Maps the SDK's errors into the engine's vocabulary, keeping SAS signatures out of messages.
+pub fn map_error(e: azure_core::Error, location: &ContainerUrl) -> EngineError {
+    use azure_core::error::ErrorKind;
+    match e.kind() {
+        ErrorKind::HttpResponse { status, error_code, .. } => {
+            let code = error_code.clone().unwrap_or_else(|| status.to_string());
+            match (*status, code.as_str()) {
+                (StatusCode::NotFound, "ContainerNotFound") => {
+                    EngineError::ContainerNotFound { container: location.container.clone(), url: location.display() }
+                }
+                (StatusCode::Forbidden, "AuthenticationFailed" | "AuthorizationFailure" | "InvalidAuthenticationInfo")
+                | (StatusCode::Unauthorized, _) => EngineError::AuthenticationFailed { code },
+                (StatusCode::Forbidden, _) => EngineError::AuthorizationFailed { code },
+                (StatusCode::NotFound, "ResourceNotFound") if location.sas().is_none() => {
+                    // An unsigned request to a private container looks like "not found".
+                    EngineError::AuthenticationFailed { code }
+                }
+                _ => EngineError::Service {
+                    status: Some(u16::from(*status)),
+                    code: error_code.clone(),
+                    message: redact_text(&e.to_string()),
+                },
+            }
+        }
+        ErrorKind::Connection | ErrorKind::Io => EngineError::Unreachable {
+            endpoint: location.display(),
+            detail: redact_text(&error_chain(&e)),
+        },
+        _ => EngineError::Service { status: None, code: None, message: redact_text(&error_chain(&e)) },
+    }
+}
+
+fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        let part = s.to_string();
+        if !text.contains(&part) {
+            text.push_str(": ");
+            text.push_str(&part);
+        }
+        source = s.source();
+    }
+    text
+}

@@ -1,0 +1,76 @@
+//! One error type for the whole engine, each variant with a stable id a script can match on
+//! (`errorId` in events, `FullyQualifiedErrorId` in PowerShell) and a message that says what to fix.
+
+use thiserror::Error;
+
+#[derive(Debug, Error, Clone, PartialEq, Eq)]
+pub enum EngineError {
+    #[error("the job spec is not valid: {0}")]
+    InvalidSpec(String),
+    #[error("source folder '{0}' does not exist; check the path")]
+    SourceNotFound(String),
+    #[error("source '{0}' is not a folder; sync takes a folder")]
+    SourceNotAFolder(String),
+    #[error("destination '{url}' is not a valid container URL: {why}. Expected https://<account>.blob.core.windows.net/<container>[/<prefix>][?<SAS>]")]
+    InvalidDestination { url: String, why: String },
+    #[error("container '{container}' does not exist at {url}; create it first or check the name")]
+    ContainerNotFound { container: String, url: String },
+    #[error("the storage account rejected the credentials ({code}): check the account key or SAS token and that it is not expired")]
+    AuthenticationFailed { code: String },
+    #[error("access denied ({code}): the credentials lack permission for this operation (a SAS needs read, write and list)")]
+    AuthorizationFailed { code: String },
+    #[error("the account key is not valid base64; copy it again from the storage account's Access keys")]
+    InvalidAccountKey,
+    #[error("cannot reach the storage service at {endpoint}: {detail}")]
+    Unreachable { endpoint: String, detail: String },
+    #[error("storage service error{}: {message}", code.as_deref().map(|c| format!(" ({c})")).unwrap_or_default())]
+    Service { status: Option<u16>, code: Option<String>, message: String },
+    #[error("cannot read '{path}': {detail}")]
+    LocalIo { path: String, detail: String },
+    #[error("file '{path}' changed while it was being uploaded; it will be picked up by the next run")]
+    SourceChanged { path: String },
+    #[error("the job was cancelled")]
+    Cancelled,
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl EngineError {
+    /// A stable identifier, never reworded: scripts and PowerShell error records key on it.
+    pub fn error_id(&self) -> &'static str {
+        match self {
+            Self::InvalidSpec(_) => "InvalidSpec",
+            Self::SourceNotFound(_) => "SourceNotFound",
+            Self::SourceNotAFolder(_) => "SourceNotAFolder",
+            Self::InvalidDestination { .. } => "InvalidDestination",
+            Self::ContainerNotFound { .. } => "ContainerNotFound",
+            Self::AuthenticationFailed { .. } => "AuthenticationFailed",
+            Self::AuthorizationFailed { .. } => "AuthorizationFailed",
+            Self::InvalidAccountKey => "InvalidAccountKey",
+            Self::Unreachable { .. } => "ServiceUnreachable",
+            Self::Service { .. } => "ServiceError",
+            Self::LocalIo { .. } => "LocalIoError",
+            Self::SourceChanged { .. } => "SourceChanged",
+            Self::Cancelled => "Cancelled",
+            Self::Internal(_) => "InternalError",
+        }
+    }
+
+    /// Errors that concern the whole job (no point trying the other files).
+    pub fn is_fatal_for_job(&self) -> bool {
+        matches!(
+            self,
+            Self::ContainerNotFound { .. }
+                | Self::AuthenticationFailed { .. }
+                | Self::AuthorizationFailed { .. }
+                | Self::InvalidAccountKey
+                | Self::Unreachable { .. }
+        )
+    }
+
+    pub fn local_io(path: &std::path::Path, err: &std::io::Error) -> Self {
+        Self::LocalIo { path: path.display().to_string(), detail: err.to_string() }
+    }
+}
+
+pub type Result<T, E = EngineError> = std::result::Result<T, E>;

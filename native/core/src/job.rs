@@ -1,0 +1,511 @@
+//! A job: validate the spec, sign in, plan (local walk ⋈ destination listing) and transfer with
+//! bounded parallelism, reporting one event per file and a summary.
+//!
+//! Pipeline, every stage bounded so memory does not grow with the number of files:
+//! walker thread → planner thread (pure merge) → dispatcher → upload tasks → event channel → host.
+
+use crate::azure_store::{AzureBlobStore, Credential};
+use crate::blob_name;
+use crate::container_url::ContainerUrl;
+use crate::error::{EngineError, Result};
+use crate::events::{Action, Event, FileEvent, FileStatus, JobStatus, Summary};
+use crate::local_walk::{LocalEntry, LocalWalk, WalkItem};
+use crate::plan::{Decision, PlanEntry, RemoteEntry, SyncPlan};
+use crate::progress::{JobState, Progress, ProgressSnapshot};
+use crate::spec::JobSpec;
+use crate::store::{BlobStore, SOURCE_MTIME_KEY};
+use crate::upload::{UploadContext, parse_source_mtime, upload_file};
+use futures::StreamExt;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use tokio::runtime::Handle;
+use tokio::sync::{Semaphore, mpsc};
+use tokio_util::sync::CancellationToken;
+
+/// Environment variables consulted for an account key when the spec has none and the URL no SAS
+/// (AzCopy's name first).
+pub const ACCOUNT_KEY_ENV_VARS: [&str; 2] = ["AZCOPY_ACCOUNT_KEY", "AZURE_STORAGE_KEY"];
+
+const EVENT_CHANNEL_DEPTH: usize = 4096;
+const WALK_BATCH: usize = 256;
+
+/// The host's end of a running job: its events, counters and cancel switch.
+pub struct JobEvents {
+    rx: mpsc::Receiver<Event>,
+    pending: Option<Vec<u8>>,
+    closed: bool,
+    progress: Arc<Progress>,
+    cancel: CancellationToken,
+}
+
+pub struct Batch {
+    pub written: usize,
+    /// The job is over and every event has been delivered.
+    pub finished: bool,
+}
+
+impl JobEvents {
+    pub fn cancel_token(&self) -> CancellationToken {
+        self.cancel.clone()
+    }
+
+    pub fn progress(&self) -> ProgressSnapshot {
+        self.progress.snapshot()
+    }
+
+    /// The next event, waiting for it; `None` once the summary has been delivered.
+    pub async fn next_event(&mut self) -> Option<Event> {
+        self.rx.recv().await
+    }
+
+    /// Fills `out` with whole JSON lines. Waits up to `timeout` when nothing is ready.
+    /// `Err(needed)` when not even the next event fits in `out`.
+    pub async fn next_batch(&mut self, out: &mut [u8], timeout: Duration) -> std::result::Result<Batch, usize> {
+        let mut written = 0;
+        let mut place = |line: Vec<u8>, pending: &mut Option<Vec<u8>>, written: &mut usize| -> bool {
+            if *written + line.len() <= out.len() {
+                out[*written..*written + line.len()].copy_from_slice(&line);
+                *written += line.len();
+                true
+            } else {
+                *pending = Some(line);
+                false
+            }
+        };
+        if let Some(line) = self.pending.take() {
+            if !place(line, &mut self.pending, &mut written) {
+                return Err(self.pending.as_ref().map_or(0, Vec::len));
+            }
+        }
+        let mut waited = false;
+        while self.pending.is_none() && !self.closed {
+            let next = match self.rx.try_recv() {
+                Ok(event) => Some(event),
+                Err(mpsc::error::TryRecvError::Disconnected) => None,
+                Err(mpsc::error::TryRecvError::Empty) if written == 0 && !waited => {
+                    waited = true;
+                    match tokio::time::timeout(timeout, self.rx.recv()).await {
+                        Ok(event) => event,
+                        Err(_elapsed) => break,
+                    }
+                }
+                Err(mpsc::error::TryRecvError::Empty) => break,
+            };
+            match next {
+                Some(event) => {
+                    if !place(event.to_json_line(), &mut self.pending, &mut written) && written == 0 {
+                        return Err(self.pending.as_ref().map_or(0, Vec::len));
+                    }
+                }
+                None => self.closed = true,
+            }
+        }
+        Ok(Batch { written, finished: self.closed && self.pending.is_none() })
+    }
+}
+
+/// Starts a job on `runtime` from its JSON spec. Never fails: a bad spec gives a job whose only
+/// event is a failed summary saying what to fix.
+pub fn start_job(runtime: &Handle, spec_json: &[u8]) -> JobEvents {
+    start_job_with(runtime, JobSpec::from_json(spec_json))
+}
+
+pub fn start_job_with(runtime: &Handle, spec: Result<JobSpec>) -> JobEvents {
+    let (tx, rx) = mpsc::channel(EVENT_CHANNEL_DEPTH);
+    let progress = Arc::new(Progress::default());
+    let cancel = CancellationToken::new();
+    let job = Job { tx, progress: progress.clone(), cancel: cancel.clone(), started: Instant::now(), id: uuid::Uuid::now_v7().to_string() };
+    runtime.spawn(job.run(spec));
+    JobEvents { rx, pending: None, closed: false, progress, cancel }
+}
+
+struct Job {
+    tx: mpsc::Sender<Event>,
+    progress: Arc<Progress>,
+    cancel: CancellationToken,
+    started: Instant,
+    id: String,
+}
+
+#[derive(Default)]
+struct Tally {
+    transferred: u64,
+    skipped: u64,
+    failed: u64,
+    bytes: u64,
+}
+
+impl Job {
+    async fn run(self, spec: Result<JobSpec>) {
+        let dry_run = spec.as_ref().map(|s| s.dry_run).unwrap_or(false);
+        let outcome = match spec {
+            Ok(spec) => self.sync(spec).await,
+            Err(e) => Err((e, Tally::default())),
+        };
+        let (status, error, tally) = match outcome {
+            Ok(tally) if self.cancel.is_cancelled() => (JobStatus::Cancelled, None, tally),
+            Ok(tally) if tally.failed > 0 => (JobStatus::CompletedWithErrors, None, tally),
+            Ok(tally) => (JobStatus::Completed, None, tally),
+            Err((EngineError::Cancelled, tally)) => (JobStatus::Cancelled, None, tally),
+            Err((e, tally)) => (JobStatus::Failed, Some(e), tally),
+        };
+        self.progress.set_state(match status {
+            JobStatus::Cancelled => JobState::Cancelled,
+            JobStatus::Failed => JobState::Failed,
+            _ => JobState::Completed,
+        });
+        let summary = Summary {
+            job_id: self.id.clone(),
+            status,
+            dry_run,
+            files_transferred: tally.transferred,
+            files_skipped: tally.skipped,
+            files_failed: tally.failed,
+            bytes_transferred: tally.bytes,
+            elapsed_seconds: self.started.elapsed().as_secs_f64(),
+            error_id: error.as_ref().map(EngineError::error_id),
+            error: error.map(|e| e.to_string()),
+        };
+        let _ = self.tx.send(Event::Summary(summary)).await;
+    }
+
+    async fn sync(&self, spec: JobSpec) -> std::result::Result<Tally, (EngineError, Tally)> {
+        let fail = |e| (e, Tally::default());
+        let root = check_source(&spec.source).map_err(fail)?;
+        let location = ContainerUrl::parse(&spec.destination).map_err(fail)?;
+        let concurrency = spec.effective_concurrency();
+        let store: Arc<dyn BlobStore> = Arc::new(AzureBlobStore::new(&location, credential_for(&spec, &location), concurrency).map_err(fail)?);
+        tokio::select! {
+            r = store.check_container() => r.map_err(fail)?,
+            _ = self.cancel.cancelled() => return Err(fail(EngineError::Cancelled)),
+        }
+        self.progress.set_state(JobState::Scanning);
+
+        let listing_error = Arc::new(Mutex::new(None));
+        let local = self.spawn_walker(root);
+        let remote = spawn_lister(store.clone(), &location.prefix, listing_error.clone(), self.cancel.clone());
+        let mut plan = self.spawn_planner(local, remote, listing_error);
+
+        let ctx = Arc::new(UploadContext {
+            store,
+            request_slots: Arc::new(Semaphore::new(concurrency)),
+            cancel: self.cancel.clone(),
+            progress: self.progress.clone(),
+            put_md5: spec.put_md5,
+            block_size: spec.block_size_bytes,
+        });
+        let files_in_flight = Arc::new(Semaphore::new(concurrency));
+        let (done_tx, mut done_rx) = mpsc::unbounded_channel::<FileEvent>();
+        let mut tally = Tally::default();
+        let mut in_flight = 0usize;
+        let mut fatal: Option<EngineError> = None;
+        let prefix = location.prefix.clone();
+
+        let mut transferring = false;
+        loop {
+            // Drain finished uploads first so events flow while planning goes on.
+            while let Ok(ev) = done_rx.try_recv() {
+                in_flight -= 1;
+                self.finish_file(ev, &mut tally, &mut fatal).await;
+            }
+            let next = tokio::select! {
+                biased;
+                _ = self.cancel.cancelled() => break,
+                ev = done_rx.recv(), if in_flight > 0 => {
+                    in_flight -= 1;
+                    self.finish_file(ev.expect("sender held"), &mut tally, &mut fatal).await;
+                    continue;
+                }
+                entry = plan.recv() => entry,
+            };
+            let Some(entry) = next else { break };
+            let entry = match entry {
+                Ok(e) => e,
+                Err(e) => {
+                    fatal = Some(e);
+                    break;
+                }
+            };
+            let PlanEntry::Source { local, decision, .. } = entry else { continue };
+            let blob = blob_name::join(&prefix, &local.relative);
+            match decision {
+                Decision::Skip(reason) => {
+                    let ev = file_event(&local, blob, Action::Skip, FileStatus::Skipped, reason.as_str(), 0);
+                    self.finish_file(ev, &mut tally, &mut fatal).await;
+                }
+                Decision::Upload(reason) if spec.dry_run => {
+                    Progress::add(&self.progress.files_to_transfer, 1);
+                    Progress::add(&self.progress.bytes_to_transfer, local.size);
+                    let ev = file_event(&local, blob, Action::Upload, FileStatus::WhatIf, reason.as_str(), local.size);
+                    self.finish_file(ev, &mut tally, &mut fatal).await;
+                }
+                Decision::Upload(reason) => {
+                    if !transferring {
+                        transferring = true;
+                        self.progress.set_state(JobState::Transferring);
+                    }
+                    Progress::add(&self.progress.files_to_transfer, 1);
+                    Progress::add(&self.progress.bytes_to_transfer, local.size);
+                    let permit = tokio::select! {
+                        p = files_in_flight.clone().acquire_owned() => p.expect("never closed"),
+                        _ = self.cancel.cancelled() => break,
+                    };
+                    in_flight += 1;
+                    let (ctx, done_tx) = (ctx.clone(), done_tx.clone());
+                    tokio::spawn(async move {
+                        let _permit = permit;
+                        let result = upload_file(&ctx, &local, &blob).await;
+                        let ev = match result {
+                            Ok(up) => FileEvent {
+                                content_md5: up.content_md5.map(|m| base64_encode(&m)),
+                                ..file_event(&local, blob, Action::Upload, FileStatus::Success, reason.as_str(), up.bytes)
+                            },
+                            Err(e) => failed_event(&local, blob, reason.as_str(), &e),
+                        };
+                        let _ = done_tx.send(ev);
+                    });
+                }
+            }
+            if fatal.is_some() {
+                break;
+            }
+        }
+        if fatal.is_some() {
+            self.cancel.cancel();
+        }
+        drop(done_tx);
+        while let Some(ev) = done_rx.recv().await {
+            self.finish_file(ev, &mut tally, &mut fatal).await;
+        }
+        match fatal {
+            Some(e) => Err((e, tally)),
+            None => Ok(tally),
+        }
+    }
+
+    async fn finish_file(&self, ev: FileEvent, tally: &mut Tally, fatal: &mut Option<EngineError>) {
+        match ev.status {
+            FileStatus::Success | FileStatus::WhatIf => {
+                tally.transferred += 1;
+                tally.bytes += ev.bytes;
+                if ev.status == FileStatus::Success {
+                    Progress::add(&self.progress.files_transferred, 1);
+                }
+            }
+            FileStatus::Skipped => {
+                tally.skipped += 1;
+                Progress::add(&self.progress.files_skipped, 1);
+            }
+            FileStatus::Failed => {
+                tally.failed += 1;
+                Progress::add(&self.progress.files_failed, 1);
+                if fatal.is_none() {
+                    *fatal = ev.fatal.clone();
+                }
+            }
+            FileStatus::Cancelled => {}
+        }
+        let _ = self.tx.send(Event::File(ev)).await;
+    }
+
+    fn spawn_walker(&self, root: PathBuf) -> mpsc::Receiver<Vec<LocalEntry>> {
+        let (tx, rx) = mpsc::channel::<Vec<LocalEntry>>(4);
+        let (events, progress, cancel) = (self.tx.clone(), self.progress.clone(), self.cancel.clone());
+        tokio::task::spawn_blocking(move || {
+            let mut batch = Vec::with_capacity(WALK_BATCH);
+            for item in LocalWalk::new(&root) {
+                if cancel.is_cancelled() {
+                    return;
+                }
+                match item {
+                    WalkItem::Ok(entry) => {
+                        Progress::add(&progress.files_scanned, 1);
+                        batch.push(entry);
+                        if batch.len() == WALK_BATCH && tx.blocking_send(std::mem::replace(&mut batch, Vec::with_capacity(WALK_BATCH))).is_err() {
+                            return;
+                        }
+                    }
+                    WalkItem::Err(problem) => {
+                        Progress::add(&progress.files_failed, 1);
+                        let ev = FileEvent {
+                            path: problem.relative.clone(),
+                            blob: problem.relative,
+                            action: Action::Upload,
+                            status: FileStatus::Failed,
+                            reason: "unreadable",
+                            bytes: 0,
+                            content_md5: None,
+                            error: Some(format!("{}: {}", problem.path.display(), problem.message)),
+                            error_id: Some("LocalIoError"),
+                            fatal: None,
+                        };
+                        let _ = events.blocking_send(Event::File(ev));
+                    }
+                }
+            }
+            let _ = tx.blocking_send(batch);
+        });
+        rx
+    }
+
+    fn spawn_planner(
+        &self,
+        local: mpsc::Receiver<Vec<LocalEntry>>,
+        remote: mpsc::Receiver<Vec<RemoteEntry>>,
+        listing_error: Arc<Mutex<Option<EngineError>>>,
+    ) -> mpsc::Receiver<Result<PlanEntry>> {
+        let (tx, rx) = mpsc::channel(1024);
+        tokio::task::spawn_blocking(move || {
+            let mut plan = SyncPlan::new(BatchIter::new(local), BatchIter::new(remote));
+            loop {
+                let next = plan.next();
+                // Checked before the entry is used: a listing that broke off must not make the rest
+                // of the source look "missing" and be uploaded again.
+                if let Some(e) = listing_error.lock().expect("not poisoned").take() {
+                    let _ = tx.blocking_send(Err(e));
+                    return;
+                }
+                let item = match next {
+                    None => return,
+                    Some(Ok(entry)) => Ok(entry),
+                    Some(Err(v)) => Err(EngineError::Internal(format!(
+                        "the destination listing is not in name order ('{}' came after '{}'); nothing more was planned",
+                        v.next, v.previous
+                    ))),
+                };
+                let stop = item.is_err();
+                if tx.blocking_send(item).is_err() || stop {
+                    return;
+                }
+            }
+        });
+        rx
+    }
+}
+
+/// The listing runs ahead of the planner by a couple of pages, so the merge rarely waits on the
+/// network.
+fn spawn_lister(
+    store: Arc<dyn BlobStore>,
+    prefix: &str,
+    listing_error: Arc<Mutex<Option<EngineError>>>,
+    cancel: CancellationToken,
+) -> mpsc::Receiver<Vec<RemoteEntry>> {
+    let (tx, rx) = mpsc::channel(2);
+    let list_prefix = if prefix.is_empty() { String::new() } else { format!("{prefix}/") };
+    tokio::spawn(async move {
+        let mut pages = store.list(&list_prefix);
+        loop {
+            let page = tokio::select! {
+                p = pages.next() => p,
+                _ = cancel.cancelled() => return,
+            };
+            match page {
+                None => return,
+                Some(Ok(blobs)) => {
+                    let entries = blobs
+                        .into_iter()
+                        .filter_map(|b| {
+                            let relative = b.name.strip_prefix(&list_prefix)?.to_string();
+                            if relative.is_empty() || b.metadata.get("hdi_isfolder").is_some_and(|v| v == "true") {
+                                return None;
+                            }
+                            Some(RemoteEntry {
+                                relative,
+                                size: b.size,
+                                last_modified: b.last_modified,
+                                source_modified: b.metadata.get(SOURCE_MTIME_KEY).and_then(|s| parse_source_mtime(s)),
+                            })
+                        })
+                        .collect();
+                    if tx.send(entries).await.is_err() {
+                        return;
+                    }
+                }
+                Some(Err(e)) => {
+                    *listing_error.lock().expect("not poisoned") = Some(e);
+                    return;
+                }
+            }
+        }
+    });
+    rx
+}
+
+/// Turns a channel of batches into a plain iterator for the planner's thread.
+struct BatchIter<T> {
+    rx: mpsc::Receiver<Vec<T>>,
+    current: std::vec::IntoIter<T>,
+}
+
+impl<T> BatchIter<T> {
+    fn new(rx: mpsc::Receiver<Vec<T>>) -> Self {
+        Self { rx, current: Vec::new().into_iter() }
+    }
+}
+
+impl<T> Iterator for BatchIter<T> {
+    type Item = T;
+    fn next(&mut self) -> Option<T> {
+        loop {
+            if let Some(x) = self.current.next() {
+                return Some(x);
+            }
+            self.current = self.rx.blocking_recv()?.into_iter();
+        }
+    }
+}
+
+fn check_source(source: &str) -> Result<PathBuf> {
+    let path = PathBuf::from(source);
+    match std::fs::metadata(&path) {
+        Ok(m) if m.is_dir() => Ok(path),
+        Ok(_) => Err(EngineError::SourceNotAFolder(source.to_string())),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(EngineError::SourceNotFound(source.to_string())),
+        Err(e) => Err(EngineError::local_io(&path, &e)),
+    }
+}
+
+fn credential_for(spec: &JobSpec, location: &ContainerUrl) -> Credential {
+    if location.sas().is_some() {
+        return Credential::SasOrAnonymous;
+    }
+    if let Some(key) = spec.account_key.as_ref().filter(|k| !k.trim().is_empty()) {
+        return Credential::AccountKey(key.to_string());
+    }
+    ACCOUNT_KEY_ENV_VARS
+        .iter()
+        .find_map(|var| std::env::var(var).ok().filter(|v| !v.trim().is_empty()))
+        .map_or(Credential::SasOrAnonymous, Credential::AccountKey)
+}
+
+fn base64_encode(bytes: &[u8]) -> String {
+    use base64::Engine as _;
+    base64::engine::general_purpose::STANDARD.encode(bytes)
+}
+
+fn file_event(local: &LocalEntry, blob: String, action: Action, status: FileStatus, reason: &'static str, bytes: u64) -> FileEvent {
+    FileEvent {
+        path: local.relative.clone(),
+        blob,
+        action,
+        status,
+        reason,
+        bytes,
+        content_md5: None,
+        error: None,
+        error_id: None,
+        fatal: None,
+    }
+}
+
+fn failed_event(local: &LocalEntry, blob: String, reason: &'static str, e: &EngineError) -> FileEvent {
+    let status = if *e == EngineError::Cancelled { FileStatus::Cancelled } else { FileStatus::Failed };
+    FileEvent {
+        error: Some(e.to_string()),
+        error_id: Some(e.error_id()),
+        fatal: e.is_fatal_for_job().then(|| e.clone()),
+        ..file_event(local, blob, Action::Upload, status, reason, 0)
+    }
+}

@@ -1,0 +1,175 @@
+//! Walks a local folder in blob-name order, streaming.
+//!
+//! Each directory is read and sorted on its own, with sub-directories keyed as `name/` so that the
+//! depth-first order equals the byte order of the full relative paths (`a-b` < `a/x` < `a0`). Only the
+//! directories on the current path are held in memory, never the whole tree.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LocalEntry {
+    /// Relative to the root, '/'-separated: the part of the blob name after the prefix.
+    pub relative: String,
+    pub path: PathBuf,
+    pub size: u64,
+    pub modified: SystemTime,
+}
+
+/// Something under the root that cannot become a blob; reported per file, the walk goes on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WalkProblem {
+    pub relative: String,
+    pub path: PathBuf,
+    pub message: String,
+}
+
+pub type WalkItem = Result<LocalEntry, WalkProblem>;
+
+struct PendingEntry {
+    sort_key: String,
+    name: String,
+    is_dir: bool,
+}
+
+struct DirFrame {
+    relative: String,
+    path: PathBuf,
+    /// Sorted descending so `pop()` yields ascending order.
+    entries: Vec<PendingEntry>,
+}
+
+pub struct LocalWalk {
+    stack: Vec<DirFrame>,
+    queued_problems: Vec<WalkProblem>,
+}
+
+impl LocalWalk {
+    /// The root must exist and be a directory (checked by the caller for a clear error).
+    pub fn new(root: &Path) -> Self {
+        let mut walk = Self { stack: Vec::new(), queued_problems: Vec::new() };
+        walk.open_dir(String::new(), root.to_path_buf());
+        walk
+    }
+
+    fn open_dir(&mut self, relative: String, path: PathBuf) {
+        let reader = match fs::read_dir(&path) {
+            Ok(r) => r,
+            Err(e) => {
+                self.problem(relative, path, format!("cannot list folder: {e}"));
+                return;
+            }
+        };
+        let mut entries = Vec::new();
+        for item in reader {
+            let item = match item {
+                Ok(i) => i,
+                Err(e) => {
+                    self.problem(relative.clone(), path.clone(), format!("cannot list folder: {e}"));
+                    continue;
+                }
+            };
+            let raw_name = item.file_name();
+            let Some(name) = raw_name.to_str().map(str::to_string) else {
+                let shown = raw_name.to_string_lossy().into_owned();
+                self.problem(join(&relative, &shown), item.path(), "the name is not valid Unicode, so it cannot be a blob name".into());
+                continue;
+            };
+            // file_type() does not follow symlinks: a linked folder is never descended (no loops).
+            let is_dir = item.file_type().map(|t| t.is_dir()).unwrap_or(false);
+            let sort_key = if is_dir { format!("{name}/") } else { name.clone() };
+            entries.push(PendingEntry { sort_key, name, is_dir });
+        }
+        entries.sort_unstable_by(|a, b| b.sort_key.as_bytes().cmp(a.sort_key.as_bytes()));
+        self.stack.push(DirFrame { relative, path, entries });
+    }
+
+    fn problem(&mut self, relative: String, path: PathBuf, message: String) {
+        self.queued_problems.push(WalkProblem { relative, path, message });
+    }
+}
+
+fn join(dir: &str, name: &str) -> String {
+    if dir.is_empty() { name.to_string() } else { format!("{dir}/{name}") }
+}
+
+impl Iterator for LocalWalk {
+    type Item = WalkItem;
+
+    fn next(&mut self) -> Option<WalkItem> {
+        loop {
+            if let Some(p) = self.queued_problems.pop() {
+                return Some(Err(p));
+            }
+            let frame = self.stack.last_mut()?;
+            let Some(entry) = frame.entries.pop() else {
+                self.stack.pop();
+                continue;
+            };
+            let relative = join(&frame.relative, &entry.name);
+            let path = frame.path.join(&entry.name);
+            if entry.is_dir {
+                self.open_dir(relative, path);
+                continue;
+            }
+            // metadata() follows a symlink to a file; a dangling one is reported.
+            return Some(match fs::metadata(&path) {
+                Ok(m) if m.is_file() => Ok(LocalEntry {
+                    relative,
+                    size: m.len(),
+                    modified: m.modified().unwrap_or(SystemTime::UNIX_EPOCH),
+                    path,
+                }),
+                Ok(_) => continue,
+                Err(e) => Err(WalkProblem { relative, path, message: format!("cannot read file attributes: {e}") }),
+            });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::blob_name;
+
+    fn names(root: &Path) -> Vec<String> {
+        LocalWalk::new(root).map(|i| i.unwrap().relative).collect()
+    }
+
+    #[test]
+    fn yields_files_in_blob_name_order_across_directories() {
+        let dir = tempfile::tempdir().unwrap();
+        for f in ["a/x", "a-b", "a0", "a/b/c", "A", "é/z", "😀", "sp ace#%/f", "z"] {
+            let p = dir.path().join(f);
+            fs::create_dir_all(p.parent().unwrap()).unwrap();
+            fs::write(p, f).unwrap();
+        }
+        fs::create_dir_all(dir.path().join("empty/inner")).unwrap();
+        let got = names(dir.path());
+        let mut want = got.clone();
+        want.sort_by(|a, b| blob_name::compare(a, b));
+        assert_eq!(got, want);
+        assert_eq!(got.len(), 9);
+        assert!(got.contains(&"sp ace#%/f".to_string()));
+    }
+
+    #[test]
+    fn reports_size_and_zero_byte_files() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join("empty"), b"").unwrap();
+        fs::write(dir.path().join("three"), b"abc").unwrap();
+        let entries: Vec<_> = LocalWalk::new(dir.path()).map(Result::unwrap).collect();
+        assert_eq!(entries.iter().map(|e| e.size).collect::<Vec<_>>(), vec![0, 3]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn does_not_descend_symlinked_folders() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::create_dir(dir.path().join("real")).unwrap();
+        fs::write(dir.path().join("real/f"), b"1").unwrap();
+        std::os::unix::fs::symlink(dir.path(), dir.path().join("real/loop")).unwrap();
+        assert_eq!(names(dir.path()), vec!["real/f".to_string()]);
+    }
+}

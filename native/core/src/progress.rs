@@ -1,0 +1,70 @@
+//! Job counters, updated by many tasks without locks and read by the host at any time.
+
+use std::sync::atomic::{AtomicU8, AtomicU64, Ordering::Relaxed};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[repr(u8)]
+pub enum JobState {
+    #[default]
+    Starting = 0,
+    Scanning = 1,
+    Transferring = 2,
+    Completed = 3,
+    Cancelled = 4,
+    Failed = 5,
+}
+
+#[derive(Debug, Default)]
+pub struct Progress {
+    state: AtomicU8,
+    pub files_scanned: AtomicU64,
+    pub files_to_transfer: AtomicU64,
+    pub files_transferred: AtomicU64,
+    pub files_skipped: AtomicU64,
+    pub files_failed: AtomicU64,
+    pub bytes_to_transfer: AtomicU64,
+    pub bytes_transferred: AtomicU64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ProgressSnapshot {
+    pub state: JobState,
+    pub files_scanned: u64,
+    pub files_to_transfer: u64,
+    pub files_transferred: u64,
+    pub files_skipped: u64,
+    pub files_failed: u64,
+    pub bytes_to_transfer: u64,
+    pub bytes_transferred: u64,
+}
+
+impl Progress {
+    pub fn set_state(&self, state: JobState) {
+        self.state.store(state as u8, Relaxed);
+    }
+
+    pub fn add(counter: &AtomicU64, n: u64) {
+        counter.fetch_add(n, Relaxed);
+    }
+
+    pub fn snapshot(&self) -> ProgressSnapshot {
+        let state = match self.state.load(Relaxed) {
+            1 => JobState::Scanning,
+            2 => JobState::Transferring,
+            3 => JobState::Completed,
+            4 => JobState::Cancelled,
+            5 => JobState::Failed,
+            _ => JobState::Starting,
+        };
+        ProgressSnapshot {
+            state,
+            files_scanned: self.files_scanned.load(Relaxed),
+            files_to_transfer: self.files_to_transfer.load(Relaxed),
+            files_transferred: self.files_transferred.load(Relaxed),
+            files_skipped: self.files_skipped.load(Relaxed),
+            files_failed: self.files_failed.load(Relaxed),
+            bytes_to_transfer: self.bytes_to_transfer.load(Relaxed),
+            bytes_transferred: self.bytes_transferred.load(Relaxed),
+        }
+    }
+}

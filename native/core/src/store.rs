@@ -1,0 +1,45 @@
+//! The one interface the engine moves bytes through. Backends map their own errors into
+//! [`EngineError`] so that the job and the hosts see one vocabulary.
+
+use crate::error::Result;
+use async_trait::async_trait;
+use bytes::Bytes;
+use futures::stream::BoxStream;
+use std::collections::HashMap;
+use std::time::SystemTime;
+
+/// One blob as a listing describes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListedBlob {
+    pub name: String,
+    pub size: u64,
+    pub last_modified: SystemTime,
+    pub metadata: HashMap<String, String>,
+    pub content_md5: Option<Vec<u8>>,
+}
+
+/// Properties written with a blob's content.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BlobProperties {
+    pub content_type: Option<String>,
+    pub content_md5: Option<[u8; 16]>,
+    pub metadata: HashMap<String, String>,
+}
+
+#[async_trait]
+pub trait BlobStore: Send + Sync {
+    /// Blobs whose names start with `prefix`, in the service's name order, a page at a time.
+    fn list(&self, prefix: &str) -> BoxStream<'static, Result<Vec<ListedBlob>>>;
+    /// Creates or replaces a blob in one request.
+    async fn put_blob(&self, name: &str, content: Bytes, properties: &BlobProperties) -> Result<()>;
+    /// Uploads one uncommitted block; invisible until [`commit_blocks`](Self::commit_blocks).
+    async fn stage_block(&self, name: &str, block_id: &[u8], content: Bytes) -> Result<()>;
+    /// Makes the staged blocks, in this order, the blob's content.
+    async fn commit_blocks(&self, name: &str, block_ids: Vec<Vec<u8>>, properties: &BlobProperties) -> Result<()>;
+    /// Checks the container can be reached and read with the credentials given.
+    async fn check_container(&self) -> Result<()>;
+}
+
+/// Metadata key holding the source file's modified time (RFC 3339, UTC). The same key rclone uses,
+/// so either tool recognises the other's uploads.
+pub const SOURCE_MTIME_KEY: &str = "mtime";

@@ -1,0 +1,166 @@
+//! Moving one file's bytes into a blob: one Put Blob for small files, staged blocks committed with a
+//! block list for large ones. The MD5 is computed from the same reads that feed the requests, never
+//! from a second pass over the file. Every request holds a slot of the job's request semaphore
+//! *before* it reads its bytes, so memory stays bounded by slots × block size.
+
+use crate::block_sizing::{UploadShape, shape_for};
+use crate::error::{EngineError, Result};
+use crate::local_walk::LocalEntry;
+use crate::progress::Progress;
+use crate::store::{BlobProperties, BlobStore, SOURCE_MTIME_KEY};
+use bytes::{Bytes, BytesMut};
+use md5_asm::{Digest, Md5};
+use std::sync::Arc;
+use std::time::SystemTime;
+use tokio::io::AsyncReadExt;
+use tokio::sync::Semaphore;
+use tokio::task::JoinSet;
+use tokio_util::sync::CancellationToken;
+
+pub struct UploadContext {
+    pub store: Arc<dyn BlobStore>,
+    pub request_slots: Arc<Semaphore>,
+    pub cancel: CancellationToken,
+    pub progress: Arc<Progress>,
+    pub put_md5: bool,
+    pub block_size: Option<u64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Uploaded {
+    pub bytes: u64,
+    pub content_md5: Option<[u8; 16]>,
+}
+
+/// The source's modified time as stored in metadata: RFC 3339 in UTC with nanoseconds.
+pub fn format_source_mtime(t: SystemTime) -> String {
+    let t: time::OffsetDateTime = t.into();
+    t.format(&time::format_description::well_known::Rfc3339).unwrap_or_default()
+}
+
+pub fn parse_source_mtime(s: &str) -> Option<SystemTime> {
+    time::OffsetDateTime::parse(s.trim(), &time::format_description::well_known::Rfc3339).ok().map(Into::into)
+}
+
+fn properties(entry: &LocalEntry, content_md5: Option<[u8; 16]>) -> BlobProperties {
+    let content_type = mime_guess::from_path(&entry.path).first_raw().unwrap_or("application/octet-stream").to_string();
+    let metadata = [(SOURCE_MTIME_KEY.to_string(), format_source_mtime(entry.modified))].into();
+    BlobProperties { content_type: Some(content_type), content_md5, metadata }
+}
+
+/// Fails when the file's size or modified time moved since it was listed: what was read may mix
+/// two versions, so it must not be committed.
+async fn ensure_unchanged(entry: &LocalEntry, bytes_read: u64) -> Result<()> {
+    let meta = tokio::fs::metadata(&entry.path).await.map_err(|e| EngineError::local_io(&entry.path, &e))?;
+    let moved = meta.len() != entry.size || bytes_read != entry.size || meta.modified().ok() != Some(entry.modified);
+    if moved { Err(EngineError::SourceChanged { path: entry.path.display().to_string() }) } else { Ok(()) }
+}
+
+async fn cancellable<T>(cancel: &CancellationToken, fut: impl std::future::Future<Output = Result<T>>) -> Result<T> {
+    tokio::select! {
+        biased;
+        _ = cancel.cancelled() => Err(EngineError::Cancelled),
+        r = fut => r,
+    }
+}
+
+pub async fn upload_file(ctx: &UploadContext, entry: &LocalEntry, blob: &str) -> Result<Uploaded> {
+    match shape_for(entry.size, ctx.block_size)? {
+        UploadShape::Single => upload_single(ctx, entry, blob).await,
+        UploadShape::Blocks { block_size, count } => upload_blocks(ctx, entry, blob, block_size, count).await,
+    }
+}
+
+async fn upload_single(ctx: &UploadContext, entry: &LocalEntry, blob: &str) -> Result<Uploaded> {
+    let _slot = cancellable(&ctx.cancel, async { Ok(ctx.request_slots.acquire().await.expect("never closed")) }).await?;
+    let content = tokio::fs::read(&entry.path).await.map_err(|e| EngineError::local_io(&entry.path, &e))?;
+    ensure_unchanged(entry, content.len() as u64).await?;
+    let content_md5 = ctx.put_md5.then(|| Md5::digest(&content).into());
+    let bytes = content.len() as u64;
+    cancellable(&ctx.cancel, ctx.store.put_blob(blob, Bytes::from(content), &properties(entry, content_md5))).await?;
+    Progress::add(&ctx.progress.bytes_transferred, bytes);
+    Ok(Uploaded { bytes, content_md5 })
+}
+
+fn block_id(upload_id: &uuid::Uuid, index: u64) -> Vec<u8> {
+    // Same length for every block of a blob, as the service requires; unique per attempt so blocks
+    // left over from an earlier, abandoned attempt are never mixed in.
+    let mut id = upload_id.as_bytes().to_vec();
+    id.extend_from_slice(&index.to_be_bytes());
+    id
+}
+
+async fn upload_blocks(ctx: &UploadContext, entry: &LocalEntry, blob: &str, block_size: u64, count: u64) -> Result<Uploaded> {
+    let mut file = tokio::fs::File::open(&entry.path).await.map_err(|e| EngineError::local_io(&entry.path, &e))?;
+    let upload_id = uuid::Uuid::new_v4();
+    let mut hasher = ctx.put_md5.then(Md5::new);
+    let mut staged = JoinSet::new();
+    let mut ids = Vec::with_capacity(count as usize);
+    let mut total = 0u64;
+    let result: Result<()> = async {
+        for index in 0..count {
+            let slot = cancellable(&ctx.cancel, async { Ok(ctx.request_slots.clone().acquire_owned().await.expect("never closed")) }).await?;
+            let want = block_size.min(entry.size - total) as usize;
+            let mut buf = BytesMut::zeroed(want);
+            file.read_exact(&mut buf).await.map_err(|e| match e.kind() {
+                std::io::ErrorKind::UnexpectedEof => EngineError::SourceChanged { path: entry.path.display().to_string() },
+                _ => EngineError::local_io(&entry.path, &e),
+            })?;
+            if let Some(h) = hasher.as_mut() {
+                h.update(&buf);
+            }
+            total += want as u64;
+            let id = block_id(&upload_id, index);
+            ids.push(id.clone());
+            let (store, blob, cancel, progress) = (ctx.store.clone(), blob.to_string(), ctx.cancel.clone(), ctx.progress.clone());
+            staged.spawn(async move {
+                let _slot = slot;
+                cancellable(&cancel, store.stage_block(&blob, &id, buf.freeze())).await?;
+                Progress::add(&progress.bytes_transferred, want as u64);
+                Ok::<_, EngineError>(())
+            });
+            // Surface a failed block early instead of reading the rest of a large file for nothing.
+            while let Some(done) = staged.try_join_next() {
+                flatten(done)?;
+            }
+        }
+        while let Some(done) = staged.join_next().await {
+            flatten(done)?;
+        }
+        Ok(())
+    }
+    .await;
+    if let Err(e) = result {
+        staged.abort_all();
+        return Err(e);
+    }
+    ensure_unchanged(entry, total).await?;
+    let content_md5 = hasher.map(|h| h.finalize().into());
+    cancellable(&ctx.cancel, ctx.store.commit_blocks(blob, ids, &properties(entry, content_md5))).await?;
+    Ok(Uploaded { bytes: total, content_md5 })
+}
+
+fn flatten(joined: std::result::Result<Result<()>, tokio::task::JoinError>) -> Result<()> {
+    joined.map_err(|e| EngineError::Internal(format!("a block upload task failed: {e}")))?
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn source_mtime_round_trips_with_nanoseconds() {
+        let t = SystemTime::UNIX_EPOCH + std::time::Duration::new(1_700_000_000, 123_456_789);
+        let s = format_source_mtime(t);
+        assert_eq!(s, "2023-11-14T22:13:20.123456789Z");
+        assert_eq!(parse_source_mtime(&s), Some(t));
+        assert_eq!(parse_source_mtime("yesterday"), None);
+    }
+
+    #[test]
+    fn block_ids_have_one_length() {
+        let u = uuid::Uuid::new_v4();
+        assert_eq!(block_id(&u, 0).len(), block_id(&u, 49_999).len());
+        assert_ne!(block_id(&u, 1), block_id(&u, 2));
+    }
+}
