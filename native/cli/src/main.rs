@@ -1,1 +1,68 @@
-fn main(){}
+//! `azblobsync`: the engine as a command-line tool, with AzCopy's flag names where they exist.
+//!
+//! Exit codes: 0 every file succeeded; 1 some files failed; 2 the job failed as a whole (bad input,
+//! sign-in, unreachable service); 3 cancelled (Ctrl+C).
+
+mod args;
+mod output;
+
+use azblobsync_core::events::{Event, JobStatus};
+use azblobsync_core::job::start_job_with;
+use clap::Parser;
+use std::io::IsTerminal;
+use std::process::ExitCode;
+use std::time::Duration;
+
+fn main() -> ExitCode {
+    let cli = args::Cli::parse();
+    let args::Command::Sync(sync) = cli.command;
+    output::init_logging(sync.log_level);
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("azblobsync: cannot start: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let json = sync.output_type == args::OutputType::Json;
+    let spec = sync.to_spec();
+    runtime.block_on(async move {
+        let mut job = start_job_with(&tokio::runtime::Handle::current(), spec);
+        let cancel = job.cancel_token();
+        tokio::spawn(async move {
+            if tokio::signal::ctrl_c().await.is_ok() {
+                eprintln!("azblobsync: cancelling (Ctrl+C)...");
+                cancel.cancel();
+            }
+        });
+        let bar = (!json && std::io::stderr().is_terminal()).then(output::progress_bar);
+        let mut printer = output::Printer::new(json, sync.log_level);
+        let mut tick = tokio::time::interval(Duration::from_millis(200));
+        loop {
+            tokio::select! {
+                event = job.next_event() => {
+                    let Some(event) = event else { break };
+                    if let Some(bar) = &bar {
+                        bar.suspend(|| printer.print(&event));
+                    } else {
+                        printer.print(&event);
+                    }
+                    if let Event::Summary(summary) = &event {
+                        if let Some(bar) = &bar { bar.finish_and_clear(); }
+                        return ExitCode::from(match summary.status {
+                            JobStatus::Completed => 0,
+                            JobStatus::CompletedWithErrors => 1,
+                            JobStatus::Failed => 2,
+                            JobStatus::Cancelled => 3,
+                        });
+                    }
+                }
+                _ = tick.tick(), if bar.is_some() => {
+                    if let Some(bar) = &bar { output::update_bar(bar, &job.progress()); }
+                }
+            }
+        }
+        eprintln!("azblobsync: the engine ended without a summary");
+        ExitCode::from(2)
+    })
+}

@@ -37,6 +37,7 @@ impl AzureBlobStore {
             client_options.per_try_policies.push(policy);
         }
         client_options.transport = Some(crate::http_transport::transport(pool_size)?);
+        client_options.retry = crate::http_transport::retry_options();
         let options = BlobContainerClientOptions { client_options, ..Default::default() };
         let container = BlobContainerClient::new(location.authorized_container_url(), None, Some(options))
             .map_err(|e| map_error(e, location))?;
@@ -166,10 +167,22 @@ pub fn map_error(e: azure_core::Error, location: &ContainerUrl) -> EngineError {
         }
         ErrorKind::Connection | ErrorKind::Io => EngineError::Unreachable {
             endpoint: location.display(),
-            detail: redact_text(&error_chain(&e)),
+            detail: redact_text(&root_cause(&e)),
         },
         _ => EngineError::Service { status: None, code: None, message: redact_text(&error_chain(&e)) },
     }
+}
+
+/// The innermost error says what actually happened ("Connection refused"), without the layers of
+/// retry and client wrapping around it.
+fn root_cause(e: &dyn std::error::Error) -> String {
+    let mut cause = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        cause = s.to_string();
+        source = s.source();
+    }
+    cause
 }
 
 fn error_chain(e: &dyn std::error::Error) -> String {

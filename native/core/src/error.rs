@@ -17,6 +17,8 @@ pub enum EngineError {
     ContainerNotFound { container: String, url: String },
     #[error("the storage account rejected the credentials ({code}): check the account key or SAS token and that it is not expired")]
     AuthenticationFailed { code: String },
+    #[error("the container is not public and no credentials were given: add a SAS token to the URL, or set AZCOPY_ACCOUNT_KEY (PowerShell: -StorageAccountKey)")]
+    MissingCredentials,
     #[error("access denied ({code}): the credentials lack permission for this operation (a SAS needs read, write and list)")]
     AuthorizationFailed { code: String },
     #[error("the account key is not valid base64; copy it again from the storage account's Access keys")]
@@ -46,6 +48,7 @@ impl EngineError {
             Self::ContainerNotFound { .. } => "ContainerNotFound",
             Self::AuthenticationFailed { .. } => "AuthenticationFailed",
             Self::AuthorizationFailed { .. } => "AuthorizationFailed",
+            Self::MissingCredentials => "MissingCredentials",
             Self::InvalidAccountKey => "InvalidAccountKey",
             Self::Unreachable { .. } => "ServiceUnreachable",
             Self::Service { .. } => "ServiceError",
@@ -63,6 +66,7 @@ impl EngineError {
             Self::ContainerNotFound { .. }
                 | Self::AuthenticationFailed { .. }
                 | Self::AuthorizationFailed { .. }
+                | Self::MissingCredentials
                 | Self::InvalidAccountKey
                 | Self::Unreachable { .. }
         )

@@ -2,7 +2,7 @@
 //! in-flight request reuses a warm connection instead of opening a new one.
 
 use crate::error::{EngineError, Result};
-use azure_core::http::Transport;
+use azure_core::http::{ExponentialRetryOptions, RetryOptions, Transport};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -18,4 +18,15 @@ pub fn transport(pool_size: usize) -> Result<Transport> {
         .build()
         .map_err(|e| EngineError::Internal(format!("cannot create the HTTP client: {e}")))?;
     Ok(Transport::new(Arc::new(client)))
+}
+
+/// Retries transient failures (throttling, 5xx, dropped connections) with backoff, but gives up on
+/// an unreachable endpoint within about half a minute instead of the SDK's default minutes.
+pub fn retry_options() -> RetryOptions {
+    RetryOptions::exponential(ExponentialRetryOptions {
+        initial_delay: azure_core::time::Duration::milliseconds(200),
+        max_retries: 5,
+        max_total_elapsed: azure_core::time::Duration::seconds(30),
+        max_delay: azure_core::time::Duration::seconds(8),
+    })
 }

@@ -175,9 +175,14 @@ impl Job {
         let root = check_source(&spec.source).map_err(fail)?;
         let location = ContainerUrl::parse(&spec.destination).map_err(fail)?;
         let concurrency = spec.effective_concurrency();
-        let store: Arc<dyn BlobStore> = Arc::new(AzureBlobStore::new(&location, credential_for(&spec, &location), concurrency).map_err(fail)?);
+        let credential = credential_for(&spec, &location);
+        let anonymous = matches!(credential, Credential::SasOrAnonymous) && location.sas().is_none();
+        let store: Arc<dyn BlobStore> = Arc::new(AzureBlobStore::new(&location, credential, concurrency).map_err(fail)?);
         tokio::select! {
-            r = store.check_container() => r.map_err(fail)?,
+            r = store.check_container() => r.map_err(|e| match e {
+                EngineError::AuthenticationFailed { .. } | EngineError::AuthorizationFailed { .. } if anonymous => EngineError::MissingCredentials,
+                e => e,
+            }).map_err(fail)?,
             _ = self.cancel.cancelled() => return Err(fail(EngineError::Cancelled)),
         }
         self.progress.set_state(JobState::Scanning);

@@ -1,0 +1,24 @@
+# Module manifest for AzBlobSync. ModuleVersion below is the ONLY place the version is written:
+# PSModule/Directory.Build.props reads it for the .NET assemblies.
+@{
+    RootModule           = 'AzBlobSync.PowerShell.dll'
+    ModuleVersion        = '0.1.0'
+    GUID                 = '6f0b6a3e-3c1d-4b8e-9a55-2f8d7c4e1b90'
+    Author               = 'AzBlobSync contributors'
+    CompanyName          = 'AzBlobSync contributors'
+    Copyright            = '(c) AzBlobSync contributors. MIT License.'
+    Description          = 'One-way sync of a local folder into an Azure Blob Storage container, backed by a native Rust engine.'
+    PowerShellVersion    = '7.4'
+    CompatiblePSEditions = @('Core')
+    FormatsToProcess     = @('AzBlobSync.format.ps1xml')
+    CmdletsToExport      = @('Sync-AzBlob')
+    FunctionsToExport    = @()
+    AliasesToExport      = @()
+    VariablesToExport    = @()
+    PrivateData          = @{
+        PSData = @{
+            Tags       = @('Azure', 'Blob', 'Storage', 'Sync')
+            LicenseUri = 'https://opensource.org/licenses/MIT'
+        }
+    }
+}

@@ -1,0 +1,26 @@
+namespace AzBlobSync.Commands;
+
+/// <summary>
+/// What a command needs from its host (PowerShell's cmdlet, or a test). <see cref="SyncCommand"/>
+/// calls it only from the thread that called <see cref="SyncCommand.Run"/>, as PowerShell requires.
+/// </summary>
+public interface ICommandHost
+{
+    /// <summary>True under -WhatIf (or $WhatIfPreference): the command runs as a dry run.</summary>
+    bool IsWhatIf { get; }
+
+    void WriteObject(object value);
+
+    /// <summary>A snapshot of the job; a terminal <see cref="JobProgress.State"/> means the activity is over.</summary>
+    void WriteProgress(JobProgress progress);
+
+    void WriteWarning(string message);
+
+    void WriteVerbose(string message);
+
+    /// <summary>A non-terminating error: the command goes on.</summary>
+    void WriteError(CommandError error);
+
+    /// <summary>Confirms an action that changes something (-Confirm, $ConfirmPreference).</summary>
+    bool ShouldProcess(string target, string action);
+}

@@ -1,0 +1,158 @@
+using System;
+using System.Collections.Generic;
+using System.Runtime.InteropServices;
+using AzBlobSync.Errors;
+using AzBlobSync.Native;
+
+namespace AzBlobSync.Engine;
+
+/// <summary>
+/// A running engine job. Poll it from one thread until <see cref="EnginePoll.IsFinished"/>;
+/// <see cref="Cancel"/> may be called from any thread. Dispose frees the native job (cancelling it
+/// if it still runs). The engine never calls back into .NET: all data comes out through polling.
+/// </summary>
+public sealed class SyncJob : IEngineJob
+{
+    private const int InitialBufferBytes = 64 * 1024;
+
+    private readonly SafeJobHandle handle;
+    private byte[] buffer = new byte[InitialBufferBytes];
+    private bool finished;
+    private bool summarySeen;
+    private JobProgress lastProgress = JobProgress.Initial;
+
+    private SyncJob(SafeJobHandle handle)
+    {
+        this.handle = handle;
+    }
+
+    /// <summary>Starts a job. Input problems the engine finds arrive as a failed summary, not as an exception here.</summary>
+    public static SyncJob Start(SyncOptions options) => Start(options, options.DryRun);
+
+    internal static SyncJob Start(SyncOptions options, bool dryRun)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        using ZeroingBufferWriter spec = JobSpecWriter.Write(options, dryRun);
+        return StartRaw(spec.WrittenSpan);
+    }
+
+    /// <summary>Starts a job from spec JSON as-is (the engine validates it); for tests of the engine's own checks.</summary>
+    internal static SyncJob StartRaw(ReadOnlySpan<byte> specUtf8)
+    {
+        NativeEngineLibrary.EnsureLoaded();
+        // The ref overload needs a first element: an empty spec is sent as one space (the engine then reports it invalid).
+        ReadOnlySpan<byte> sent = specUtf8.IsEmpty ? " "u8 : specUtf8;
+        ulong job = Interop.azbs_job_start(ref MemoryMarshal.GetReference(sent), (ulong)sent.Length);
+        if (job == 0)
+        {
+            throw new AzBlobSyncException(ErrorIds.InternalError, "The native engine could not start a job (it returned no handle); this is a bug in the engine.");
+        }
+        return new SyncJob(SafeJobHandle.FromJobNumber(job));
+    }
+
+    public EnginePoll Poll(TimeSpan timeout)
+    {
+        ObjectDisposedException.ThrowIf(handle.IsClosed, this);
+        if (finished)
+        {
+            return new EnginePoll(Array.Empty<TransferResult>(), null, lastProgress, true);
+        }
+        uint timeoutMs = (uint)Math.Clamp(timeout.TotalMilliseconds, 0, uint.MaxValue);
+        bool addedRef = false;
+        try
+        {
+            handle.DangerousAddRef(ref addedRef);
+            while (true)
+            {
+                ulong written = 0;
+                AzbsJobProgress native = default;
+                int code = Interop.azbs_job_poll(
+                    handle.JobNumber, ref MemoryMarshal.GetArrayDataReference(buffer), (ulong)buffer.Length, ref written, ref native, timeoutMs);
+                switch (code)
+                {
+                    case NativeAbi.PollRunning:
+                    case NativeAbi.PollFinished:
+                        return Collect(written, native, code == NativeAbi.PollFinished);
+                    case NativeAbi.ErrBufferTooSmall:
+                        // out_len is the size of the next event: grow (at least doubling) and ask again.
+                        buffer = new byte[checked((int)Math.Max(written, (ulong)buffer.Length * 2))];
+                        continue;
+                    default:
+                        throw new AzBlobSyncException(
+                            ErrorIds.InternalError,
+                            $"Polling the native engine failed: {NativeAbi.DescribeCode(code)} (code {code}).");
+                }
+            }
+        }
+        finally
+        {
+            if (addedRef)
+            {
+                handle.DangerousRelease();
+            }
+        }
+    }
+
+    private EnginePoll Collect(ulong written, AzbsJobProgress native, bool isFinished)
+    {
+        List<EngineEvent> events = EngineEventParser.ParseLines(buffer.AsSpan(0, checked((int)written)));
+        var files = new List<TransferResult>(events.Count);
+        JobSummary? summary = null;
+        foreach (EngineEvent e in events)
+        {
+            if (e.File is not null)
+            {
+                files.Add(e.File);
+            }
+            else if (e.Summary is not null)
+            {
+                summary = e.Summary;
+                summarySeen = true;
+            }
+        }
+        lastProgress = ToProgress(native);
+        finished = isFinished;
+        if (isFinished && !summarySeen)
+        {
+            throw new AzBlobSyncException(
+                ErrorIds.EngineProtocolError,
+                "The native engine finished a job without sending its summary; this is a bug in the engine.");
+        }
+        return new EnginePoll(files, summary, lastProgress, isFinished);
+    }
+
+    public void Cancel()
+    {
+        bool addedRef = false;
+        try
+        {
+            handle.DangerousAddRef(ref addedRef);
+            Interop.azbs_job_cancel(handle.JobNumber);
+        }
+        catch (ObjectDisposedException)
+        {
+            // Already freed, and freeing cancels: nothing left to stop.
+        }
+        finally
+        {
+            if (addedRef)
+            {
+                handle.DangerousRelease();
+            }
+        }
+    }
+
+    public void Dispose() => handle.Dispose();
+
+    private static JobProgress ToProgress(AzbsJobProgress p) => new(
+        Enum.IsDefined(typeof(JobState), (int)p.state) ? (JobState)p.state : JobState.Starting,
+        ToLong(p.files_scanned),
+        ToLong(p.files_to_transfer),
+        ToLong(p.files_transferred),
+        ToLong(p.files_skipped),
+        ToLong(p.files_failed),
+        ToLong(p.bytes_to_transfer),
+        ToLong(p.bytes_transferred));
+
+    private static long ToLong(ulong value) => value > long.MaxValue ? long.MaxValue : (long)value;
+}

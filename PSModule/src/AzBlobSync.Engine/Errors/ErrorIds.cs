@@ -1,0 +1,48 @@
+namespace AzBlobSync.Errors;
+
+/// <summary>
+/// Stable error identifiers. Scripts match on them (PowerShell's FullyQualifiedErrorId starts with
+/// one), so they are never reworded. Engine ids are prefixed with <see cref="Prefix"/>.
+/// </summary>
+public static class ErrorIds
+{
+    public const string Prefix = "AzBlobSync.";
+
+    public const string SourceNotFound = Prefix + "SourceNotFound";
+    public const string SourceNotAFolder = Prefix + "SourceNotAFolder";
+    public const string SourceAmbiguous = Prefix + "SourceAmbiguous";
+    public const string InvalidDestination = Prefix + "InvalidDestination";
+    public const string InvalidSpec = Prefix + "InvalidSpec";
+    public const string NativeEngineNotFound = Prefix + "NativeEngineNotFound";
+    public const string NativeAbiMismatch = Prefix + "NativeAbiMismatch";
+    public const string EngineProtocolError = Prefix + "EngineProtocolError";
+    public const string CancellationTimedOut = Prefix + "CancellationTimedOut";
+    public const string InternalError = Prefix + "InternalError";
+
+    /// <summary>Turns an engine <c>errorId</c> ("ContainerNotFound") into ours ("AzBlobSync.ContainerNotFound").</summary>
+    public static string FromEngine(string? engineErrorId) =>
+        string.IsNullOrWhiteSpace(engineErrorId) ? InternalError : Prefix + engineErrorId.Trim();
+
+    /// <summary>The category that fits an error id, engine-prefixed or not.</summary>
+    public static CommandErrorCategory CategoryOf(string? errorId)
+    {
+        string bare = errorId is not null && errorId.StartsWith(Prefix, System.StringComparison.Ordinal)
+            ? errorId.Substring(Prefix.Length)
+            : errorId ?? string.Empty;
+        return bare switch
+        {
+            "SourceNotFound" or "ContainerNotFound" => CommandErrorCategory.ObjectNotFound,
+            "SourceNotAFolder" or "SourceAmbiguous" or "InvalidDestination" or "InvalidAccountKey" or "InvalidSpec"
+                => CommandErrorCategory.InvalidArgument,
+            "AuthenticationFailed" => CommandErrorCategory.AuthenticationError,
+            "AuthorizationFailed" => CommandErrorCategory.PermissionDenied,
+            "ServiceUnreachable" => CommandErrorCategory.ConnectionError,
+            "ServiceError" => CommandErrorCategory.ResourceUnavailable,
+            "LocalIoError" or "SourceChanged" => CommandErrorCategory.ReadError,
+            "Cancelled" or "CancellationTimedOut" => CommandErrorCategory.OperationStopped,
+            "NativeEngineNotFound" or "NativeAbiMismatch" => CommandErrorCategory.NotInstalled,
+            "EngineProtocolError" => CommandErrorCategory.ProtocolError,
+            _ => CommandErrorCategory.NotSpecified,
+        };
+    }
+}

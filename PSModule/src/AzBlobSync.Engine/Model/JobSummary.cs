@@ -1,0 +1,30 @@
+using System;
+
+namespace AzBlobSync;
+
+/// <summary>The end of a job: counts, time taken, and why it failed when it did.</summary>
+public sealed record JobSummary
+{
+    public required string JobId { get; init; }
+
+    public required JobStatus Status { get; init; }
+
+    /// <summary>True for a dry run (-WhatIf): the counts are what a real run would have transferred.</summary>
+    public required bool DryRun { get; init; }
+
+    public required long FilesTransferred { get; init; }
+
+    public required long FilesSkipped { get; init; }
+
+    public required long FilesFailed { get; init; }
+
+    public required long BytesTransferred { get; init; }
+
+    public required TimeSpan Elapsed { get; init; }
+
+    /// <summary>One line saying what to fix, when the whole job failed.</summary>
+    public string? Error { get; init; }
+
+    /// <summary>Stable id of a job failure, e.g. <c>AzBlobSync.ContainerNotFound</c>.</summary>
+    public string? ErrorId { get; init; }
+}

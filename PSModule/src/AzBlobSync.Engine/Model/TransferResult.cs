@@ -1,0 +1,30 @@
+namespace AzBlobSync;
+
+/// <summary>One file's outcome, as the engine reported it.</summary>
+public sealed record TransferResult
+{
+    /// <summary>Path relative to the source folder, '/'-separated.</summary>
+    public required string Path { get; init; }
+
+    /// <summary>Full blob name in the container (prefix included).</summary>
+    public required string Blob { get; init; }
+
+    public required TransferAction Action { get; init; }
+
+    public required TransferStatus Status { get; init; }
+
+    /// <summary>Why the plan chose the action: missing, sizeChanged, modifiedTimeChanged, newerThanDestination, unchanged, unreadable.</summary>
+    public required string Reason { get; init; }
+
+    /// <summary>Bytes moved (or that would move, in a dry run).</summary>
+    public required long Bytes { get; init; }
+
+    /// <summary>Base64 MD5 of the content, when -PutMd5 had it computed.</summary>
+    public string? ContentMd5 { get; init; }
+
+    /// <summary>Why the file failed, when it did.</summary>
+    public string? Error { get; init; }
+
+    /// <summary>Stable id of the failure, prefixed like every id of this module (e.g. <c>AzBlobSync.LocalIoError</c>).</summary>
+    public string? ErrorId { get; init; }
+}

@@ -1,0 +1,88 @@
+//! What the CLI prints: JSON lines for scripts, readable lines and a progress bar for people.
+
+use crate::args::LogLevel;
+use azblobsync_core::events::{Event, FileEvent, FileStatus, Summary};
+use azblobsync_core::progress::ProgressSnapshot;
+use indicatif::{ProgressBar, ProgressStyle};
+use std::io::Write;
+
+pub fn init_logging(level: LogLevel) {
+    let filter = match level {
+        LogLevel::Debug => "debug",
+        LogLevel::Info | LogLevel::Warning => "warn",
+        LogLevel::Error => "error",
+        LogLevel::None => "off",
+    };
+    let _ = tracing_subscriber::fmt().with_writer(std::io::stderr).with_env_filter(filter).try_init();
+}
+
+pub fn progress_bar() -> ProgressBar {
+    let bar = ProgressBar::new(0);
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} {msg} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec}")
+            .expect("valid template")
+            .progress_chars("=> "),
+    );
+    bar
+}
+
+pub fn update_bar(bar: &ProgressBar, p: &ProgressSnapshot) {
+    bar.set_length(p.bytes_to_transfer);
+    bar.set_position(p.bytes_transferred);
+    bar.set_message(format!(
+        "{} scanned, {}/{} files, {} skipped, {} failed",
+        p.files_scanned, p.files_transferred, p.files_to_transfer, p.files_skipped, p.files_failed
+    ));
+}
+
+pub struct Printer {
+    json: bool,
+    level: LogLevel,
+}
+
+impl Printer {
+    pub fn new(json: bool, level: LogLevel) -> Self {
+        Self { json, level }
+    }
+
+    pub fn print(&mut self, event: &Event) {
+        let mut out = std::io::stdout().lock();
+        if self.json {
+            let _ = out.write_all(&event.to_json_line());
+            return;
+        }
+        let _ = match event {
+            Event::File(f) => self.file_line(&mut out, f),
+            Event::Summary(s) => summary_lines(&mut out, s),
+        };
+    }
+
+    fn file_line(&self, out: &mut impl Write, f: &FileEvent) -> std::io::Result<()> {
+        match f.status {
+            FileStatus::Failed => {
+                let error = f.error.as_deref().unwrap_or("unknown error");
+                eprintln!("FAILED    {}: {error}", f.path);
+                Ok(())
+            }
+            _ if self.level > LogLevel::Info => Ok(()),
+            FileStatus::Success => writeln!(out, "uploaded  {} ({} bytes)", f.path, f.bytes),
+            FileStatus::WhatIf => writeln!(out, "would upload {} ({}, {} bytes)", f.path, f.reason, f.bytes),
+            FileStatus::Skipped if self.level == LogLevel::Debug => writeln!(out, "skipped   {} ({})", f.path, f.reason),
+            FileStatus::Skipped | FileStatus::Cancelled => Ok(()),
+        }
+    }
+}
+
+fn summary_lines(out: &mut impl Write, s: &Summary) -> std::io::Result<()> {
+    if let Some(error) = &s.error {
+        // A failed job is one line on stderr naming what to fix; counts would only add noise.
+        eprintln!("azblobsync: {error}");
+        return Ok(());
+    }
+    let verb = if s.dry_run { "would transfer" } else { "transferred" };
+    writeln!(
+        out,
+        "{:?}: {} files {verb} ({} bytes), {} skipped, {} failed in {:.2}s. Job {}",
+        s.status, s.files_transferred, s.bytes_transferred, s.files_skipped, s.files_failed, s.elapsed_seconds, s.job_id
+    )
+}

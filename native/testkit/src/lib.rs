@@ -1,0 +1,18 @@
+//! Test support shared by the Rust suites: an Azurite each test run starts itself, and the
+//! independent oracle (Azure's Python SDK) that reads back what the engine wrote.
+
+mod azurite;
+mod oracle;
+
+pub use azurite::Azurite;
+pub use oracle::{BlobRecord, Oracle};
+
+use std::path::PathBuf;
+
+/// Azurite's well-known development account (public, documented; not a secret).
+pub const DEV_ACCOUNT: &str = "devstoreaccount1";
+pub const DEV_KEY: &str = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+
+pub fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().expect("repo root")
+}

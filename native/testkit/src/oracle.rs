@@ -1,0 +1,71 @@
+use std::collections::HashMap;
+use std::process::Command;
+
+/// Reads a container back through Azure's Python SDK (`tests/oracle/blob_oracle.py`).
+pub struct Oracle {
+    connection_string: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct BlobRecord {
+    pub name: String,
+    pub size: u64,
+    pub content_md5: Option<String>,
+    pub md5_of_content: String,
+    pub content_type: String,
+    pub metadata: HashMap<String, String>,
+}
+
+impl Oracle {
+    pub fn new(connection_string: String) -> Self {
+        Self { connection_string }
+    }
+
+    fn run(&self, args: &[&str]) -> String {
+        let script = crate::repo_root().join("tests/oracle/blob_oracle.py");
+        let out = Command::new("/usr/bin/python3")
+            .arg(script)
+            .arg(&self.connection_string)
+            .args(args)
+            .output()
+            .expect("python3 runs (Debian's python3-azure-storage is installed by the build)");
+        assert!(out.status.success(), "oracle {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).expect("utf-8")
+    }
+
+    pub fn create_container(&self, name: &str) {
+        self.run(&["create-container", name]);
+    }
+
+    pub fn names(&self, container: &str) -> Vec<String> {
+        self.run(&["names", container]).lines().map(str::to_string).collect()
+    }
+
+    pub fn inventory(&self, container: &str) -> Vec<BlobRecord> {
+        self.run(&["inventory", container])
+            .lines()
+            .map(|line| {
+                let v: serde_json::Value = serde_json::from_str(line).expect("oracle JSON");
+                BlobRecord {
+                    name: v["name"].as_str().unwrap().to_string(),
+                    size: v["size"].as_u64().unwrap(),
+                    content_md5: v["contentMd5"].as_str().map(str::to_string),
+                    md5_of_content: v["md5OfContent"].as_str().unwrap().to_string(),
+                    content_type: v["contentType"].as_str().unwrap_or_default().to_string(),
+                    metadata: serde_json::from_value(v["metadata"].clone()).unwrap_or_default(),
+                }
+            })
+            .collect()
+    }
+
+    pub fn uncommitted_blocks(&self, container: &str, blob: &str) -> usize {
+        self.run(&["uncommitted", container, blob]).trim().parse().expect("a count")
+    }
+
+    pub fn put(&self, container: &str, blob: &str, file: &std::path::Path, mtime_metadata: Option<&str>) {
+        let file = file.to_str().expect("utf-8 path");
+        let mut args = vec!["put", container, blob, file];
+        args.extend(mtime_metadata);
+        self.run(&args);
+    }
+}

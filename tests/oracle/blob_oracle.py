@@ -1,0 +1,69 @@
+#!/usr/bin/python3
+"""Independent read-back of a container, for the tests: Azure's own Python SDK (Debian's
+python3-azure-storage), never our engine.
+
+  blob_oracle.py CONNECTION_STRING create-container NAME
+  blob_oracle.py CONNECTION_STRING inventory NAME [PREFIX]
+      one JSON object per blob: name, size, contentMd5 (base64 or null), md5OfContent (hex of the
+      downloaded bytes), contentType, metadata, lastModified (ISO 8601)
+  blob_oracle.py CONNECTION_STRING names NAME [PREFIX]
+      committed blob names only, one per line (cheap)
+  blob_oracle.py CONNECTION_STRING uncommitted NAME BLOB
+      the number of uncommitted blocks staged for BLOB (0 when it has none or does not exist)
+  blob_oracle.py CONNECTION_STRING put NAME BLOB FILE [MTIME_METADATA]
+      uploads FILE as BLOB (to set up a destination behind our engine's back)
+"""
+import base64
+import hashlib
+import json
+import sys
+
+from azure.core.exceptions import ResourceExistsError, ResourceNotFoundError
+from azure.storage.blob import BlobServiceClient
+
+
+def main(argv):
+    conn, command, container = argv[1], argv[2], argv[3]
+    service = BlobServiceClient.from_connection_string(conn)
+    client = service.get_container_client(container)
+    if command == "create-container":
+        try:
+            client.create_container()
+        except ResourceExistsError:
+            pass
+    elif command == "names":
+        prefix = argv[4] if len(argv) > 4 else None
+        for blob in client.list_blobs(name_starts_with=prefix):
+            print(blob.name)
+    elif command == "inventory":
+        prefix = argv[4] if len(argv) > 4 else None
+        for blob in client.list_blobs(name_starts_with=prefix, include=["metadata"]):
+            data = client.download_blob(blob.name).readall()
+            md5 = blob.content_settings.content_md5
+            print(json.dumps({
+                "name": blob.name,
+                "size": blob.size,
+                "contentMd5": base64.b64encode(bytes(md5)).decode() if md5 else None,
+                "md5OfContent": hashlib.md5(data).hexdigest(),
+                "contentType": blob.content_settings.content_type,
+                "metadata": blob.metadata or {},
+                "lastModified": blob.last_modified.isoformat(),
+            }, ensure_ascii=False))
+    elif command == "uncommitted":
+        try:
+            _, uncommitted = client.get_blob_client(argv[4]).get_block_list("uncommitted")
+            print(len(uncommitted))
+        except ResourceNotFoundError:
+            print(0)
+    elif command == "put":
+        blob, path = argv[4], argv[5]
+        metadata = {"mtime": argv[6]} if len(argv) > 6 else None
+        with open(path, "rb") as f:
+            client.upload_blob(blob, f, overwrite=True, metadata=metadata)
+    else:
+        sys.exit(f"unknown command {command}")
+
+
+if __name__ == "__main__":
+    sys.stdout.reconfigure(encoding="utf-8")
+    main(sys.argv)
