@@ -1,0 +1,209 @@
+//! The CLI end to end against a real Azurite, every blob read back by Azure's Python SDK.
+
+use azblobsync_testkit::{Azurite, DEV_KEY};
+use serde_json::Value;
+use std::collections::HashMap;
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn azblobsync(args: &[&str], key: Option<&str>) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_azblobsync"));
+    cmd.args(args).env_remove("AZCOPY_ACCOUNT_KEY").env_remove("AZURE_STORAGE_KEY");
+    if let Some(key) = key {
+        cmd.env("AZCOPY_ACCOUNT_KEY", key);
+    }
+    cmd.output().expect("azblobsync runs")
+}
+
+fn json_events(out: &Output) -> (Vec<Value>, Value) {
+    let mut events: Vec<Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
+        .collect();
+    let summary = events.pop().expect("a summary line");
+    assert_eq!(summary["type"], "summary", "last line is the summary");
+    (events, summary)
+}
+
+fn sync_json(src: &Path, url: &str, extra: &[&str]) -> (Vec<Value>, Value, Output) {
+    let mut args = vec!["sync", src.to_str().unwrap(), url, "--output-type", "json"];
+    args.extend_from_slice(extra);
+    let out = azblobsync(&args, Some(DEV_KEY));
+    let (events, summary) = json_events(&out);
+    (events, summary, out)
+}
+
+fn md5_hex(bytes: &[u8]) -> String {
+    use md5_asm::{Digest, Md5};
+    format!("{:x}", Md5::digest(bytes))
+}
+
+fn write(root: &Path, rel: &str, content: &[u8]) {
+    let p = root.join(rel);
+    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+    std::fs::write(p, content).unwrap();
+}
+
+fn sample_tree(root: &Path) -> HashMap<String, Vec<u8>> {
+    let mut files = HashMap::new();
+    let names = ["a.txt", "dir one/b#1.txt", "dir one/c%20d.bin", "ünï/çødé.txt", "emoji/😀 party.txt", "empty", "deep/x/y/z.json"];
+    for (i, name) in names.iter().enumerate() {
+        let content = if *name == "empty" { Vec::new() } else { format!("content {i} of {name}").into_bytes() };
+        write(root, name, &content);
+        files.insert(name.to_string(), content);
+    }
+    // Larger than one 1 MiB block: goes as staged blocks.
+    let big: Vec<u8> = (0..3_500_000u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
+    write(root, "big/large.bin", &big);
+    files.insert("big/large.bin".into(), big);
+    files
+}
+
+#[test]
+fn uploads_a_tree_then_skips_it_then_uploads_only_what_changed() {
+    let azurite = Azurite::start();
+    let oracle = azurite.oracle();
+    oracle.create_container("data");
+    let src = tempfile::tempdir().unwrap();
+    let files = sample_tree(src.path());
+    let url = format!("{}/backup", azurite.container_url("data"));
+
+    let (events, summary, out) = sync_json(src.path(), &url, &["--put-md5", "--block-size-mb", "1"]);
+    assert!(out.status.success(), "stderr: {}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(summary["status"], "completed");
+    assert_eq!(summary["filesTransferred"], files.len());
+    assert_eq!(events.len(), files.len());
+    for e in &events {
+        assert_eq!((e["action"].as_str(), e["status"].as_str()), (Some("upload"), Some("success")), "{e}");
+        assert_eq!(e["blob"].as_str().unwrap(), format!("backup/{}", e["path"].as_str().unwrap()));
+    }
+
+    let inventory = oracle.inventory("data");
+    assert_eq!(inventory.len(), files.len());
+    for blob in &inventory {
+        let rel = blob.name.strip_prefix("backup/").expect("under the prefix");
+        let local = &files[rel];
+        assert_eq!(blob.size, local.len() as u64, "{rel}");
+        assert_eq!(blob.md5_of_content, md5_hex(local), "{rel}: bytes differ");
+        let md5 = base64_to_hex(blob.content_md5.as_deref().expect("Content-MD5 set"));
+        assert_eq!(md5, md5_hex(local), "{rel}: Content-MD5 wrong");
+        assert!(blob.metadata.contains_key("mtime"), "{rel}: source time stored");
+    }
+    assert_eq!(inventory.iter().find(|b| b.name.ends_with(".json")).unwrap().content_type, "application/json");
+
+    let (events, summary, _) = sync_json(src.path(), &url, &[]);
+    assert_eq!(summary["filesTransferred"], 0);
+    assert_eq!(summary["filesSkipped"], files.len());
+    assert!(events.iter().all(|e| e["status"] == "skipped" && e["reason"] == "unchanged"));
+
+    write(src.path(), "a.txt", b"changed, and longer than before");
+    let t = filetime::FileTime::from_unix_time(1_600_000_000, 0);
+    filetime::set_file_mtime(src.path().join("dir one/b#1.txt"), t).unwrap();
+    let (events, summary, _) = sync_json(src.path(), &url, &[]);
+    assert_eq!(summary["filesTransferred"], 2);
+    let mut uploaded: Vec<(&str, &str)> = events
+        .iter()
+        .filter(|e| e["status"] == "success")
+        .map(|e| (e["path"].as_str().unwrap(), e["reason"].as_str().unwrap()))
+        .collect();
+    uploaded.sort();
+    assert_eq!(uploaded, vec![("a.txt", "sizeChanged"), ("dir one/b#1.txt", "modifiedTimeChanged")]);
+}
+
+fn base64_to_hex(b64: &str) -> String {
+    const TABLE: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut bits = 0u32;
+    let mut n = 0;
+    let mut out = Vec::new();
+    for c in b64.bytes().filter(|c| *c != b'=') {
+        bits = (bits << 6) | TABLE.iter().position(|t| *t == c).unwrap() as u32;
+        n += 6;
+        if n >= 8 {
+            n -= 8;
+            out.push((bits >> n) as u8);
+        }
+    }
+    out.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[test]
+fn dry_run_reports_against_the_destination_and_writes_nothing() {
+    let azurite = Azurite::start();
+    let oracle = azurite.oracle();
+    oracle.create_container("dry");
+    let src = tempfile::tempdir().unwrap();
+    write(src.path(), "kept.txt", b"same");
+    write(src.path(), "new.txt", b"new");
+    let url = azurite.container_url("dry");
+    let (_, summary, _) = sync_json(src.path(), &url, &[]);
+    assert_eq!(summary["filesTransferred"], 2);
+    write(src.path(), "another.txt", b"x");
+
+    let (events, summary, out) = sync_json(src.path(), &url, &["--dry-run"]);
+    assert!(out.status.success());
+    assert_eq!(summary["dryRun"], true);
+    let statuses: Vec<(&str, &str)> = events.iter().map(|e| (e["path"].as_str().unwrap(), e["status"].as_str().unwrap())).collect();
+    assert_eq!(statuses, vec![("another.txt", "whatIf"), ("kept.txt", "skipped"), ("new.txt", "skipped")]);
+    assert_eq!(oracle.names("dry"), vec!["kept.txt".to_string(), "new.txt".to_string()]);
+}
+
+#[test]
+fn a_blob_stamped_later_by_a_skewed_clock_is_still_updated_when_the_source_changed() {
+    let azurite = Azurite::start();
+    let oracle = azurite.oracle();
+    oracle.create_container("skew");
+    let src = tempfile::tempdir().unwrap();
+    write(src.path(), "report.csv", b"version 2");
+    // The blob was uploaded earlier from version 1 (same size), stamped with version 1's time; the
+    // service's Last-Modified is "now", later than version 2's modified time.
+    let old = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(old.path(), b"version 1").unwrap();
+    filetime::set_file_mtime(src.path().join("report.csv"), filetime::FileTime::from_unix_time(1_700_000_100, 0)).unwrap();
+    oracle.put("skew", "report.csv", old.path(), Some("2023-11-14T22:13:20Z"));
+
+    let (_, summary, _) = sync_json(src.path(), &azurite.container_url("skew"), &[]);
+    assert_eq!(summary["filesTransferred"], 1, "{summary}");
+    assert_eq!(oracle.inventory("skew")[0].md5_of_content, md5_hex(b"version 2"));
+}
+
+fn one_line_error(out: &Output) -> String {
+    assert_eq!(out.status.code(), Some(2), "a job-level failure exits 2");
+    let stderr = String::from_utf8_lossy(&out.stderr).trim().to_string();
+    assert_eq!(stderr.lines().count(), 1, "one line: {stderr}");
+    stderr
+}
+
+#[test]
+fn bad_input_gets_one_clear_line_and_exit_code_2() {
+    let azurite = Azurite::start();
+    azurite.oracle().create_container("real");
+    let src = tempfile::tempdir().unwrap();
+    write(src.path(), "f", b"1");
+    let s = src.path().to_str().unwrap();
+    let missing = src.path().join("nope");
+
+    let e = one_line_error(&azblobsync(&["sync", missing.to_str().unwrap(), &azurite.container_url("real")], Some(DEV_KEY)));
+    assert!(e.contains("does not exist") && e.contains("nope"), "{e}");
+
+    let e = one_line_error(&azblobsync(&["sync", s, "http//broken url"], Some(DEV_KEY)));
+    assert!(e.contains("not a valid container URL"), "{e}");
+
+    let e = one_line_error(&azblobsync(&["sync", s, &azurite.container_url("absent")], Some(DEV_KEY)));
+    assert!(e.contains("container 'absent' does not exist"), "{e}");
+
+    let wrong_key = "d3Jvbmcga2V5IGJ1dCB2YWxpZCBiYXNlNjQ=";
+    let e = one_line_error(&azblobsync(&["sync", s, &azurite.container_url("real")], Some(wrong_key)));
+    assert!(e.contains("rejected the credentials"), "{e}");
+    assert!(!e.contains(wrong_key));
+
+    let e = one_line_error(&azblobsync(&["sync", s, &azurite.container_url("real")], None));
+    assert!(e.contains("no credentials were given"), "{e}");
+
+    let e = one_line_error(&azblobsync(&["sync", s, &azurite.container_url("real")], Some("not base64!")));
+    assert!(e.contains("not valid base64"), "{e}");
+
+    // JSON mode carries the same message and a stable id in the summary.
+    let out = azblobsync(&["sync", s, &azurite.container_url("absent"), "--output-type", "json"], Some(DEV_KEY));
+    let (_, summary) = json_events(&out);
+    assert_eq!((summary["status"].as_str(), summary["errorId"].as_str()), (Some("failed"), Some("ContainerNotFound")));
+}
