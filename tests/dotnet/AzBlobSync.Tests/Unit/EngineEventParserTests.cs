@@ -1,0 +1,88 @@
+using System.Text;
+using AzBlobSync.Engine;
+using AzBlobSync.Errors;
+
+namespace AzBlobSync.Tests.Unit;
+
+public sealed class EngineEventParserTests
+{
+    private static List<EngineEvent> Parse(string text) => EngineEventParser.ParseLines(Encoding.UTF8.GetBytes(text));
+
+    [Fact]
+    public void Parses_file_events_and_the_summary_in_order()
+    {
+        var events = Parse(
+            """
+            {"type":"file","path":"a b/c#%é😀.txt","blob":"pre/a b/c#%é😀.txt","action":"upload","status":"success","reason":"missing","bytes":3,"contentMd5":"kAFQmDzST7DWlj99KOF/cg==","error":null}
+            {"type":"file","path":"x","blob":"x","action":"skip","status":"skipped","reason":"unchanged","bytes":0,"error":null}
+            {"type":"file","path":"bad","blob":"bad","action":"upload","status":"failed","reason":"unreadable","bytes":0,"error":"cannot read","errorId":"LocalIoError"}
+            {"type":"summary","jobId":"01a2","status":"completedWithErrors","dryRun":false,"filesTransferred":1,"filesSkipped":1,"filesFailed":1,"bytesTransferred":3,"elapsedSeconds":1.5,"error":null}
+
+            """);
+
+        Assert.Equal(4, events.Count);
+        var first = events[0].File!;
+        Assert.Equal("a b/c#%é😀.txt", first.Path);
+        Assert.Equal("pre/a b/c#%é😀.txt", first.Blob);
+        Assert.Equal(TransferAction.Upload, first.Action);
+        Assert.Equal(TransferStatus.Success, first.Status);
+        Assert.Equal(3, first.Bytes);
+        Assert.Equal("kAFQmDzST7DWlj99KOF/cg==", first.ContentMd5);
+        Assert.Null(first.ErrorId);
+
+        Assert.Equal((TransferAction.Skip, TransferStatus.Skipped, "unchanged"), (events[1].File!.Action, events[1].File!.Status, events[1].File!.Reason));
+        Assert.Equal(("cannot read", "AzBlobSync.LocalIoError"), (events[2].File!.Error, events[2].File!.ErrorId));
+
+        var summary = events[3].Summary!;
+        Assert.Null(events[3].File);
+        Assert.Equal(JobStatus.CompletedWithErrors, summary.Status);
+        Assert.Equal((1L, 1L, 1L, 3L), (summary.FilesTransferred, summary.FilesSkipped, summary.FilesFailed, summary.BytesTransferred));
+        Assert.Equal(TimeSpan.FromSeconds(1.5), summary.Elapsed);
+    }
+
+    [Theory]
+    [InlineData("whatIf", TransferStatus.WhatIf)]
+    [InlineData("cancelled", TransferStatus.Cancelled)]
+    public void Maps_dry_run_and_cancelled_file_statuses(string wire, TransferStatus expected)
+    {
+        var e = Parse($$"""{"type":"file","path":"p","blob":"p","action":"upload","status":"{{wire}}","reason":"missing","bytes":1,"error":null}""");
+        Assert.Equal(expected, Assert.Single(e).File!.Status);
+    }
+
+    [Fact]
+    public void A_failed_summary_carries_the_prefixed_error_id()
+    {
+        var summary = Parse("""{"type":"summary","jobId":"j","status":"failed","dryRun":true,"filesTransferred":0,"filesSkipped":0,"filesFailed":0,"bytesTransferred":0,"elapsedSeconds":0.01,"error":"container 'x' does not exist","errorId":"ContainerNotFound"}""")[0].Summary!;
+        Assert.Equal(JobStatus.Failed, summary.Status);
+        Assert.True(summary.DryRun);
+        Assert.Equal("AzBlobSync.ContainerNotFound", summary.ErrorId);
+        Assert.Equal("container 'x' does not exist", summary.Error);
+    }
+
+    [Fact]
+    public void Unknown_event_types_are_ignored_for_forward_compatibility()
+    {
+        Assert.Empty(Parse("""{"type":"heartbeat","at":1}""" + "\n"));
+    }
+
+    [Theory]
+    [InlineData("""{"type":"file","path":"p","blob":"p","action":"upload","status":"exploded","reason":"r","bytes":1}""", "unknown status 'exploded'")]
+    [InlineData("""{"type":"file","path":"p","blob":"p","action":"delete","status":"success","reason":"r","bytes":1}""", "unknown action 'delete'")]
+    [InlineData("""{"type":"file","blob":"p","action":"upload","status":"success","reason":"r","bytes":1}""", "lacks 'path'")]
+    [InlineData("""{"type":"summary","jobId":"j","status":"completed","dryRun":false}""", "lacks 'filesTransferred'")]
+    [InlineData("""{"path":"p"}""", "no 'type'")]
+    [InlineData("""{"type":"file",""", "not valid JSON")]
+    public void Malformed_or_unknown_values_are_protocol_errors(string line, string expected)
+    {
+        var error = Assert.Throws<AzBlobSyncException>(() => Parse(line));
+        Assert.Equal(ErrorIds.EngineProtocolError, error.ErrorId);
+        Assert.Contains(expected, error.Message);
+    }
+
+    [Fact]
+    public void Tolerates_crlf_and_blank_lines()
+    {
+        var events = Parse("\r\n" + """{"type":"file","path":"p","blob":"p","action":"upload","status":"success","reason":"missing","bytes":1,"error":null}""" + "\r\n\n");
+        Assert.Single(events);
+    }
+}
