@@ -20,8 +20,15 @@ public static class ErrorIds
     public const string InternalError = Prefix + "InternalError";
 
     /// <summary>Turns an engine <c>errorId</c> ("ContainerNotFound") into ours ("AzBlobSync.ContainerNotFound").</summary>
-    public static string FromEngine(string? engineErrorId) =>
-        string.IsNullOrWhiteSpace(engineErrorId) ? InternalError : Prefix + engineErrorId.Trim();
+    public static string FromEngine(string? engineErrorId)
+    {
+        if (string.IsNullOrWhiteSpace(engineErrorId))
+        {
+            return InternalError;
+        }
+        string trimmed = engineErrorId.Trim();
+        return trimmed.StartsWith(Prefix, System.StringComparison.Ordinal) ? trimmed : Prefix + trimmed;
+    }
 
     /// <summary>The category that fits an error id, engine-prefixed or not.</summary>
     public static CommandErrorCategory CategoryOf(string? errorId)

@@ -67,8 +67,8 @@ internal static class NativeLibraryProbe
     private static string Join(NativeOperatingSystem os, string directory, params string[] parts)
     {
         char separator = os == NativeOperatingSystem.Windows ? '\\' : '/';
-        // Windows accepts both separators, so strip either from the end; elsewhere '\' is a file-name character.
-        string trimmed = os == NativeOperatingSystem.Windows ? directory.TrimEnd('\\', '/') : directory.TrimEnd('/');
+        // Windows accepts both separators, so show one; elsewhere '\' is a file-name character and stays.
+        string trimmed = os == NativeOperatingSystem.Windows ? directory.Replace('/', '\\').TrimEnd('\\') : directory.TrimEnd('/');
         // A root ("/" or "C:\") trims to "" or "C:", so adding the separator back keeps it a root.
         return trimmed + separator + string.Join(separator, parts);
     }

@@ -7,14 +7,15 @@ namespace AzBlobSync.Tests.Unit;
 public sealed class NativeLibraryProbeTests
 {
     [Theory]
-    [InlineData(NativeOperatingSystem.Linux, Architecture.X64, "linux-x64", "libazblobsync.so")]
-    [InlineData(NativeOperatingSystem.Linux, Architecture.Arm64, "linux-arm64", "libazblobsync.so")]
-    [InlineData(NativeOperatingSystem.Windows, Architecture.X64, "win-x64", "azblobsync.dll")]
-    [InlineData(NativeOperatingSystem.Windows, Architecture.Arm64, "win-arm64", "azblobsync.dll")]
-    [InlineData(NativeOperatingSystem.MacOS, Architecture.Arm64, "osx-arm64", "libazblobsync.dylib")]
-    [InlineData(NativeOperatingSystem.MacOS, Architecture.X64, "osx-x64", "libazblobsync.dylib")]
-    public void Names_the_runtime_identifier_and_file_per_platform(NativeOperatingSystem os, Architecture arch, string rid, string file)
+    [InlineData("Linux", Architecture.X64, "linux-x64", "libazblobsync.so")]
+    [InlineData("Linux", Architecture.Arm64, "linux-arm64", "libazblobsync.so")]
+    [InlineData("Windows", Architecture.X64, "win-x64", "azblobsync.dll")]
+    [InlineData("Windows", Architecture.Arm64, "win-arm64", "azblobsync.dll")]
+    [InlineData("MacOS", Architecture.Arm64, "osx-arm64", "libazblobsync.dylib")]
+    [InlineData("MacOS", Architecture.X64, "osx-x64", "libazblobsync.dylib")]
+    public void Names_the_runtime_identifier_and_file_per_platform(string osName, Architecture arch, string rid, string file)
     {
+        var os = Enum.Parse<NativeOperatingSystem>(osName);
         Assert.Equal(rid, NativeLibraryProbe.RuntimeIdentifier(os, arch));
         Assert.Equal(file, NativeLibraryProbe.FileName(os));
     }
