@@ -12,6 +12,8 @@ python3-azure-storage), never our engine.
       the number of uncommitted blocks staged for BLOB (0 when it has none or does not exist)
   blob_oracle.py CONNECTION_STRING put NAME BLOB FILE [MTIME_METADATA]
       uploads FILE as BLOB (to set up a destination behind our engine's back)
+  blob_oracle.py CONNECTION_STRING sas NAME [PERMISSIONS]
+      prints the container's URL with a one-day SAS (default permissions rwdl)
 """
 import base64
 import hashlib
@@ -60,6 +62,14 @@ def main(argv):
         metadata = {"mtime": argv[6]} if len(argv) > 6 else None
         with open(path, "rb") as f:
             client.upload_blob(blob, f, overwrite=True, metadata=metadata)
+    elif command == "sas":
+        import datetime
+        from azure.storage.blob import ContainerSasPermissions, generate_container_sas
+        permission = ContainerSasPermissions.from_string(argv[4] if len(argv) > 4 else "rwdl")
+        expiry = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(days=1)
+        sas = generate_container_sas(service.account_name, container, account_key=service.credential.account_key,
+                                     permission=permission, expiry=expiry)
+        print(f"{client.url}?{sas}")
     else:
         sys.exit(f"unknown command {command}")
 

@@ -207,3 +207,30 @@ fn bad_input_gets_one_clear_line_and_exit_code_2() {
     let (_, summary) = json_events(&out);
     assert_eq!((summary["status"].as_str(), summary["errorId"].as_str()), (Some("failed"), Some("ContainerNotFound")));
 }
+
+#[test]
+fn a_sas_in_the_url_signs_in_and_its_signature_never_shows() {
+    let azurite = Azurite::start();
+    let oracle = azurite.oracle();
+    oracle.create_container("sas");
+    let src = tempfile::tempdir().unwrap();
+    write(src.path(), "x/y.txt", b"via SAS");
+    let sas_url = oracle.sas_url("sas", "rwl");
+    let sig = sas_url.split("sig=").nth(1).expect("a signature").split('&').next().unwrap().to_string();
+
+    let out = azblobsync(&["sync", src.path().to_str().unwrap(), &sas_url, "--output-type", "json"], None);
+    let (events, summary) = json_events(&out);
+    assert_eq!(summary["status"], "completed", "{summary}");
+    assert_eq!(events[0]["blob"], "x/y.txt");
+    assert_eq!(oracle.names("sas"), vec!["x/y.txt".to_string()]);
+
+    // A read-only SAS cannot write: every file fails, with a message that hides the signature.
+    let read_only = oracle.sas_url("sas", "rl");
+    write(src.path(), "x/new.txt", b"new");
+    let out = azblobsync(&["sync", src.path().to_str().unwrap(), &read_only], None);
+    let all_output = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert_ne!(out.status.code(), Some(0));
+    assert!(all_output.contains("x/new.txt"), "{all_output}");
+    let read_only_sig = read_only.split("sig=").nth(1).unwrap().split('&').next().unwrap();
+    assert!(!all_output.contains(&sig) && !all_output.contains(read_only_sig), "a signature leaked: {all_output}");
+}

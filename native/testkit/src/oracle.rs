@@ -69,3 +69,10 @@ impl Oracle {
         self.run(&args);
     }
 }
+
+impl Oracle {
+    /// The container's URL with a one-day SAS signed by the Python SDK (`rwdl` unless given).
+    pub fn sas_url(&self, container: &str, permissions: &str) -> String {
+        self.run(&["sas", container, permissions]).trim().to_string()
+    }
+}
