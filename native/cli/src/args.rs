@@ -15,8 +15,91 @@ pub struct Cli {
 #[derive(Subcommand)]
 pub enum Command {
     /// Mirror a local folder into a container (or a virtual directory in it). Uploads files that
-    /// are missing or changed (size or modified time); never deletes.
+    /// are missing or changed (size or modified time); deletes blobs with no source file only with
+    /// --delete-destination.
     Sync(SyncArgs),
+    /// Compare a local folder with a container and report every difference (missing, changed,
+    /// extra) and why, writing nothing: the verify step of a scheduled job. Exit code 0 when they
+    /// match, 1 when they differ.
+    Check(CheckArgs),
+}
+
+/// Which files take part, as AzCopy names them. Several values: repeat the flag or join with ';'.
+#[derive(Args, Default)]
+pub struct FilterArgs {
+    /// Only files whose NAME matches one of these wildcards (e.g. "*.jpg;*.pdf").
+    #[arg(long, value_name = "PATTERNS")]
+    pub include_pattern: Vec<String>,
+    /// Skip files whose NAME matches one of these wildcards.
+    #[arg(long, value_name = "PATTERNS")]
+    pub exclude_pattern: Vec<String>,
+    /// Only these relative paths (a file, or a folder and all below it).
+    #[arg(long, value_name = "PATHS")]
+    pub include_path: Vec<String>,
+    /// Skip these relative paths (a file, or a folder and all below it; never even listed).
+    #[arg(long, value_name = "PATHS")]
+    pub exclude_path: Vec<String>,
+    /// Only files whose relative path matches one of these regular expressions.
+    #[arg(long, value_name = "REGEX")]
+    pub include_regex: Vec<String>,
+    /// Skip files whose relative path matches one of these regular expressions.
+    #[arg(long, value_name = "REGEX")]
+    pub exclude_regex: Vec<String>,
+    /// Only files modified at or after this ISO 8601 time (e.g. 2026-01-31T00:00:00Z).
+    #[arg(long, value_name = "TIME")]
+    pub include_after: Option<String>,
+    /// Only files modified at or before this ISO 8601 time.
+    #[arg(long, value_name = "TIME")]
+    pub include_before: Option<String>,
+    /// Only files at least this old (e.g. 90s, 12h, 7d).
+    #[arg(long, value_name = "DURATION")]
+    pub min_age: Option<String>,
+    /// Only files at most this old.
+    #[arg(long, value_name = "DURATION")]
+    pub max_age: Option<String>,
+}
+
+impl FilterArgs {
+    fn apply(&self, spec: &mut JobSpec) {
+        spec.include_pattern = self.include_pattern.clone();
+        spec.exclude_pattern = self.exclude_pattern.clone();
+        spec.include_path = self.include_path.clone();
+        spec.exclude_path = self.exclude_path.clone();
+        spec.include_regex = self.include_regex.clone();
+        spec.exclude_regex = self.exclude_regex.clone();
+        spec.include_after = self.include_after.clone();
+        spec.include_before = self.include_before.clone();
+        spec.min_age = self.min_age.clone();
+        spec.max_age = self.max_age.clone();
+    }
+}
+
+#[derive(Args)]
+pub struct CheckArgs {
+    /// Local folder.
+    pub source: String,
+    /// Container URL (see `sync`).
+    pub destination: String,
+    #[arg(long, value_enum, default_value_t = OutputType::Text)]
+    pub output_type: OutputType,
+    #[arg(long, value_enum, default_value_t = LogLevel::Info, ignore_case = true)]
+    pub log_level: LogLevel,
+    #[command(flatten)]
+    pub filters: FilterArgs,
+}
+
+impl CheckArgs {
+    pub fn to_spec(&self) -> Result<JobSpec> {
+        let mut spec = JobSpec {
+            operation: Operation::Check,
+            source: self.source.clone(),
+            destination: self.destination.clone(),
+            ..Default::default()
+        };
+        self.filters.apply(&mut spec);
+        spec.validate()?;
+        Ok(spec)
+    }
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -59,6 +142,15 @@ pub struct SyncArgs {
     /// Block size for large files, in MiB (decimals allowed); default chosen from the file size.
     #[arg(long)]
     pub block_size_mb: Option<f64>,
+    /// Delete blobs that have no source file (only inside the filters). true or false.
+    #[arg(long, num_args = 0..=1, default_missing_value = "true", value_name = "true|false")]
+    pub delete_destination: Option<bool>,
+    /// With --delete-destination: refuse to delete anything if the plan would delete more than N
+    /// blobs (protects against a wrong or empty source).
+    #[arg(long, value_name = "N")]
+    pub max_delete: Option<u64>,
+    #[command(flatten)]
+    pub filters: FilterArgs,
 }
 
 impl SyncArgs {
@@ -70,16 +162,19 @@ impl SyncArgs {
             Some(mb) => Some((mb * 1024.0 * 1024.0).round() as u64),
             None => None,
         };
-        let spec = JobSpec {
+        let mut spec = JobSpec {
             operation: Operation::Sync,
             source: self.source.clone(),
             destination: self.destination.clone(),
             put_md5: self.put_md5,
             dry_run: self.dry_run,
             concurrency: self.concurrency.map(usize::from),
-            account_key: None,
             block_size_bytes,
+            delete_destination: self.delete_destination.unwrap_or(false),
+            max_delete: self.max_delete,
+            ..Default::default()
         };
+        self.filters.apply(&mut spec);
         spec.validate()?;
         Ok(spec)
     }

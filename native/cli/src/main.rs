@@ -1,7 +1,8 @@
 //! `azblobsync`: the engine as a command-line tool, with AzCopy's flag names where they exist.
 //!
-//! Exit codes: 0 every file succeeded; 1 some files failed; 2 the job failed as a whole (bad input,
-//! sign-in, unreachable service); 3 cancelled (Ctrl+C).
+//! Exit codes: 0 every file succeeded (`check`: no differences); 1 some files failed (`check`:
+//! differences found); 2 the job failed as a whole (bad input, sign-in, unreachable service,
+//! --max-delete exceeded); 3 cancelled (Ctrl+C).
 
 mod args;
 mod output;
@@ -15,8 +16,11 @@ use std::time::Duration;
 
 fn main() -> ExitCode {
     let cli = args::Cli::parse();
-    let args::Command::Sync(sync) = cli.command;
-    output::init_logging(sync.log_level);
+    let (spec, output_type, log_level, check) = match &cli.command {
+        args::Command::Sync(a) => (a.to_spec(), a.output_type, a.log_level, false),
+        args::Command::Check(a) => (a.to_spec(), a.output_type, a.log_level, true),
+    };
+    output::init_logging(log_level);
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
@@ -24,8 +28,7 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let json = sync.output_type == args::OutputType::Json;
-    let spec = sync.to_spec();
+    let json = output_type == args::OutputType::Json;
     runtime.block_on(async move {
         let mut job = start_job_with(&tokio::runtime::Handle::current(), spec);
         let cancel = job.cancel_token();
@@ -36,7 +39,7 @@ fn main() -> ExitCode {
             }
         });
         let bar = (!json && std::io::stderr().is_terminal()).then(output::progress_bar);
-        let mut printer = output::Printer::new(json, sync.log_level);
+        let mut printer = output::Printer::new(json, log_level, check);
         let mut tick = tokio::time::interval(Duration::from_millis(200));
         loop {
             tokio::select! {
@@ -50,6 +53,7 @@ fn main() -> ExitCode {
                     if let Event::Summary(summary) = &event {
                         if let Some(bar) = &bar { bar.finish_and_clear(); }
                         return ExitCode::from(match summary.status {
+                            JobStatus::Completed if check && summary.differences > 0 => 1,
                             JobStatus::Completed => 0,
                             JobStatus::CompletedWithErrors => 1,
                             JobStatus::Failed => 2,

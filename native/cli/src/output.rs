@@ -1,7 +1,7 @@
 //! What the CLI prints: JSON lines for scripts, readable lines and a progress bar for people.
 
 use crate::args::LogLevel;
-use azblobsync_core::events::{Event, FileEvent, FileStatus, Summary};
+use azblobsync_core::events::{Action, Event, FileEvent, FileStatus, Summary};
 use azblobsync_core::progress::ProgressSnapshot;
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::Write;
@@ -38,11 +38,12 @@ pub fn update_bar(bar: &ProgressBar, p: &ProgressSnapshot) {
 pub struct Printer {
     json: bool,
     level: LogLevel,
+    check: bool,
 }
 
 impl Printer {
-    pub fn new(json: bool, level: LogLevel) -> Self {
-        Self { json, level }
+    pub fn new(json: bool, level: LogLevel, check: bool) -> Self {
+        Self { json, level, check }
     }
 
     pub fn print(&mut self, event: &Event) {
@@ -53,6 +54,7 @@ impl Printer {
         }
         let _ = match event {
             Event::File(f) => self.file_line(&mut out, f),
+            Event::Summary(s) if self.check => check_summary(&mut out, s),
             Event::Summary(s) => summary_lines(&mut out, s),
         };
     }
@@ -65,11 +67,34 @@ impl Printer {
                 Ok(())
             }
             _ if self.level > LogLevel::Info => Ok(()),
+            FileStatus::WhatIf if self.check => writeln!(out, "{:<10} {}", difference(f), f.path),
+            FileStatus::Success if f.action == Action::Delete => writeln!(out, "deleted   {}", f.blob),
             FileStatus::Success => writeln!(out, "uploaded  {} ({} bytes)", f.path, f.bytes),
+            FileStatus::WhatIf if f.action == Action::Delete => writeln!(out, "would delete {}", f.blob),
             FileStatus::WhatIf => writeln!(out, "would upload {} ({}, {} bytes)", f.path, f.reason, f.bytes),
             FileStatus::Skipped if self.level == LogLevel::Debug => writeln!(out, "skipped   {} ({})", f.path, f.reason),
             FileStatus::Skipped | FileStatus::Cancelled => Ok(()),
         }
+    }
+}
+
+/// How `check` names a difference.
+fn difference(f: &FileEvent) -> &'static str {
+    match f.reason {
+        "missing" => "missing",
+        "extra" => "extra",
+        _ => "changed",
+    }
+}
+
+fn check_summary(out: &mut impl Write, s: &Summary) -> std::io::Result<()> {
+    if let Some(error) = &s.error {
+        eprintln!("azblobsync: {error}");
+        return Ok(());
+    }
+    match s.differences {
+        0 => writeln!(out, "In sync: {} files match.", s.files_skipped),
+        n => writeln!(out, "{n} differences; {} files match.", s.files_skipped),
     }
 }
 
@@ -80,9 +105,10 @@ fn summary_lines(out: &mut impl Write, s: &Summary) -> std::io::Result<()> {
         return Ok(());
     }
     let verb = if s.dry_run { "would transfer" } else { "transferred" };
+    let deleted = if s.files_deleted > 0 { format!(", {} deleted", s.files_deleted) } else { String::new() };
     writeln!(
         out,
-        "{:?}: {} files {verb} ({} bytes), {} skipped, {} failed in {:.2}s. Job {}",
+        "{:?}: {} files {verb} ({} bytes), {} skipped{deleted}, {} failed in {:.2}s. Job {}",
         s.status, s.files_transferred, s.bytes_transferred, s.files_skipped, s.files_failed, s.elapsed_seconds, s.job_id
     )
 }

@@ -1,48 +1,12 @@
 //! The CLI end to end against a real Azurite, every blob read back by Azure's Python SDK.
 
+mod common;
+
 use azblobsync_testkit::{Azurite, DEV_KEY};
-use serde_json::Value;
+use common::*;
 use std::collections::HashMap;
 use std::path::Path;
-use std::process::{Command, Output};
-
-fn azblobsync(args: &[&str], key: Option<&str>) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_azblobsync"));
-    cmd.args(args).env_remove("AZCOPY_ACCOUNT_KEY").env_remove("AZURE_STORAGE_KEY");
-    if let Some(key) = key {
-        cmd.env("AZCOPY_ACCOUNT_KEY", key);
-    }
-    cmd.output().expect("azblobsync runs")
-}
-
-fn json_events(out: &Output) -> (Vec<Value>, Value) {
-    let mut events: Vec<Value> = String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
-        .collect();
-    let summary = events.pop().expect("a summary line");
-    assert_eq!(summary["type"], "summary", "last line is the summary");
-    (events, summary)
-}
-
-fn sync_json(src: &Path, url: &str, extra: &[&str]) -> (Vec<Value>, Value, Output) {
-    let mut args = vec!["sync", src.to_str().unwrap(), url, "--output-type", "json"];
-    args.extend_from_slice(extra);
-    let out = azblobsync(&args, Some(DEV_KEY));
-    let (events, summary) = json_events(&out);
-    (events, summary, out)
-}
-
-fn md5_hex(bytes: &[u8]) -> String {
-    use md5_asm::{Digest, Md5};
-    format!("{:x}", Md5::digest(bytes))
-}
-
-fn write(root: &Path, rel: &str, content: &[u8]) {
-    let p = root.join(rel);
-    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-    std::fs::write(p, content).unwrap();
-}
+use std::process::Output;
 
 fn sample_tree(root: &Path) -> HashMap<String, Vec<u8>> {
     let mut files = HashMap::new();
@@ -108,22 +72,6 @@ fn uploads_a_tree_then_skips_it_then_uploads_only_what_changed() {
         .collect();
     uploaded.sort();
     assert_eq!(uploaded, vec![("a.txt", "sizeChanged"), ("dir one/b#1.txt", "modifiedTimeChanged")]);
-}
-
-fn base64_to_hex(b64: &str) -> String {
-    const TABLE: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut bits = 0u32;
-    let mut n = 0;
-    let mut out = Vec::new();
-    for c in b64.bytes().filter(|c| *c != b'=') {
-        bits = (bits << 6) | TABLE.iter().position(|t| *t == c).unwrap() as u32;
-        n += 6;
-        if n >= 8 {
-            n -= 8;
-            out.push((bits >> n) as u8);
-        }
-    }
-    out.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 #[test]

@@ -8,7 +8,7 @@ use async_trait::async_trait;
 use azure_core::http::policies::Policy;
 use azure_core::http::{ClientOptions, NoFormat, RequestContent, StatusCode};
 use azure_storage_blob::models::{
-    BlobContainerClientListBlobsOptions, BlockBlobClientCommitBlockListOptions, BlockBlobClientUploadOptions, BlockLookupList,
+    BlobClientDeleteOptions, BlobContainerClientListBlobsOptions, DeleteSnapshotsOptionType, BlockBlobClientCommitBlockListOptions, BlockBlobClientUploadOptions, BlockLookupList,
     ListBlobsIncludeItem,
 };
 use azure_storage_blob::{BlobContainerClient, BlobContainerClientOptions};
@@ -128,6 +128,15 @@ impl BlobStore for AzureBlobStore {
         };
         self.block_blob(name).commit_block_list(body, Some(options)).await.map_err(|e| map_error(e, &self.location))?;
         Ok(())
+    }
+
+    async fn delete_blob(&self, name: &str) -> Result<()> {
+        let options = BlobClientDeleteOptions { delete_snapshots: Some(DeleteSnapshotsOptionType::Include), ..Default::default() };
+        match self.container.blob_client(name).delete(Some(options)).await {
+            Ok(_) => Ok(()),
+            Err(e) if e.http_status() == Some(StatusCode::NotFound) => Ok(()),
+            Err(e) => Err(map_error(e, &self.location)),
+        }
     }
 
     async fn check_container(&self) -> Result<()> {

@@ -31,6 +31,8 @@ pub enum EngineError {
     LocalIo { path: String, detail: String },
     #[error("file '{path}' changed while it was being uploaded; it will be picked up by the next run")]
     SourceChanged { path: String },
+    #[error("the plan would delete {planned} blobs, more than the limit of {limit}; nothing was deleted. Check the source, or raise the limit (--max-delete / -MaxDelete)")]
+    MaxDeleteExceeded { planned: u64, limit: u64 },
     #[error("the job was cancelled")]
     Cancelled,
     #[error("internal error: {0}")]
@@ -54,6 +56,7 @@ impl EngineError {
             Self::Service { .. } => "ServiceError",
             Self::LocalIo { .. } => "LocalIoError",
             Self::SourceChanged { .. } => "SourceChanged",
+            Self::MaxDeleteExceeded { .. } => "MaxDeleteExceeded",
             Self::Cancelled => "Cancelled",
             Self::Internal(_) => "InternalError",
         }

@@ -7,6 +7,7 @@ use serde::Serialize;
 #[serde(rename_all = "camelCase")]
 pub enum Action {
     Upload,
+    Delete,
     Skip,
 }
 
@@ -62,7 +63,10 @@ pub struct Summary {
     pub files_transferred: u64,
     pub files_skipped: u64,
     pub files_failed: u64,
+    pub files_deleted: u64,
     pub bytes_transferred: u64,
+    /// Names where source and destination differ (what a real run would change); for `check`.
+    pub differences: u64,
     pub elapsed_seconds: f64,
     /// Why the whole job failed (None when it ran to the end).
     pub error: Option<String>,
@@ -122,7 +126,9 @@ mod tests {
             files_transferred: 1,
             files_skipped: 2,
             files_failed: 3,
+            files_deleted: 0,
             bytes_transferred: 4,
+            differences: 0,
             elapsed_seconds: 0.5,
             error: None,
             error_id: None,

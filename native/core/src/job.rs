@@ -10,7 +10,8 @@ use crate::container_url::ContainerUrl;
 use crate::error::{EngineError, Result};
 use crate::events::{Action, Event, FileEvent, FileStatus, JobStatus, Summary};
 use crate::local_walk::{LocalEntry, LocalWalk, WalkItem};
-use crate::plan::{Decision, PlanEntry, RemoteEntry, SyncPlan};
+use crate::filter::Filter;
+use crate::plan::{Decision, PlanEntry, PlanRules, RemoteEntry, SyncPlan};
 use crate::progress::{JobState, Progress, ProgressSnapshot};
 use crate::spec::JobSpec;
 use crate::store::{BlobStore, SOURCE_MTIME_KEY};
@@ -18,7 +19,7 @@ use crate::upload::{UploadContext, parse_source_mtime, upload_file};
 use futures::StreamExt;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 use tokio::runtime::Handle;
 use tokio::sync::{Semaphore, mpsc};
 use tokio_util::sync::CancellationToken;
@@ -133,12 +134,14 @@ struct Tally {
     transferred: u64,
     skipped: u64,
     failed: u64,
+    deleted: u64,
     bytes: u64,
+    differences: u64,
 }
 
 impl Job {
     async fn run(self, spec: Result<JobSpec>) {
-        let dry_run = spec.as_ref().map(|s| s.dry_run).unwrap_or(false);
+        let dry_run = spec.as_ref().map(|s| s.writes_nothing()).unwrap_or(false);
         let outcome = match spec {
             Ok(spec) => self.sync(spec).await,
             Err(e) => Err((e, Tally::default())),
@@ -162,7 +165,9 @@ impl Job {
             files_transferred: tally.transferred,
             files_skipped: tally.skipped,
             files_failed: tally.failed,
+            files_deleted: tally.deleted,
             bytes_transferred: tally.bytes,
+            differences: tally.differences,
             elapsed_seconds: self.started.elapsed().as_secs_f64(),
             error_id: error.as_ref().map(EngineError::error_id),
             error: error.map(|e| e.to_string()),
@@ -187,10 +192,14 @@ impl Job {
         }
         self.progress.set_state(JobState::Scanning);
 
+        let filter = Arc::new(Filter::new(&spec.filter_spec().map_err(fail)?, SystemTime::now()).map_err(fail)?);
+        let rules = PlanRules { filter: filter.clone(), delete_extras: spec.plans_deletes() };
         let listing_error = Arc::new(Mutex::new(None));
-        let local = self.spawn_walker(root);
+        let local = self.spawn_walker(root, filter);
         let remote = spawn_lister(store.clone(), &location.prefix, listing_error.clone(), self.cancel.clone());
-        let mut plan = self.spawn_planner(local, remote, listing_error);
+        let mut plan = self.spawn_planner(local, remote, listing_error, rules);
+        let writes_nothing = spec.writes_nothing();
+        let mut deletes: Vec<String> = Vec::new();
 
         let ctx = Arc::new(UploadContext {
             store,
@@ -232,14 +241,25 @@ impl Job {
                     break;
                 }
             };
-            let PlanEntry::Source { local, decision, .. } = entry else { continue };
+            let (local, decision) = match entry {
+                PlanEntry::Source { local, decision, .. } => (local, decision),
+                PlanEntry::Delete(remote) => {
+                    tally.differences += 1;
+                    deletes.push(remote.relative);
+                    continue;
+                }
+                PlanEntry::OnlyAtDestination(_) => continue,
+            };
             let blob = blob_name::join(&prefix, &local.relative);
+            if matches!(decision, Decision::Upload(_)) {
+                tally.differences += 1;
+            }
             match decision {
                 Decision::Skip(reason) => {
                     let ev = file_event(&local, blob, Action::Skip, FileStatus::Skipped, reason.as_str(), 0);
                     self.finish_file(ev, &mut tally, &mut fatal).await;
                 }
-                Decision::Upload(reason) if spec.dry_run => {
+                Decision::Upload(reason) if writes_nothing => {
                     Progress::add(&self.progress.files_to_transfer, 1);
                     Progress::add(&self.progress.bytes_to_transfer, local.size);
                     let ev = file_event(&local, blob, Action::Upload, FileStatus::WhatIf, reason.as_str(), local.size);
@@ -283,14 +303,72 @@ impl Job {
         while let Some(ev) = done_rx.recv().await {
             self.finish_file(ev, &mut tally, &mut fatal).await;
         }
+        if fatal.is_none() && !self.cancel.is_cancelled() && !deletes.is_empty() {
+            if let Err(e) = self.delete_extras(&ctx.store, &prefix, deletes, &spec, &mut tally).await {
+                fatal = Some(e);
+            }
+        }
         match fatal {
             Some(e) => Err((e, tally)),
             None => Ok(tally),
         }
     }
 
+    /// Deletions run only once the whole plan is known, so `max_delete` can refuse them all
+    /// before the first one.
+    async fn delete_extras(
+        &self,
+        store: &Arc<dyn BlobStore>,
+        prefix: &str,
+        deletes: Vec<String>,
+        spec: &JobSpec,
+        tally: &mut Tally,
+    ) -> Result<()> {
+        let planned = deletes.len() as u64;
+        if let Some(limit) = spec.max_delete.filter(|limit| planned > *limit) {
+            return Err(EngineError::MaxDeleteExceeded { planned, limit });
+        }
+        let outcomes = futures::stream::iter(deletes)
+            .map(|relative| {
+                let blob = blob_name::join(prefix, &relative);
+                async move {
+                    let result = if spec.writes_nothing() { Ok(()) } else { store.delete_blob(&blob).await };
+                    (relative, blob, result)
+                }
+            })
+            .buffer_unordered(spec.effective_concurrency());
+        let mut outcomes = std::pin::pin!(outcomes.take_until(self.cancel.cancelled()));
+        let mut fatal = None;
+        while let Some((relative, blob, result)) = outcomes.next().await {
+            let status = match &result {
+                Ok(()) if spec.writes_nothing() => FileStatus::WhatIf,
+                Ok(()) => FileStatus::Success,
+                Err(_) => FileStatus::Failed,
+            };
+            let ev = FileEvent {
+                path: relative,
+                blob,
+                action: Action::Delete,
+                status,
+                reason: "extra",
+                bytes: 0,
+                content_md5: None,
+                error: result.as_ref().err().map(ToString::to_string),
+                error_id: result.as_ref().err().map(EngineError::error_id),
+                fatal: result.as_ref().err().filter(|e| e.is_fatal_for_job()).cloned(),
+            };
+            self.finish_file(ev, tally, &mut fatal).await;
+            if fatal.is_some() {
+                break;
+            }
+        }
+        fatal.map_or(Ok(()), Err)
+    }
+
     async fn finish_file(&self, ev: FileEvent, tally: &mut Tally, fatal: &mut Option<EngineError>) {
         match ev.status {
+            FileStatus::Success if ev.action == Action::Delete => tally.deleted += 1,
+            FileStatus::WhatIf if ev.action == Action::Delete => {}
             FileStatus::Success | FileStatus::WhatIf => {
                 tally.transferred += 1;
                 tally.bytes += ev.bytes;
@@ -314,12 +392,12 @@ impl Job {
         let _ = self.tx.send(Event::File(ev)).await;
     }
 
-    fn spawn_walker(&self, root: PathBuf) -> mpsc::Receiver<Vec<LocalEntry>> {
+    fn spawn_walker(&self, root: PathBuf, filter: Arc<Filter>) -> mpsc::Receiver<Vec<LocalEntry>> {
         let (tx, rx) = mpsc::channel::<Vec<LocalEntry>>(4);
         let (events, progress, cancel) = (self.tx.clone(), self.progress.clone(), self.cancel.clone());
         tokio::task::spawn_blocking(move || {
             let mut batch = Vec::with_capacity(WALK_BATCH);
-            for item in LocalWalk::new(&root) {
+            for item in LocalWalk::filtered(&root, filter) {
                 if cancel.is_cancelled() {
                     return;
                 }
@@ -359,10 +437,11 @@ impl Job {
         local: mpsc::Receiver<Vec<LocalEntry>>,
         remote: mpsc::Receiver<Vec<RemoteEntry>>,
         listing_error: Arc<Mutex<Option<EngineError>>>,
+        rules: PlanRules,
     ) -> mpsc::Receiver<Result<PlanEntry>> {
         let (tx, rx) = mpsc::channel(1024);
         tokio::task::spawn_blocking(move || {
-            let mut plan = SyncPlan::new(BatchIter::new(local), BatchIter::new(remote));
+            let mut plan = SyncPlan::with_rules(BatchIter::new(local), BatchIter::new(remote), rules);
             loop {
                 let next = plan.next();
                 // Checked before the entry is used: a listing that broke off must not make the rest

@@ -18,4 +18,5 @@ pub mod store;
 pub mod azure_store;
 pub mod upload;
 pub mod blob_name;
+pub mod filter;
 pub mod http_transport;

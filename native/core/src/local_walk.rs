@@ -4,8 +4,10 @@
 //! depth-first order equals the byte order of the full relative paths (`a-b` < `a/x` < `a0`). Only the
 //! directories on the current path are held in memory, never the whole tree.
 
+use crate::filter::Filter;
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::SystemTime;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -43,17 +45,31 @@ struct DirFrame {
 pub struct LocalWalk {
     stack: Vec<DirFrame>,
     queued_problems: Vec<WalkProblem>,
+    filter: Arc<Filter>,
+    folders_listed: u64,
 }
 
 impl LocalWalk {
     /// The root must exist and be a directory (checked by the caller for a clear error).
     pub fn new(root: &Path) -> Self {
-        let mut walk = Self { stack: Vec::new(), queued_problems: Vec::new() };
+        Self::filtered(root, Arc::new(Filter::everything()))
+    }
+
+    /// Walks only folders the filter may descend into and yields only names it includes; the
+    /// filter's time rules are left to the planner, which must still see such files.
+    pub fn filtered(root: &Path, filter: Arc<Filter>) -> Self {
+        let mut walk = Self { stack: Vec::new(), queued_problems: Vec::new(), filter, folders_listed: 0 };
         walk.open_dir(String::new(), root.to_path_buf());
         walk
     }
 
+    /// How many folders were read so far (excluded folders are never read).
+    pub fn folders_listed(&self) -> u64 {
+        self.folders_listed
+    }
+
     fn open_dir(&mut self, relative: String, path: PathBuf) {
+        self.folders_listed += 1;
         let reader = match fs::read_dir(&path) {
             Ok(r) => r,
             Err(e) => {
@@ -110,7 +126,12 @@ impl Iterator for LocalWalk {
             let relative = join(&frame.relative, &entry.name);
             let path = frame.path.join(&entry.name);
             if entry.is_dir {
-                self.open_dir(relative, path);
+                if self.filter.may_descend(&relative) {
+                    self.open_dir(relative, path);
+                }
+                continue;
+            }
+            if !self.filter.includes_name(&relative) {
                 continue;
             }
             // metadata() follows a symlink to a file; a dangling one is reported.
@@ -161,6 +182,27 @@ mod tests {
         fs::write(dir.path().join("three"), b"abc").unwrap();
         let entries: Vec<_> = LocalWalk::new(dir.path()).map(Result::unwrap).collect();
         assert_eq!(entries.iter().map(|e| e.size).collect::<Vec<_>>(), vec![0, 3]);
+    }
+
+    #[test]
+    fn excluded_folders_are_never_opened() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::create_dir_all(dir.path().join("keep")).unwrap();
+        fs::write(dir.path().join("keep/a.txt"), b"1").unwrap();
+        fs::write(dir.path().join("keep/b.tmp"), b"1").unwrap();
+        fs::create_dir_all(dir.path().join("private/deep/deeper")).unwrap();
+        fs::write(dir.path().join("private/secret"), b"1").unwrap();
+        let spec = crate::filter::FilterSpec {
+            exclude_paths: vec!["private".into()],
+            exclude_patterns: vec!["*.tmp".into()],
+            ..Default::default()
+        };
+        let filter = Arc::new(Filter::new(&spec, SystemTime::now()).unwrap());
+        let mut walk = LocalWalk::filtered(dir.path(), filter);
+        let items: Vec<_> = walk.by_ref().collect();
+        assert_eq!(items.len(), 1, "{items:?}");
+        assert_eq!(walk.folders_listed(), 2, "the root and keep/, never private/");
+        assert_eq!(items[0].as_ref().unwrap().relative, "keep/a.txt");
     }
 
     #[cfg(unix)]

@@ -5,7 +5,9 @@
 //! constant: each side is only peeked one entry ahead.
 
 use crate::blob_name;
+use crate::filter::Filter;
 use crate::local_walk::LocalEntry;
+use std::sync::Arc;
 use std::cmp::Ordering;
 use std::iter::Peekable;
 use std::time::{Duration, SystemTime};
@@ -80,8 +82,24 @@ pub fn decide_upload(local: &LocalEntry, remote: Option<&RemoteEntry>) -> Decisi
 pub enum PlanEntry {
     /// A source file and what to do with it.
     Source { local: LocalEntry, remote: Option<RemoteEntry>, decision: Decision },
-    /// A blob with no source file (a candidate for deletion in a mirror).
+    /// A blob with no source file, to delete (a mirror with deletion on).
+    Delete(RemoteEntry),
+    /// A blob with no source file, left alone.
     OnlyAtDestination(RemoteEntry),
+}
+
+/// What the merge needs beyond the two streams.
+#[derive(Clone)]
+pub struct PlanRules {
+    pub filter: Arc<Filter>,
+    /// Blobs with no source file (and inside the filter) are planned for deletion.
+    pub delete_extras: bool,
+}
+
+impl Default for PlanRules {
+    fn default() -> Self {
+        Self { filter: Arc::new(Filter::everything()), delete_extras: false }
+    }
 }
 
 /// The merge failed: a stream broke the order the merge relies on.
@@ -95,11 +113,16 @@ pub struct SyncPlan<L: Iterator<Item = LocalEntry>, R: Iterator<Item = RemoteEnt
     local: Peekable<L>,
     remote: Peekable<R>,
     last_remote: Option<String>,
+    rules: PlanRules,
 }
 
 impl<L: Iterator<Item = LocalEntry>, R: Iterator<Item = RemoteEntry>> SyncPlan<L, R> {
     pub fn new(local: L, remote: R) -> Self {
-        Self { local: local.peekable(), remote: remote.peekable(), last_remote: None }
+        Self::with_rules(local, remote, PlanRules::default())
+    }
+
+    pub fn with_rules(local: L, remote: R, rules: PlanRules) -> Self {
+        Self { local: local.peekable(), remote: remote.peekable(), last_remote: None, rules }
     }
 
     fn take_remote(&mut self) -> Result<RemoteEntry, OrderViolation> {
@@ -112,31 +135,60 @@ impl<L: Iterator<Item = LocalEntry>, R: Iterator<Item = RemoteEntry>> SyncPlan<L
         self.last_remote = Some(entry.relative.clone());
         Ok(entry)
     }
+
+    fn source_included(&self, local: &LocalEntry) -> bool {
+        self.rules.filter.includes_source(&local.relative, local.modified)
+    }
 }
 
 impl<L: Iterator<Item = LocalEntry>, R: Iterator<Item = RemoteEntry>> Iterator for SyncPlan<L, R> {
     type Item = Result<PlanEntry, OrderViolation>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        let order = match (self.local.peek(), self.remote.peek()) {
-            (None, None) => return None,
-            (Some(_), None) => Ordering::Less,
-            (None, Some(_)) => Ordering::Greater,
-            (Some(l), Some(r)) => blob_name::compare(&l.relative, &r.relative),
-        };
-        Some(match order {
-            Ordering::Less => {
-                let local = self.local.next().expect("peeked");
-                let decision = decide_upload(&local, None);
-                Ok(PlanEntry::Source { local, remote: None, decision })
+        loop {
+            let order = match (self.local.peek(), self.remote.peek()) {
+                (None, None) => return None,
+                (Some(_), None) => Ordering::Less,
+                (None, Some(_)) => Ordering::Greater,
+                (Some(l), Some(r)) => blob_name::compare(&l.relative, &r.relative),
+            };
+            match order {
+                Ordering::Less => {
+                    let local = self.local.next().expect("peeked");
+                    if self.source_included(&local) {
+                        let decision = decide_upload(&local, None);
+                        return Some(Ok(PlanEntry::Source { local, remote: None, decision }));
+                    }
+                }
+                Ordering::Greater => {
+                    let remote = match self.take_remote() {
+                        Ok(r) => r,
+                        Err(e) => return Some(Err(e)),
+                    };
+                    if !self.rules.filter.includes_name(&remote.relative) {
+                        continue;
+                    }
+                    return Some(Ok(if self.rules.delete_extras {
+                        PlanEntry::Delete(remote)
+                    } else {
+                        PlanEntry::OnlyAtDestination(remote)
+                    }));
+                }
+                Ordering::Equal => {
+                    let remote = match self.take_remote() {
+                        Ok(r) => r,
+                        Err(e) => return Some(Err(e)),
+                    };
+                    let local = self.local.next().expect("peeked");
+                    // A source file outside the filter still exists: its blob is neither compared
+                    // nor deleted.
+                    if self.source_included(&local) {
+                        let decision = decide_upload(&local, Some(&remote));
+                        return Some(Ok(PlanEntry::Source { local, remote: Some(remote), decision }));
+                    }
+                }
             }
-            Ordering::Greater => self.take_remote().map(PlanEntry::OnlyAtDestination),
-            Ordering::Equal => self.take_remote().map(|remote| {
-                let local = self.local.next().expect("peeked");
-                let decision = decide_upload(&local, Some(&remote));
-                PlanEntry::Source { local, remote: Some(remote), decision }
-            }),
-        })
+        }
     }
 }
 
@@ -187,6 +239,7 @@ mod tests {
             .map(|p| match p {
                 PlanEntry::Source { local, decision, .. } => format!("{}:{decision:?}", local.relative),
                 PlanEntry::OnlyAtDestination(r) => format!("{}:extra", r.relative),
+                PlanEntry::Delete(r) => format!("{}:delete", r.relative),
             })
             .collect();
         assert_eq!(summary, vec![
@@ -204,14 +257,43 @@ mod tests {
         assert_eq!(err, OrderViolation { previous: "b".into(), next: "a".into() });
     }
 
+    #[test]
+    fn deletes_only_extras_inside_the_filter_and_never_a_filtered_out_source() {
+        use crate::filter::FilterSpec;
+        let spec = FilterSpec {
+            exclude_patterns: vec!["*.keep".into()],
+            include_after: Some(t(50)),
+            ..Default::default()
+        };
+        let rules = PlanRules { filter: Arc::new(Filter::new(&spec, t(1_000)).unwrap()), delete_extras: true };
+        let l = vec![local("old.txt", 1, 10), local("x.txt", 1, 100)];
+        let r = vec![remote("gone.keep", 1, 5, None), remote("gone.txt", 1, 5, None), remote("old.txt", 9, 5, None), remote("x.txt", 1, 5, Some(100))];
+        let plan: Vec<_> = SyncPlan::with_rules(l.into_iter(), r.into_iter(), rules).map(Result::unwrap).collect();
+        assert_eq!(plan.len(), 2, "{plan:?}");
+        assert!(matches!(&plan[0], PlanEntry::Delete(r) if r.relative == "gone.txt"));
+        assert!(matches!(&plan[1], PlanEntry::Source { decision: Decision::Skip(_), .. }));
+    }
+
     proptest! {
-        /// Applying the plan to a model of the destination makes it equal the source, and a second
-        /// plan over the result uploads nothing.
+        /// For random trees, filters and delete settings: applying the plan to a model of the
+        /// destination makes it equal the filtered source, deletes only unfiltered extras, and a
+        /// second plan over the result does nothing.
         #[test]
         fn applying_the_plan_converges(
             source in prop::collection::btree_map("[a-c]{1,2}(/[a-c]{1,2}){0,2}", (0u64..4, 0u64..4), 0..30),
             dest in prop::collection::btree_map("[a-c]{1,2}(/[a-c]{1,2}){0,2}", (0u64..4, 0u64..4, prop::option::of(0u64..4)), 0..30),
+            exclude in prop::option::of(prop::sample::select(vec!["a*", "*b", "?c", "c"])),
+            exclude_path in prop::option::of(prop::sample::select(vec!["a", "b/a", "c/c"])),
+            delete_extras in any::<bool>(),
         ) {
+            use crate::filter::FilterSpec;
+            let spec = FilterSpec {
+                exclude_patterns: exclude.iter().map(|s| s.to_string()).collect(),
+                exclude_paths: exclude_path.iter().map(|s| s.to_string()).collect(),
+                ..Default::default()
+            };
+            let filter = Arc::new(Filter::new(&spec, t(0)).unwrap());
+            let rules = PlanRules { filter: filter.clone(), delete_extras };
             let sorted = |mut v: Vec<String>| { v.sort_by(|a, b| blob_name::compare(a, b)); v };
             let local_entries = |m: &BTreeMap<String, (u64, u64)>| sorted(m.keys().cloned().collect())
                 .into_iter().map(|k| { let (s, t) = m[&k]; local(&k, s, t) }).collect::<Vec<_>>();
@@ -219,21 +301,45 @@ mod tests {
                 .into_iter().map(|k| { let (s, lmt, st) = m[&k]; remote(&k, s, lmt, st) }).collect::<Vec<_>>();
 
             let mut model = dest.clone();
-            for entry in SyncPlan::new(local_entries(&source).into_iter(), remote_entries(&dest).into_iter()) {
-                if let PlanEntry::Source { local, decision: Decision::Upload(_), .. } = entry.unwrap() {
-                    // An upload stores the size and the file's time; the service stamps "now".
-                    let (size, mtime) = source[&local.relative];
-                    model.insert(local.relative.clone(), (size, 1_000, Some(mtime)));
+            for entry in SyncPlan::with_rules(local_entries(&source).into_iter(), remote_entries(&dest).into_iter(), rules.clone()) {
+                match entry.unwrap() {
+                    PlanEntry::Source { local, decision: Decision::Upload(_), .. } => {
+                        // An upload stores the size and the file's time; the service stamps "now".
+                        let (size, mtime) = source[&local.relative];
+                        model.insert(local.relative.clone(), (size, 1_000, Some(mtime)));
+                    }
+                    PlanEntry::Delete(r) => {
+                        prop_assert!(filter.includes_name(&r.relative), "deleted a filtered-out blob {}", r.relative);
+                        prop_assert!(!source.contains_key(&r.relative), "deleted a blob that has a source {}", r.relative);
+                        model.remove(&r.relative);
+                    }
+                    _ => {}
                 }
             }
             for (name, (size, mtime)) in &source {
-                let (s, _, stored) = model[name];
-                prop_assert_eq!(s, *size);
-                prop_assert!(stored.is_none() || stored == Some(*mtime));
+                if filter.includes_name(name) {
+                    let (s, _, stored) = model[name];
+                    prop_assert_eq!(s, *size);
+                    prop_assert!(stored.is_none() || stored == Some(*mtime));
+                }
             }
-            let second: Vec<_> = SyncPlan::new(local_entries(&source).into_iter(), remote_entries(&model).into_iter())
+            for name in dest.keys() {
+                let excluded = !filter.includes_name(name);
+                if excluded || !delete_extras {
+                    prop_assert!(model.contains_key(name), "{} was removed", name);
+                }
+                if excluded {
+                    prop_assert_eq!(model[name], dest[name], "a filtered-out blob was touched");
+                }
+            }
+            if delete_extras {
+                for name in model.keys() {
+                    prop_assert!(source.contains_key(name) || !filter.includes_name(name), "extra {} survived", name);
+                }
+            }
+            let second: Vec<_> = SyncPlan::with_rules(local_entries(&source).into_iter(), remote_entries(&model).into_iter(), rules)
                 .map(Result::unwrap)
-                .filter(|e| matches!(e, PlanEntry::Source { decision: Decision::Upload(_), .. }))
+                .filter(|e| matches!(e, PlanEntry::Source { decision: Decision::Upload(_), .. } | PlanEntry::Delete(_)))
                 .collect();
             prop_assert!(second.is_empty(), "second plan not empty: {:?}", second);
         }

@@ -2,6 +2,8 @@
 //! CLI's flags, in one shape.
 
 use crate::error::{EngineError, Result};
+use crate::filter::FilterSpec;
+use std::time::{Duration, SystemTime};
 use serde::Deserialize;
 use zeroize::Zeroizing;
 
@@ -14,6 +16,8 @@ pub enum Operation {
     /// One-way mirror of a local folder into a container (prefix).
     #[default]
     Sync,
+    /// Compare only: report what differs (missing, changed, extra) and why; write nothing.
+    Check,
 }
 
 #[derive(Deserialize, Default)]
@@ -38,6 +42,36 @@ pub struct JobSpec {
     /// Block size for staged uploads; `None` chooses from the file size.
     #[serde(default)]
     pub block_size_bytes: Option<u64>,
+    /// Delete blobs that have no source file (inside the filter).
+    #[serde(default)]
+    pub delete_destination: bool,
+    /// Refuse to delete anything when the plan would delete more than this many blobs.
+    #[serde(default)]
+    pub max_delete: Option<u64>,
+    #[serde(default)]
+    pub include_pattern: Vec<String>,
+    #[serde(default)]
+    pub exclude_pattern: Vec<String>,
+    #[serde(default)]
+    pub include_path: Vec<String>,
+    #[serde(default)]
+    pub exclude_path: Vec<String>,
+    #[serde(default)]
+    pub include_regex: Vec<String>,
+    #[serde(default)]
+    pub exclude_regex: Vec<String>,
+    /// RFC 3339 (ISO 8601) time: only files modified at or after it.
+    #[serde(default)]
+    pub include_after: Option<String>,
+    /// RFC 3339 (ISO 8601) time: only files modified at or before it.
+    #[serde(default)]
+    pub include_before: Option<String>,
+    /// Only files at least this old ("90s", "12h", "7d").
+    #[serde(default)]
+    pub min_age: Option<String>,
+    /// Only files at most this old.
+    #[serde(default)]
+    pub max_age: Option<String>,
 }
 
 impl std::fmt::Debug for JobSpec {
@@ -51,6 +85,9 @@ impl std::fmt::Debug for JobSpec {
             .field("concurrency", &self.concurrency)
             .field("account_key", &self.account_key.as_ref().map(|_| "<redacted>"))
             .field("block_size_bytes", &self.block_size_bytes)
+            .field("delete_destination", &self.delete_destination)
+            .field("max_delete", &self.max_delete)
+            .field("filters", &self.filter_spec().ok())
             .finish()
     }
 }
@@ -80,12 +117,52 @@ impl JobSpec {
         if let Some(b) = self.block_size_bytes {
             crate::block_sizing::validate_block_size(b)?;
         }
+        crate::filter::Filter::new(&self.filter_spec()?, std::time::SystemTime::now())?;
         Ok(())
+    }
+
+    pub fn filter_spec(&self) -> Result<FilterSpec> {
+        Ok(FilterSpec {
+            include_patterns: self.include_pattern.clone(),
+            exclude_patterns: self.exclude_pattern.clone(),
+            include_paths: self.include_path.clone(),
+            exclude_paths: self.exclude_path.clone(),
+            include_regex: self.include_regex.clone(),
+            exclude_regex: self.exclude_regex.clone(),
+            include_after: parse_time("includeAfter", self.include_after.as_deref())?,
+            include_before: parse_time("includeBefore", self.include_before.as_deref())?,
+            min_age: parse_age("minAge", self.min_age.as_deref())?,
+            max_age: parse_age("maxAge", self.max_age.as_deref())?,
+        })
+    }
+
+    /// Check reports differences including extras, whatever `deleteDestination` says.
+    pub fn plans_deletes(&self) -> bool {
+        self.delete_destination || self.operation == Operation::Check
+    }
+
+    /// Nothing is written: a dry run, or a check.
+    pub fn writes_nothing(&self) -> bool {
+        self.dry_run || self.operation == Operation::Check
     }
 
     pub fn effective_concurrency(&self) -> usize {
         self.concurrency.unwrap_or_else(default_concurrency)
     }
+}
+
+fn parse_time(field: &str, value: Option<&str>) -> Result<Option<SystemTime>> {
+    let Some(value) = value.map(str::trim).filter(|v| !v.is_empty()) else { return Ok(None) };
+    time::OffsetDateTime::parse(value, &time::format_description::well_known::Rfc3339)
+        .map(|t| Some(t.into()))
+        .map_err(|_| EngineError::InvalidSpec(format!("'{field}' must be an ISO 8601 time with a zone, like 2026-01-31T00:00:00Z; got '{value}'")))
+}
+
+fn parse_age(field: &str, value: Option<&str>) -> Result<Option<Duration>> {
+    let Some(value) = value.map(str::trim).filter(|v| !v.is_empty()) else { return Ok(None) };
+    humantime::parse_duration(value)
+        .map(Some)
+        .map_err(|_| EngineError::InvalidSpec(format!("'{field}' must be a duration like 90s, 12h or 7d; got '{value}'")))
 }
 
 /// Network-bound work: many requests in flight per core, as AzCopy does (16 × cores, capped).
@@ -111,6 +188,19 @@ mod tests {
         assert!(JobSpec::from_json(br#"{"source":"a","destination":"b","colour":1}"#).is_err());
         let e = JobSpec::from_json(br#"{"source":"a","destination":"b","concurrency":0}"#).unwrap_err();
         assert_eq!(e.error_id(), "InvalidSpec");
+    }
+
+    #[test]
+    fn filter_fields_parse_and_bad_ones_say_which_field() {
+        let s = JobSpec::from_json(br#"{"source":"a","destination":"b","excludePattern":["*.tmp"],"includeAfter":"2026-01-31T00:00:00Z","minAge":"7d"}"#).unwrap();
+        let f = s.filter_spec().unwrap();
+        assert_eq!(f.exclude_patterns, vec!["*.tmp".to_string()]);
+        assert_eq!(f.min_age, Some(Duration::from_secs(7 * 86_400)));
+        assert!(f.include_after.is_some());
+        let e = JobSpec::from_json(br#"{"source":"a","destination":"b","includeAfter":"last tuesday"}"#).unwrap_err();
+        assert!(e.to_string().contains("includeAfter"), "{e}");
+        let e = JobSpec::from_json(br#"{"source":"a","destination":"b","maxAge":"soon"}"#).unwrap_err();
+        assert!(e.to_string().contains("maxAge"), "{e}");
     }
 
     #[test]
