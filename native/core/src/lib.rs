@@ -17,6 +17,7 @@ pub mod spec;
 pub mod store;
 pub mod azure_store;
 pub mod upload;
+pub mod windows_path;
 pub mod blob_name;
 pub mod filter;
 pub mod http_transport;
