@@ -16,14 +16,15 @@ public sealed class SyncJob : IEngineJob
     private const int InitialBufferBytes = 64 * 1024;
 
     private readonly SafeJobHandle handle;
-    private byte[] buffer = new byte[InitialBufferBytes];
+    private byte[] buffer;
     private bool finished;
     private bool summarySeen;
     private JobProgress lastProgress = JobProgress.Initial;
 
-    private SyncJob(SafeJobHandle handle)
+    private SyncJob(SafeJobHandle handle, int initialBufferBytes)
     {
         this.handle = handle;
+        buffer = new byte[Math.Max(initialBufferBytes, 1)];
     }
 
     /// <summary>Starts a job. Input problems the engine finds arrive as a failed summary, not as an exception here.</summary>
@@ -36,8 +37,8 @@ public sealed class SyncJob : IEngineJob
         return StartRaw(spec.WrittenSpan);
     }
 
-    /// <summary>Starts a job from spec JSON as-is (the engine validates it); for tests of the engine's own checks.</summary>
-    internal static SyncJob StartRaw(ReadOnlySpan<byte> specUtf8)
+    /// <summary>Starts a job from spec JSON as-is (the engine validates it); tests use it for the engine's own checks and a tiny buffer.</summary>
+    internal static SyncJob StartRaw(ReadOnlySpan<byte> specUtf8, int initialBufferBytes = InitialBufferBytes)
     {
         NativeEngineLibrary.EnsureLoaded();
         // The ref overload needs a first element: an empty spec is sent as one space (the engine then reports it invalid).
@@ -47,7 +48,7 @@ public sealed class SyncJob : IEngineJob
         {
             throw new AzBlobSyncException(ErrorIds.InternalError, "The native engine could not start a job (it returned no handle); this is a bug in the engine.");
         }
-        return new SyncJob(SafeJobHandle.FromJobNumber(job));
+        return new SyncJob(SafeJobHandle.FromJobNumber(job), initialBufferBytes);
     }
 
     public EnginePoll Poll(TimeSpan timeout)

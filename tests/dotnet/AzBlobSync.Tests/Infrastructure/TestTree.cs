@@ -39,9 +39,10 @@ public sealed class TestTree : IDisposable
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);
         var random = new Random(seed);
         using var md5 = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
-        using (var file = new FileStream(full, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20))
+        int chunkSize = (int)Math.Clamp(size, 1, 1 << 20);
+        using (var file = new FileStream(full, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 0))
         {
-            var chunk = new byte[1 << 20];
+            var chunk = new byte[chunkSize];
             for (long left = size; left > 0; left -= chunk.Length)
             {
                 int n = (int)Math.Min(chunk.Length, left);
