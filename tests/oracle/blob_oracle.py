@@ -12,6 +12,8 @@ python3-azure-storage), never our engine.
       the number of uncommitted blocks staged for BLOB (0 when it has none or does not exist)
   blob_oracle.py CONNECTION_STRING put NAME BLOB FILE [MTIME_METADATA]
       uploads FILE as BLOB (to set up a destination behind our engine's back)
+  blob_oracle.py CONNECTION_STRING put-claiming-md5 NAME BLOB FILE BASE64_MD5
+      uploads FILE as BLOB with a Content-MD5 property of our choosing (to test MD5 checks)
   blob_oracle.py CONNECTION_STRING sas NAME [PERMISSIONS]
       prints the container's URL with a one-day SAS (default permissions rwdl)
 """
@@ -62,6 +64,13 @@ def main(argv):
         metadata = {"mtime": argv[6]} if len(argv) > 6 else None
         with open(path, "rb") as f:
             client.upload_blob(blob, f, overwrite=True, metadata=metadata)
+    elif command == "put-claiming-md5":
+        from azure.storage.blob import ContentSettings
+        blob, path, md5 = argv[4], argv[5], argv[6]
+        with open(path, "rb") as f:
+            blob_client = client.upload_blob(blob, f, overwrite=True)
+        # Set as a property afterwards: the service would refuse a wrong MD5 sent with the content.
+        blob_client.set_http_headers(ContentSettings(content_md5=bytearray(base64.b64decode(md5))))
     elif command == "sas":
         import datetime
         from azure.storage.blob import ContainerSasPermissions, generate_container_sas

@@ -1,6 +1,7 @@
 //! Command-line arguments. Names follow AzCopy (`--put-md5`, `--dry-run`, `--output-type`,
 //! `--log-level`, `--block-size-mb`, `--cap-concurrency`-like `--concurrency`).
 
+use azblobsync_core::download::CheckMd5;
 use azblobsync_core::error::{EngineError, Result};
 use azblobsync_core::spec::{JobSpec, Operation};
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -14,9 +15,9 @@ pub struct Cli {
 
 #[derive(Subcommand)]
 pub enum Command {
-    /// Mirror a local folder into a container (or a virtual directory in it). Uploads files that
-    /// are missing or changed (size or modified time); deletes blobs with no source file only with
-    /// --delete-destination.
+    /// One-way mirror, either way: a local folder into a container (or a virtual directory in it),
+    /// or a container into a local folder. Transfers what is missing or changed (size or modified
+    /// time); deletes what has no source only with --delete-destination.
     Sync(SyncArgs),
     /// Compare a local folder with a container and report every difference (missing, changed,
     /// extra) and why, writing nothing: the verify step of a scheduled job. Exit code 0 when they
@@ -108,6 +109,27 @@ pub enum OutputType {
     Json,
 }
 
+/// AzCopy's spelling of the MD5 check modes.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[value(rename_all = "PascalCase")]
+pub enum CheckMd5Arg {
+    NoCheck,
+    LogOnly,
+    FailIfDifferent,
+    FailIfDifferentOrMissing,
+}
+
+impl From<CheckMd5Arg> for CheckMd5 {
+    fn from(a: CheckMd5Arg) -> Self {
+        match a {
+            CheckMd5Arg::NoCheck => Self::NoCheck,
+            CheckMd5Arg::LogOnly => Self::LogOnly,
+            CheckMd5Arg::FailIfDifferent => Self::FailIfDifferent,
+            CheckMd5Arg::FailIfDifferentOrMissing => Self::FailIfDifferentOrMissing,
+        }
+    }
+}
+
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, ValueEnum)]
 #[value(rename_all = "UPPER")]
 pub enum LogLevel {
@@ -120,10 +142,11 @@ pub enum LogLevel {
 
 #[derive(Args)]
 pub struct SyncArgs {
-    /// Local folder to upload from.
+    /// A local folder, or a container URL to download from.
     pub source: String,
-    /// Container URL: https://<account>.blob.core.windows.net/<container>[/<prefix>][?<SAS>].
-    /// Without a SAS, the account key comes from AZCOPY_ACCOUNT_KEY or AZURE_STORAGE_KEY.
+    /// A container URL (https://<account>.blob.core.windows.net/<container>[/<prefix>][?<SAS>]), or
+    /// a local folder to download into. Without a SAS, the account key comes from
+    /// AZCOPY_ACCOUNT_KEY or AZURE_STORAGE_KEY.
     pub destination: String,
     /// Compute each file's MD5 while reading it and store it as the blob's Content-MD5.
     #[arg(long)]
@@ -142,7 +165,10 @@ pub struct SyncArgs {
     /// Block size for large files, in MiB (decimals allowed); default chosen from the file size.
     #[arg(long)]
     pub block_size_mb: Option<f64>,
-    /// Delete blobs that have no source file (only inside the filters). true or false.
+    /// Downloads: check each blob's Content-MD5 against the bytes received.
+    #[arg(long, value_enum, default_value_t = CheckMd5Arg::FailIfDifferent)]
+    pub check_md5: CheckMd5Arg,
+    /// Delete what has no source (only inside the filters). true or false.
     #[arg(long, num_args = 0..=1, default_missing_value = "true", value_name = "true|false")]
     pub delete_destination: Option<bool>,
     /// With --delete-destination: refuse to delete anything if the plan would delete more than N
@@ -171,6 +197,7 @@ impl SyncArgs {
             concurrency: self.concurrency.map(usize::from),
             block_size_bytes,
             delete_destination: self.delete_destination.unwrap_or(false),
+            check_md5: self.check_md5.into(),
             max_delete: self.max_delete,
             ..Default::default()
         };

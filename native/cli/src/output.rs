@@ -60,6 +60,9 @@ impl Printer {
     }
 
     fn file_line(&self, out: &mut impl Write, f: &FileEvent) -> std::io::Result<()> {
+        if let Some(warning) = &f.warning {
+            eprintln!("WARNING   {}: {warning}", f.path);
+        }
         match f.status {
             FileStatus::Failed => {
                 let error = f.error.as_deref().unwrap_or("unknown error");
@@ -69,8 +72,10 @@ impl Printer {
             _ if self.level > LogLevel::Info => Ok(()),
             FileStatus::WhatIf if self.check => writeln!(out, "{:<10} {}", difference(f), f.path),
             FileStatus::Success if f.action == Action::Delete => writeln!(out, "deleted   {}", f.blob),
+            FileStatus::Success if f.action == Action::Download => writeln!(out, "downloaded {} ({} bytes)", f.path, f.bytes),
             FileStatus::Success => writeln!(out, "uploaded  {} ({} bytes)", f.path, f.bytes),
             FileStatus::WhatIf if f.action == Action::Delete => writeln!(out, "would delete {}", f.blob),
+            FileStatus::WhatIf if f.action == Action::Download => writeln!(out, "would download {} ({}, {} bytes)", f.path, f.reason, f.bytes),
             FileStatus::WhatIf => writeln!(out, "would upload {} ({}, {} bytes)", f.path, f.reason, f.bytes),
             FileStatus::Skipped if self.level == LogLevel::Debug => writeln!(out, "skipped   {} ({})", f.path, f.reason),
             FileStatus::Skipped | FileStatus::Cancelled => Ok(()),

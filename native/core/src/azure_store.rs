@@ -8,7 +8,7 @@ use async_trait::async_trait;
 use azure_core::http::policies::Policy;
 use azure_core::http::{ClientOptions, NoFormat, RequestContent, StatusCode};
 use azure_storage_blob::models::{
-    BlobClientDeleteOptions, BlobContainerClientListBlobsOptions, DeleteSnapshotsOptionType, BlockBlobClientCommitBlockListOptions, BlockBlobClientUploadOptions, BlockLookupList,
+    BlobClientDeleteOptions, BlobClientDownloadOptions, BlobContainerClientListBlobsOptions, DeleteSnapshotsOptionType, BlockBlobClientCommitBlockListOptions, BlockBlobClientUploadOptions, BlockLookupList,
     ListBlobsIncludeItem,
 };
 use azure_storage_blob::{BlobContainerClient, BlobContainerClientOptions};
@@ -128,6 +128,18 @@ impl BlobStore for AzureBlobStore {
         };
         self.block_blob(name).commit_block_list(body, Some(options)).await.map_err(|e| map_error(e, &self.location))?;
         Ok(())
+    }
+
+    async fn download(&self, name: &str) -> Result<BoxStream<'static, Result<Bytes>>> {
+        let options = BlobClientDownloadOptions {
+            // Ranged requests in parallel for large blobs; the job bounds how many blobs at once.
+            parallel: std::num::NonZero::new(4),
+            partition_size: std::num::NonZero::new(crate::block_sizing::DEFAULT_BLOCK_SIZE as usize),
+            ..Default::default()
+        };
+        let result = self.container.blob_client(name).download(Some(options)).await.map_err(|e| map_error(e, &self.location))?;
+        let location = self.location.clone();
+        Ok(result.body.map(move |chunk| chunk.map_err(|e| map_error(e, &location))).boxed())
     }
 
     async fn delete_blob(&self, name: &str) -> Result<()> {

@@ -11,6 +11,8 @@ pub enum EngineError {
     SourceNotFound(String),
     #[error("source '{0}' is not a folder; sync takes a folder")]
     SourceNotAFolder(String),
+    #[error("destination '{0}' exists and is not a folder")]
+    DestinationNotAFolder(String),
     #[error("destination '{url}' is not a valid container URL: {why}. Expected https://<account>.blob.core.windows.net/<container>[/<prefix>][?<SAS>]")]
     InvalidDestination { url: String, why: String },
     #[error("container '{container}' does not exist at {url}; create it first or check the name")]
@@ -33,6 +35,10 @@ pub enum EngineError {
     SourceChanged { path: String },
     #[error("the plan would delete {planned} blobs, more than the limit of {limit}; nothing was deleted. Check the source, or raise the limit (--max-delete / -MaxDelete)")]
     MaxDeleteExceeded { planned: u64, limit: u64 },
+    #[error("blob '{name}' cannot be saved as a local file: {why}")]
+    InvalidLocalName { name: String, why: String },
+    #[error("blob '{blob}' failed its MD5 check and was not kept: {detail}")]
+    Md5Mismatch { blob: String, detail: String },
     #[error("the job was cancelled")]
     Cancelled,
     #[error("internal error: {0}")]
@@ -46,6 +52,7 @@ impl EngineError {
             Self::InvalidSpec(_) => "InvalidSpec",
             Self::SourceNotFound(_) => "SourceNotFound",
             Self::SourceNotAFolder(_) => "SourceNotAFolder",
+            Self::DestinationNotAFolder(_) => "DestinationNotAFolder",
             Self::InvalidDestination { .. } => "InvalidDestination",
             Self::ContainerNotFound { .. } => "ContainerNotFound",
             Self::AuthenticationFailed { .. } => "AuthenticationFailed",
@@ -57,6 +64,8 @@ impl EngineError {
             Self::LocalIo { .. } => "LocalIoError",
             Self::SourceChanged { .. } => "SourceChanged",
             Self::MaxDeleteExceeded { .. } => "MaxDeleteExceeded",
+            Self::InvalidLocalName { .. } => "InvalidLocalName",
+            Self::Md5Mismatch { .. } => "Md5Mismatch",
             Self::Cancelled => "Cancelled",
             Self::Internal(_) => "InternalError",
         }

@@ -7,6 +7,7 @@ use serde::Serialize;
 #[serde(rename_all = "camelCase")]
 pub enum Action {
     Upload,
+    Download,
     Delete,
     Skip,
 }
@@ -40,6 +41,9 @@ pub struct FileEvent {
     pub error: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error_id: Option<&'static str>,
+    /// The file moved, but something deserves attention (e.g. an MD5 mismatch with `LogOnly`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub warning: Option<String>,
     /// Set when this file's failure dooms the whole job (bad credentials, container gone).
     #[serde(skip)]
     pub fatal: Option<crate::error::EngineError>,
@@ -106,6 +110,7 @@ mod tests {
             content_md5: None,
             error: None,
             error_id: None,
+            warning: None,
             fatal: None,
         });
         let v: serde_json::Value = serde_json::from_slice(&e.to_json_line()).unwrap();

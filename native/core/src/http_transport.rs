@@ -11,6 +11,9 @@ pub fn transport(pool_size: usize) -> Result<Transport> {
         .pool_max_idle_per_host(pool_size)
         .pool_idle_timeout(Duration::from_secs(60))
         .tcp_nodelay(true)
+        // The SDK's ranged downloads need the bytes as stored, never transparently decompressed.
+        .gzip(false)
+        .deflate(false)
         .connect_timeout(Duration::from_secs(20))
         .read_timeout(Duration::from_secs(120))
         // The service never redirects; following one could send a signed request elsewhere.

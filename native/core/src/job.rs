@@ -15,7 +15,10 @@ use crate::plan::{Decision, PlanEntry, PlanRules, RemoteEntry, SyncPlan};
 use crate::progress::{JobState, Progress, ProgressSnapshot};
 use crate::spec::JobSpec;
 use crate::store::{BlobStore, SOURCE_MTIME_KEY};
-use crate::upload::{UploadContext, parse_source_mtime, upload_file};
+use crate::direction::Direction;
+use crate::download::Downloads;
+use crate::plan::PlanItem;
+use crate::upload::{UploadContext, Uploads, parse_source_mtime};
 use futures::StreamExt;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -177,8 +180,8 @@ impl Job {
 
     async fn sync(&self, spec: JobSpec) -> std::result::Result<Tally, (EngineError, Tally)> {
         let fail = |e| (e, Tally::default());
-        let root = check_source(&spec.source).map_err(fail)?;
-        let location = ContainerUrl::parse(&spec.destination).map_err(fail)?;
+        let endpoints = Endpoints::resolve(&spec).map_err(fail)?;
+        let location = endpoints.container().clone();
         let concurrency = spec.effective_concurrency();
         let credential = credential_for(&spec, &location);
         let anonymous = matches!(credential, Credential::SasOrAnonymous) && location.sas().is_none();
@@ -195,30 +198,58 @@ impl Job {
         let filter = Arc::new(Filter::new(&spec.filter_spec().map_err(fail)?, SystemTime::now()).map_err(fail)?);
         let rules = PlanRules { filter: filter.clone(), delete_extras: spec.plans_deletes() };
         let listing_error = Arc::new(Mutex::new(None));
-        let local = self.spawn_walker(root, filter);
-        let remote = spawn_lister(store.clone(), &location.prefix, listing_error.clone(), self.cancel.clone());
-        let mut plan = self.spawn_planner(local, remote, listing_error, rules);
+        let request_slots = Arc::new(Semaphore::new(concurrency));
+        let listing = spawn_lister(store.clone(), &location.prefix, listing_error.clone(), self.cancel.clone());
+        match endpoints {
+            Endpoints::Upload { root, .. } => {
+                let local = self.spawn_walker(root, filter);
+                let plan = self.spawn_planner(local, listing, listing_error, rules);
+                let ctx = UploadContext {
+                    store,
+                    request_slots,
+                    cancel: self.cancel.clone(),
+                    progress: self.progress.clone(),
+                    put_md5: spec.put_md5,
+                    block_size: spec.block_size_bytes,
+                };
+                self.execute(Arc::new(Uploads { ctx, prefix: location.prefix.clone() }), plan, &spec, &location.prefix).await
+            }
+            Endpoints::Download { root, .. } => {
+                let local = self.spawn_walker(root.clone(), filter);
+                let plan = self.spawn_planner(listing, local, listing_error, rules);
+                let downloads = Downloads {
+                    store,
+                    root,
+                    prefix: location.prefix.clone(),
+                    request_slots,
+                    cancel: self.cancel.clone(),
+                    progress: self.progress.clone(),
+                    check_md5: spec.check_md5,
+                };
+                self.execute(Arc::new(downloads), plan, &spec, &location.prefix).await
+            }
+        }
+    }
+
+    /// The job loop, the same for every direction: take plan entries in order, start transfers up
+    /// to the concurrency limit, report each file as it finishes, then delete extras.
+    async fn execute<D: Direction>(
+        &self,
+        direction: Arc<D>,
+        mut plan: mpsc::Receiver<Result<PlanEntry<D::Source, D::Dest>>>,
+        spec: &JobSpec,
+        prefix: &str,
+    ) -> std::result::Result<Tally, (EngineError, Tally)> {
+        let files_in_flight = Arc::new(Semaphore::new(spec.effective_concurrency()));
+        let (done_tx, mut done_rx) = mpsc::unbounded_channel::<FileEvent>();
         let writes_nothing = spec.writes_nothing();
         let mut deletes: Vec<String> = Vec::new();
-
-        let ctx = Arc::new(UploadContext {
-            store,
-            request_slots: Arc::new(Semaphore::new(concurrency)),
-            cancel: self.cancel.clone(),
-            progress: self.progress.clone(),
-            put_md5: spec.put_md5,
-            block_size: spec.block_size_bytes,
-        });
-        let files_in_flight = Arc::new(Semaphore::new(concurrency));
-        let (done_tx, mut done_rx) = mpsc::unbounded_channel::<FileEvent>();
         let mut tally = Tally::default();
         let mut in_flight = 0usize;
         let mut fatal: Option<EngineError> = None;
-        let prefix = location.prefix.clone();
-
         let mut transferring = false;
         loop {
-            // Drain finished uploads first so events flow while planning goes on.
+            // Drain finished transfers first so events flow while planning goes on.
             while let Ok(ev) = done_rx.try_recv() {
                 in_flight -= 1;
                 self.finish_file(ev, &mut tally, &mut fatal).await;
@@ -241,57 +272,56 @@ impl Job {
                     break;
                 }
             };
-            let (local, decision) = match entry {
-                PlanEntry::Source { local, decision, .. } => (local, decision),
-                PlanEntry::Delete(remote) => {
+            let (source, decision) = match entry {
+                PlanEntry::Source { source, decision, .. } => (source, decision),
+                PlanEntry::Delete(dest) => {
                     tally.differences += 1;
-                    deletes.push(remote.relative);
+                    deletes.push(dest.relative().to_string());
                     continue;
                 }
                 PlanEntry::OnlyAtDestination(_) => continue,
             };
-            let blob = blob_name::join(&prefix, &local.relative);
-            if matches!(decision, Decision::Upload(_)) {
-                tally.differences += 1;
-            }
-            match decision {
+            let relative = source.relative().to_string();
+            let blob = blob_name::join(prefix, &relative);
+            let size = source.size();
+            let reason = match decision {
                 Decision::Skip(reason) => {
-                    let ev = file_event(&local, blob, Action::Skip, FileStatus::Skipped, reason.as_str(), 0);
+                    let ev = file_event(relative, blob, Action::Skip, FileStatus::Skipped, reason.as_str(), 0);
                     self.finish_file(ev, &mut tally, &mut fatal).await;
+                    continue;
                 }
-                Decision::Upload(reason) if writes_nothing => {
-                    Progress::add(&self.progress.files_to_transfer, 1);
-                    Progress::add(&self.progress.bytes_to_transfer, local.size);
-                    let ev = file_event(&local, blob, Action::Upload, FileStatus::WhatIf, reason.as_str(), local.size);
-                    self.finish_file(ev, &mut tally, &mut fatal).await;
-                }
-                Decision::Upload(reason) => {
-                    if !transferring {
-                        transferring = true;
-                        self.progress.set_state(JobState::Transferring);
-                    }
-                    Progress::add(&self.progress.files_to_transfer, 1);
-                    Progress::add(&self.progress.bytes_to_transfer, local.size);
-                    let permit = tokio::select! {
-                        p = files_in_flight.clone().acquire_owned() => p.expect("never closed"),
-                        _ = self.cancel.cancelled() => break,
-                    };
-                    in_flight += 1;
-                    let (ctx, done_tx) = (ctx.clone(), done_tx.clone());
-                    tokio::spawn(async move {
-                        let _permit = permit;
-                        let result = upload_file(&ctx, &local, &blob).await;
-                        let ev = match result {
-                            Ok(up) => FileEvent {
-                                content_md5: up.content_md5.map(|m| base64_encode(&m)),
-                                ..file_event(&local, blob, Action::Upload, FileStatus::Success, reason.as_str(), up.bytes)
-                            },
-                            Err(e) => failed_event(&local, blob, reason.as_str(), &e),
-                        };
-                        let _ = done_tx.send(ev);
-                    });
-                }
+                Decision::Transfer(reason) => reason.as_str(),
+            };
+            tally.differences += 1;
+            Progress::add(&self.progress.files_to_transfer, 1);
+            Progress::add(&self.progress.bytes_to_transfer, size);
+            if writes_nothing {
+                let ev = file_event(relative, blob, D::ACTION, FileStatus::WhatIf, reason, size);
+                self.finish_file(ev, &mut tally, &mut fatal).await;
+                continue;
             }
+            if !transferring {
+                transferring = true;
+                self.progress.set_state(JobState::Transferring);
+            }
+            let permit = tokio::select! {
+                p = files_in_flight.clone().acquire_owned() => p.expect("never closed"),
+                _ = self.cancel.cancelled() => break,
+            };
+            in_flight += 1;
+            let (direction, done_tx) = (direction.clone(), done_tx.clone());
+            tokio::spawn(async move {
+                let _permit = permit;
+                let ev = match direction.transfer(&source).await {
+                    Ok(done) => FileEvent {
+                        content_md5: done.content_md5.map(|m| base64_encode(&m)),
+                        warning: done.warning,
+                        ..file_event(relative, blob, D::ACTION, FileStatus::Success, reason, done.bytes)
+                    },
+                    Err(e) => failed_event(relative, blob, D::ACTION, reason, &e),
+                };
+                let _ = done_tx.send(ev);
+            });
             if fatal.is_some() {
                 break;
             }
@@ -304,7 +334,7 @@ impl Job {
             self.finish_file(ev, &mut tally, &mut fatal).await;
         }
         if fatal.is_none() && !self.cancel.is_cancelled() && !deletes.is_empty() {
-            if let Err(e) = self.delete_extras(&ctx.store, &prefix, deletes, &spec, &mut tally).await {
+            if let Err(e) = self.delete_extras(direction.as_ref(), prefix, deletes, spec, &mut tally).await {
                 fatal = Some(e);
             }
         }
@@ -316,9 +346,9 @@ impl Job {
 
     /// Deletions run only once the whole plan is known, so `max_delete` can refuse them all
     /// before the first one.
-    async fn delete_extras(
+    async fn delete_extras<D: Direction>(
         &self,
-        store: &Arc<dyn BlobStore>,
+        direction: &D,
         prefix: &str,
         deletes: Vec<String>,
         spec: &JobSpec,
@@ -329,33 +359,19 @@ impl Job {
             return Err(EngineError::MaxDeleteExceeded { planned, limit });
         }
         let outcomes = futures::stream::iter(deletes)
-            .map(|relative| {
-                let blob = blob_name::join(prefix, &relative);
-                async move {
-                    let result = if spec.writes_nothing() { Ok(()) } else { store.delete_blob(&blob).await };
-                    (relative, blob, result)
-                }
+            .map(|relative| async move {
+                let result = if spec.writes_nothing() { Ok(()) } else { direction.delete(&relative).await };
+                (relative, result)
             })
             .buffer_unordered(spec.effective_concurrency());
         let mut outcomes = std::pin::pin!(outcomes.take_until(self.cancel.cancelled()));
         let mut fatal = None;
-        while let Some((relative, blob, result)) = outcomes.next().await {
-            let status = match &result {
-                Ok(()) if spec.writes_nothing() => FileStatus::WhatIf,
-                Ok(()) => FileStatus::Success,
-                Err(_) => FileStatus::Failed,
-            };
-            let ev = FileEvent {
-                path: relative,
-                blob,
-                action: Action::Delete,
-                status,
-                reason: "extra",
-                bytes: 0,
-                content_md5: None,
-                error: result.as_ref().err().map(ToString::to_string),
-                error_id: result.as_ref().err().map(EngineError::error_id),
-                fatal: result.as_ref().err().filter(|e| e.is_fatal_for_job()).cloned(),
+        while let Some((relative, result)) = outcomes.next().await {
+            let blob = blob_name::join(prefix, &relative);
+            let ev = match &result {
+                Ok(()) if spec.writes_nothing() => file_event(relative, blob, Action::Delete, FileStatus::WhatIf, "extra", 0),
+                Ok(()) => file_event(relative, blob, Action::Delete, FileStatus::Success, "extra", 0),
+                Err(e) => failed_event(relative, blob, Action::Delete, "extra", e),
             };
             self.finish_file(ev, tally, &mut fatal).await;
             if fatal.is_some() {
@@ -421,6 +437,7 @@ impl Job {
                             content_md5: None,
                             error: Some(format!("{}: {}", problem.path.display(), problem.message)),
                             error_id: Some("LocalIoError"),
+                            warning: None,
                             fatal: None,
                         };
                         let _ = events.blocking_send(Event::File(ev));
@@ -432,20 +449,20 @@ impl Job {
         rx
     }
 
-    fn spawn_planner(
+    fn spawn_planner<S: PlanItem + Send + 'static, D: PlanItem + Send + 'static>(
         &self,
-        local: mpsc::Receiver<Vec<LocalEntry>>,
-        remote: mpsc::Receiver<Vec<RemoteEntry>>,
+        source: mpsc::Receiver<Vec<S>>,
+        dest: mpsc::Receiver<Vec<D>>,
         listing_error: Arc<Mutex<Option<EngineError>>>,
         rules: PlanRules,
-    ) -> mpsc::Receiver<Result<PlanEntry>> {
+    ) -> mpsc::Receiver<Result<PlanEntry<S, D>>> {
         let (tx, rx) = mpsc::channel(1024);
         tokio::task::spawn_blocking(move || {
-            let mut plan = SyncPlan::with_rules(BatchIter::new(local), BatchIter::new(remote), rules);
+            let mut plan = SyncPlan::with_rules(BatchIter::new(source), BatchIter::new(dest), rules);
             loop {
                 let next = plan.next();
                 // Checked before the entry is used: a listing that broke off must not make the rest
-                // of the source look "missing" and be uploaded again.
+                // of one side look "missing" and be transferred, or deleted, for nothing.
                 if let Some(e) = listing_error.lock().expect("not poisoned").take() {
                     let _ = tx.blocking_send(Err(e));
                     return;
@@ -454,7 +471,7 @@ impl Job {
                     None => return,
                     Some(Ok(entry)) => Ok(entry),
                     Some(Err(v)) => Err(EngineError::Internal(format!(
-                        "the destination listing is not in name order ('{}' came after '{}'); nothing more was planned",
+                        "a listing is not in name order ('{}' came after '{}'); nothing more was planned",
                         v.next, v.previous
                     ))),
                 };
@@ -500,6 +517,7 @@ fn spawn_lister(
                                 size: b.size,
                                 last_modified: b.last_modified,
                                 source_modified: b.metadata.get(SOURCE_MTIME_KEY).and_then(|s| parse_source_mtime(s)),
+                                content_md5: b.content_md5,
                             })
                         })
                         .collect();
@@ -541,7 +559,54 @@ impl<T> Iterator for BatchIter<T> {
     }
 }
 
-fn check_source(source: &str) -> Result<PathBuf> {
+/// Which way a job moves data, resolved from the spec's two ends.
+enum Endpoints {
+    Upload { root: PathBuf, container: ContainerUrl },
+    Download { container: ContainerUrl, root: PathBuf },
+}
+
+fn is_url(end: &str) -> bool {
+    let lower = end.trim_start().to_ascii_lowercase();
+    lower.starts_with("https://") || lower.starts_with("http://")
+}
+
+impl Endpoints {
+    fn resolve(spec: &JobSpec) -> Result<Self> {
+        match (is_url(&spec.source), is_url(&spec.destination)) {
+            (false, true) => {
+                let root = existing_folder(&spec.source)?;
+                Ok(Self::Upload { root, container: ContainerUrl::parse(&spec.destination)? })
+            }
+            (true, false) => {
+                let container = ContainerUrl::parse(&spec.source)?;
+                let root = PathBuf::from(&spec.destination);
+                match std::fs::metadata(&root) {
+                    Ok(m) if !m.is_dir() => return Err(EngineError::DestinationNotAFolder(spec.destination.clone())),
+                    Ok(_) => {}
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                        std::fs::create_dir_all(&root).map_err(|e| EngineError::local_io(&root, &e))?;
+                    }
+                    Err(e) => return Err(EngineError::local_io(&root, &e)),
+                }
+                Ok(Self::Download { container, root })
+            }
+            (true, true) => Err(EngineError::InvalidSpec(
+                "both ends are URLs; copying between containers is not supported yet: give a local folder on one side".into(),
+            )),
+            (false, false) => Err(EngineError::InvalidSpec(
+                "neither end is a container URL; one side must be https://<account>.blob.core.windows.net/<container>".into(),
+            )),
+        }
+    }
+
+    fn container(&self) -> &ContainerUrl {
+        match self {
+            Self::Upload { container, .. } | Self::Download { container, .. } => container,
+        }
+    }
+}
+
+fn existing_folder(source: &str) -> Result<PathBuf> {
     let path = PathBuf::from(source);
     match std::fs::metadata(&path) {
         Ok(m) if m.is_dir() => Ok(path),
@@ -569,27 +634,16 @@ fn base64_encode(bytes: &[u8]) -> String {
     base64::engine::general_purpose::STANDARD.encode(bytes)
 }
 
-fn file_event(local: &LocalEntry, blob: String, action: Action, status: FileStatus, reason: &'static str, bytes: u64) -> FileEvent {
-    FileEvent {
-        path: local.relative.clone(),
-        blob,
-        action,
-        status,
-        reason,
-        bytes,
-        content_md5: None,
-        error: None,
-        error_id: None,
-        fatal: None,
-    }
+fn file_event(path: String, blob: String, action: Action, status: FileStatus, reason: &'static str, bytes: u64) -> FileEvent {
+    FileEvent { path, blob, action, status, reason, bytes, content_md5: None, error: None, error_id: None, warning: None, fatal: None }
 }
 
-fn failed_event(local: &LocalEntry, blob: String, reason: &'static str, e: &EngineError) -> FileEvent {
+fn failed_event(path: String, blob: String, action: Action, reason: &'static str, e: &EngineError) -> FileEvent {
     let status = if *e == EngineError::Cancelled { FileStatus::Cancelled } else { FileStatus::Failed };
     FileEvent {
         error: Some(e.to_string()),
         error_id: Some(e.error_id()),
         fatal: e.is_fatal_for_job().then(|| e.clone()),
-        ..file_event(local, blob, Action::Upload, status, reason, 0)
+        ..file_event(path, blob, action, status, reason, 0)
     }
 }

@@ -17,6 +17,8 @@ pub mod spec;
 pub mod store;
 pub mod azure_store;
 pub mod upload;
+pub mod direction;
+pub mod download;
 pub mod windows_path;
 pub mod blob_name;
 pub mod filter;

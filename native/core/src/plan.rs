@@ -1,8 +1,8 @@
 //! Deciding what to transfer: pure code, no I/O.
 //!
-//! [`SyncPlan`] merges the name-ordered local walk with the name-ordered destination listing and
-//! yields one [`PlanEntry`] per name; [`decide_upload`] is the rule for one pair. Memory stays
-//! constant: each side is only peeked one entry ahead.
+//! [`SyncPlan`] merges a name-ordered source stream with a name-ordered destination stream (a local
+//! walk and a blob listing, either way round) and yields one [`PlanEntry`] per name; [`decide`] is
+//! the rule for one pair. Memory stays constant: each side is only peeked one entry ahead.
 
 use crate::blob_name;
 use crate::filter::Filter;
@@ -23,11 +23,55 @@ pub struct RemoteEntry {
     /// The source file's modified time as we stored it in the blob's metadata on upload, if any.
     /// Preferred over `last_modified`: it is immune to clock skew and to upload duration.
     pub source_modified: Option<SystemTime>,
+    /// The blob's Content-MD5, when it has one.
+    pub content_md5: Option<Vec<u8>>,
+}
+
+/// What the plan needs to know of an entry on either side.
+pub trait PlanItem {
+    /// Relative to the side's root, '/'-separated.
+    fn relative(&self) -> &str;
+    fn size(&self) -> u64;
+    /// The content's modified time as best known.
+    fn modified(&self) -> SystemTime;
+    /// True when `modified` is the source file's own time (a local file's mtime, or the time stored
+    /// with a blob); false when it is only when the service wrote the blob.
+    fn time_is_exact(&self) -> bool;
+}
+
+impl PlanItem for LocalEntry {
+    fn relative(&self) -> &str {
+        &self.relative
+    }
+    fn size(&self) -> u64 {
+        self.size
+    }
+    fn modified(&self) -> SystemTime {
+        self.modified
+    }
+    fn time_is_exact(&self) -> bool {
+        true
+    }
+}
+
+impl PlanItem for RemoteEntry {
+    fn relative(&self) -> &str {
+        &self.relative
+    }
+    fn size(&self) -> u64 {
+        self.size
+    }
+    fn modified(&self) -> SystemTime {
+        self.source_modified.unwrap_or(self.last_modified)
+    }
+    fn time_is_exact(&self) -> bool {
+        self.source_modified.is_some()
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Decision {
-    Upload(Reason),
+    Transfer(Reason),
     Skip(Reason),
 }
 
@@ -63,29 +107,38 @@ fn same_time(a: SystemTime, b: SystemTime) -> bool {
     diff < TIME_TOLERANCE
 }
 
-/// Local → blob: upload when missing, when the size differs, or when the file's modified time says
-/// it changed (stored source time when the blob has one, else the blob's Last-Modified).
-pub fn decide_upload(local: &LocalEntry, remote: Option<&RemoteEntry>) -> Decision {
-    let Some(remote) = remote else { return Decision::Upload(Reason::Missing) };
-    if local.size != remote.size {
-        return Decision::Upload(Reason::SizeChanged);
+/// Transfer when the destination is missing, when the size differs, or when the modified times say
+/// the content changed. When both sides know the source file's own time (a local file's mtime, a
+/// time stored with the blob; downloads set the file's mtime to it), any difference is a change,
+/// newer or older: clock skew cannot fool it. When one side only knows when the service wrote the
+/// blob, only a newer source counts.
+pub fn decide(source: &impl PlanItem, dest: Option<&impl PlanItem>) -> Decision {
+    let Some(dest) = dest else { return Decision::Transfer(Reason::Missing) };
+    if source.size() != dest.size() {
+        return Decision::Transfer(Reason::SizeChanged);
     }
-    match remote.source_modified {
-        Some(stored) if !same_time(stored, local.modified) => Decision::Upload(Reason::ModifiedTimeChanged),
-        Some(_) => Decision::Skip(Reason::Unchanged),
-        None if local.modified > remote.last_modified => Decision::Upload(Reason::NewerThanDestination),
-        None => Decision::Skip(Reason::Unchanged),
+    if source.time_is_exact() && dest.time_is_exact() {
+        return if same_time(source.modified(), dest.modified()) {
+            Decision::Skip(Reason::Unchanged)
+        } else {
+            Decision::Transfer(Reason::ModifiedTimeChanged)
+        };
+    }
+    if source.modified() > dest.modified() {
+        Decision::Transfer(Reason::NewerThanDestination)
+    } else {
+        Decision::Skip(Reason::Unchanged)
     }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum PlanEntry {
-    /// A source file and what to do with it.
-    Source { local: LocalEntry, remote: Option<RemoteEntry>, decision: Decision },
-    /// A blob with no source file, to delete (a mirror with deletion on).
-    Delete(RemoteEntry),
-    /// A blob with no source file, left alone.
-    OnlyAtDestination(RemoteEntry),
+pub enum PlanEntry<S, D> {
+    /// A source entry and what to do with it.
+    Source { source: S, dest: Option<D>, decision: Decision },
+    /// A destination entry with no source, to delete (a mirror with deletion on).
+    Delete(D),
+    /// A destination entry with no source, left alone.
+    OnlyAtDestination(D),
 }
 
 /// What the merge needs beyond the two streams.
@@ -109,40 +162,53 @@ pub struct OrderViolation {
     pub next: String,
 }
 
-pub struct SyncPlan<L: Iterator<Item = LocalEntry>, R: Iterator<Item = RemoteEntry>> {
-    local: Peekable<L>,
-    remote: Peekable<R>,
+pub struct SyncPlan<S: PlanItem, D: PlanItem, SI: Iterator<Item = S>, DI: Iterator<Item = D>> {
+    local: Peekable<SI>,
+    remote: Peekable<DI>,
+    last_source: Option<String>,
     last_remote: Option<String>,
     rules: PlanRules,
 }
 
-impl<L: Iterator<Item = LocalEntry>, R: Iterator<Item = RemoteEntry>> SyncPlan<L, R> {
-    pub fn new(local: L, remote: R) -> Self {
-        Self::with_rules(local, remote, PlanRules::default())
-    }
-
-    pub fn with_rules(local: L, remote: R, rules: PlanRules) -> Self {
-        Self { local: local.peekable(), remote: remote.peekable(), last_remote: None, rules }
-    }
-
-    fn take_remote(&mut self) -> Result<RemoteEntry, OrderViolation> {
-        let entry = self.remote.next().expect("peeked");
-        if let Some(prev) = &self.last_remote {
-            if blob_name::compare(prev, &entry.relative) != Ordering::Less {
-                return Err(OrderViolation { previous: prev.clone(), next: entry.relative });
-            }
+fn check_order(last: &mut Option<String>, next: &str) -> Result<(), OrderViolation> {
+    if let Some(prev) = last.as_deref() {
+        if blob_name::compare(prev, next) != Ordering::Less {
+            return Err(OrderViolation { previous: prev.to_string(), next: next.to_string() });
         }
-        self.last_remote = Some(entry.relative.clone());
+    }
+    *last = Some(next.to_string());
+    Ok(())
+}
+
+impl<S: PlanItem, D: PlanItem, SI: Iterator<Item = S>, DI: Iterator<Item = D>> SyncPlan<S, D, SI, DI> {
+    pub fn new(source: SI, dest: DI) -> Self {
+        Self::with_rules(source, dest, PlanRules::default())
+    }
+
+    pub fn with_rules(source: SI, dest: DI, rules: PlanRules) -> Self {
+        Self { local: source.peekable(), remote: dest.peekable(), last_source: None, last_remote: None, rules }
+    }
+
+    /// Either stream out of order would pair the wrong names, so both are checked.
+    fn take_source(&mut self) -> Result<S, OrderViolation> {
+        let entry = self.local.next().expect("peeked");
+        check_order(&mut self.last_source, entry.relative())?;
         Ok(entry)
     }
 
-    fn source_included(&self, local: &LocalEntry) -> bool {
-        self.rules.filter.includes_source(&local.relative, local.modified)
+    fn take_remote(&mut self) -> Result<D, OrderViolation> {
+        let entry = self.remote.next().expect("peeked");
+        check_order(&mut self.last_remote, entry.relative())?;
+        Ok(entry)
+    }
+
+    fn source_included(&self, source: &S) -> bool {
+        self.rules.filter.includes_source(source.relative(), source.modified())
     }
 }
 
-impl<L: Iterator<Item = LocalEntry>, R: Iterator<Item = RemoteEntry>> Iterator for SyncPlan<L, R> {
-    type Item = Result<PlanEntry, OrderViolation>;
+impl<S: PlanItem, D: PlanItem, SI: Iterator<Item = S>, DI: Iterator<Item = D>> Iterator for SyncPlan<S, D, SI, DI> {
+    type Item = Result<PlanEntry<S, D>, OrderViolation>;
 
     fn next(&mut self) -> Option<Self::Item> {
         loop {
@@ -150,14 +216,17 @@ impl<L: Iterator<Item = LocalEntry>, R: Iterator<Item = RemoteEntry>> Iterator f
                 (None, None) => return None,
                 (Some(_), None) => Ordering::Less,
                 (None, Some(_)) => Ordering::Greater,
-                (Some(l), Some(r)) => blob_name::compare(&l.relative, &r.relative),
+                (Some(l), Some(r)) => blob_name::compare(l.relative(), r.relative()),
             };
             match order {
                 Ordering::Less => {
-                    let local = self.local.next().expect("peeked");
-                    if self.source_included(&local) {
-                        let decision = decide_upload(&local, None);
-                        return Some(Ok(PlanEntry::Source { local, remote: None, decision }));
+                    let source = match self.take_source() {
+                        Ok(s) => s,
+                        Err(e) => return Some(Err(e)),
+                    };
+                    if self.source_included(&source) {
+                        let decision = decide(&source, None::<&D>);
+                        return Some(Ok(PlanEntry::Source { source, dest: None, decision }));
                     }
                 }
                 Ordering::Greater => {
@@ -165,7 +234,7 @@ impl<L: Iterator<Item = LocalEntry>, R: Iterator<Item = RemoteEntry>> Iterator f
                         Ok(r) => r,
                         Err(e) => return Some(Err(e)),
                     };
-                    if !self.rules.filter.includes_name(&remote.relative) {
+                    if !self.rules.filter.includes_name(remote.relative()) {
                         continue;
                     }
                     return Some(Ok(if self.rules.delete_extras {
@@ -179,12 +248,15 @@ impl<L: Iterator<Item = LocalEntry>, R: Iterator<Item = RemoteEntry>> Iterator f
                         Ok(r) => r,
                         Err(e) => return Some(Err(e)),
                     };
-                    let local = self.local.next().expect("peeked");
-                    // A source file outside the filter still exists: its blob is neither compared
-                    // nor deleted.
-                    if self.source_included(&local) {
-                        let decision = decide_upload(&local, Some(&remote));
-                        return Some(Ok(PlanEntry::Source { local, remote: Some(remote), decision }));
+                    let source = match self.take_source() {
+                        Ok(s) => s,
+                        Err(e) => return Some(Err(e)),
+                    };
+                    // A source entry outside the filter still exists: its counterpart is neither
+                    // compared nor deleted.
+                    if self.source_included(&source) {
+                        let decision = decide(&source, Some(&remote));
+                        return Some(Ok(PlanEntry::Source { source, dest: Some(remote), decision }));
                     }
                 }
             }
@@ -206,27 +278,47 @@ mod tests {
         LocalEntry { relative: name.into(), path: PathBuf::from(name), size, modified: t(mtime) }
     }
     fn remote(name: &str, size: u64, lmt: u64, stored: Option<u64>) -> RemoteEntry {
-        RemoteEntry { relative: name.into(), size, last_modified: t(lmt), source_modified: stored.map(t) }
+        RemoteEntry { relative: name.into(), size, last_modified: t(lmt), source_modified: stored.map(t), content_md5: None }
     }
 
     #[test]
     fn decides_each_case() {
         let f = local("f", 10, 100);
-        assert_eq!(decide_upload(&f, None), Decision::Upload(Reason::Missing));
-        assert_eq!(decide_upload(&f, Some(&remote("f", 11, 200, None))), Decision::Upload(Reason::SizeChanged));
-        assert_eq!(decide_upload(&f, Some(&remote("f", 10, 200, None))), Decision::Skip(Reason::Unchanged));
-        assert_eq!(decide_upload(&f, Some(&remote("f", 10, 50, None))), Decision::Upload(Reason::NewerThanDestination));
-        assert_eq!(decide_upload(&f, Some(&remote("f", 10, 50, Some(100)))), Decision::Skip(Reason::Unchanged));
+        assert_eq!(decide(&f, None::<&RemoteEntry>), Decision::Transfer(Reason::Missing));
+        assert_eq!(decide(&f, Some(&remote("f", 11, 200, None))), Decision::Transfer(Reason::SizeChanged));
+        assert_eq!(decide(&f, Some(&remote("f", 10, 200, None))), Decision::Skip(Reason::Unchanged));
+        assert_eq!(decide(&f, Some(&remote("f", 10, 50, None))), Decision::Transfer(Reason::NewerThanDestination));
+        assert_eq!(decide(&f, Some(&remote("f", 10, 50, Some(100)))), Decision::Skip(Reason::Unchanged));
+    }
+
+    #[test]
+    fn downloads_compare_the_blob_s_source_time_with_the_file_s() {
+        // A download sets the file's time to the blob's source time, so equal times mean in sync.
+        let blob = remote("f", 10, 9_000, Some(100));
+        assert_eq!(decide(&blob, Some(&local("f", 10, 100))), Decision::Skip(Reason::Unchanged));
+        assert_eq!(decide(&blob, Some(&local("f", 10, 150))), Decision::Transfer(Reason::ModifiedTimeChanged));
+        // A blob without a stored time: only a blob written after the file counts as newer.
+        let plain = remote("f", 10, 200, None);
+        assert_eq!(decide(&plain, Some(&local("f", 10, 200))), Decision::Skip(Reason::Unchanged));
+        assert_eq!(decide(&plain, Some(&local("f", 10, 150))), Decision::Transfer(Reason::NewerThanDestination));
+        assert_eq!(decide(&plain, None::<&LocalEntry>), Decision::Transfer(Reason::Missing));
+    }
+
+    #[test]
+    fn merge_refuses_an_out_of_order_source_too() {
+        let l = vec![local("b", 1, 1), local("a", 1, 1)];
+        let err = SyncPlan::new(l.into_iter(), std::iter::empty::<RemoteEntry>()).find_map(Result::err).unwrap();
+        assert_eq!(err, OrderViolation { previous: "b".into(), next: "a".into() });
     }
 
     #[test]
     fn stored_source_time_beats_a_skewed_service_clock() {
         // The blob was written "later" by a fast service clock, but the file changed since.
         let f = local("f", 10, 500);
-        assert_eq!(decide_upload(&f, Some(&remote("f", 10, 9_999, Some(400)))), Decision::Upload(Reason::ModifiedTimeChanged));
+        assert_eq!(decide(&f, Some(&remote("f", 10, 9_999, Some(400)))), Decision::Transfer(Reason::ModifiedTimeChanged));
         // An older file restored over a newer upload is also a change (mirror semantics).
         let restored = local("f", 10, 300);
-        assert_eq!(decide_upload(&restored, Some(&remote("f", 10, 9_999, Some(400)))), Decision::Upload(Reason::ModifiedTimeChanged));
+        assert_eq!(decide(&restored, Some(&remote("f", 10, 9_999, Some(400)))), Decision::Transfer(Reason::ModifiedTimeChanged));
     }
 
     #[test]
@@ -237,7 +329,7 @@ mod tests {
         let summary: Vec<String> = plan
             .iter()
             .map(|p| match p {
-                PlanEntry::Source { local, decision, .. } => format!("{}:{decision:?}", local.relative),
+                PlanEntry::Source { source, decision, .. } => format!("{}:{decision:?}", source.relative),
                 PlanEntry::OnlyAtDestination(r) => format!("{}:extra", r.relative),
                 PlanEntry::Delete(r) => format!("{}:delete", r.relative),
             })
@@ -253,7 +345,7 @@ mod tests {
     #[test]
     fn merge_refuses_an_out_of_order_listing() {
         let r = vec![remote("b", 1, 1, None), remote("a", 1, 1, None)];
-        let err = SyncPlan::new(std::iter::empty(), r.into_iter()).find_map(Result::err).unwrap();
+        let err = SyncPlan::new(std::iter::empty::<LocalEntry>(), r.into_iter()).find_map(Result::err).unwrap();
         assert_eq!(err, OrderViolation { previous: "b".into(), next: "a".into() });
     }
 
@@ -303,7 +395,7 @@ mod tests {
             let mut model = dest.clone();
             for entry in SyncPlan::with_rules(local_entries(&source).into_iter(), remote_entries(&dest).into_iter(), rules.clone()) {
                 match entry.unwrap() {
-                    PlanEntry::Source { local, decision: Decision::Upload(_), .. } => {
+                    PlanEntry::Source { source: local, decision: Decision::Transfer(_), .. } => {
                         // An upload stores the size and the file's time; the service stamps "now".
                         let (size, mtime) = source[&local.relative];
                         model.insert(local.relative.clone(), (size, 1_000, Some(mtime)));
@@ -339,7 +431,7 @@ mod tests {
             }
             let second: Vec<_> = SyncPlan::with_rules(local_entries(&source).into_iter(), remote_entries(&model).into_iter(), rules)
                 .map(Result::unwrap)
-                .filter(|e| matches!(e, PlanEntry::Source { decision: Decision::Upload(_), .. } | PlanEntry::Delete(_)))
+                .filter(|e| matches!(e, PlanEntry::Source { decision: Decision::Transfer(_), .. } | PlanEntry::Delete(_)))
                 .collect();
             prop_assert!(second.is_empty(), "second plan not empty: {:?}", second);
         }

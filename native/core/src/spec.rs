@@ -25,9 +25,10 @@ pub enum Operation {
 pub struct JobSpec {
     #[serde(default)]
     pub operation: Operation,
-    /// Local folder.
+    /// A local folder (upload) or a container URL (download).
     pub source: String,
-    /// Container URL, optionally with a virtual-directory prefix and a SAS query.
+    /// A container URL, optionally with a virtual-directory prefix and a SAS query (upload), or a
+    /// local folder (download).
     pub destination: String,
     #[serde(default)]
     pub put_md5: bool,
@@ -42,6 +43,9 @@ pub struct JobSpec {
     /// Block size for staged uploads; `None` chooses from the file size.
     #[serde(default)]
     pub block_size_bytes: Option<u64>,
+    /// Downloads: what to do with the blob's Content-MD5.
+    #[serde(default)]
+    pub check_md5: crate::download::CheckMd5,
     /// Delete blobs that have no source file (inside the filter).
     #[serde(default)]
     pub delete_destination: bool,
@@ -78,7 +82,7 @@ impl std::fmt::Debug for JobSpec {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("JobSpec")
             .field("operation", &self.operation)
-            .field("source", &self.source)
+            .field("source", &crate::container_url::redact_url(&self.source))
             .field("destination", &crate::container_url::redact_url(&self.destination))
             .field("put_md5", &self.put_md5)
             .field("dry_run", &self.dry_run)

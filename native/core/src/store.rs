@@ -36,6 +36,8 @@ pub trait BlobStore: Send + Sync {
     async fn stage_block(&self, name: &str, block_id: &[u8], content: Bytes) -> Result<()>;
     /// Makes the staged blocks, in this order, the blob's content.
     async fn commit_blocks(&self, name: &str, block_ids: Vec<Vec<u8>>, properties: &BlobProperties) -> Result<()>;
+    /// The blob's content as a stream of chunks, in order.
+    async fn download(&self, name: &str) -> Result<BoxStream<'static, Result<Bytes>>>;
     /// Deletes a blob (and its snapshots); a blob already gone counts as deleted.
     async fn delete_blob(&self, name: &str) -> Result<()>;
     /// Checks the container can be reached and read with the credentials given.

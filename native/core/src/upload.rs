@@ -164,3 +164,27 @@ mod tests {
         assert_ne!(block_id(&u, 1), block_id(&u, 2));
     }
 }
+
+/// Local → blob, for the job loop.
+pub struct Uploads {
+    pub ctx: UploadContext,
+    /// The destination prefix inside the container, without a trailing '/'.
+    pub prefix: String,
+}
+
+#[async_trait::async_trait]
+impl crate::direction::Direction for Uploads {
+    type Source = LocalEntry;
+    type Dest = crate::plan::RemoteEntry;
+    const ACTION: crate::events::Action = crate::events::Action::Upload;
+
+    async fn transfer(&self, source: &LocalEntry) -> Result<crate::direction::Transferred> {
+        let blob = crate::blob_name::join(&self.prefix, &source.relative);
+        let up = upload_file(&self.ctx, source, &blob).await?;
+        Ok(crate::direction::Transferred { bytes: up.bytes, content_md5: up.content_md5, warning: None })
+    }
+
+    async fn delete(&self, relative: &str) -> Result<()> {
+        self.ctx.store.delete_blob(&crate::blob_name::join(&self.prefix, relative)).await
+    }
+}

@@ -71,6 +71,11 @@ impl Oracle {
 }
 
 impl Oracle {
+    /// Uploads a blob whose Content-MD5 property says `md5_base64`, true or not.
+    pub fn put_claiming_md5(&self, container: &str, blob: &str, file: &std::path::Path, md5_base64: &str) {
+        self.run(&["put-claiming-md5", container, blob, file.to_str().expect("utf-8 path"), md5_base64]);
+    }
+
     /// The container's URL with a one-day SAS signed by the Python SDK (`rwdl` unless given).
     pub fn sas_url(&self, container: &str, permissions: &str) -> String {
         self.run(&["sas", container, permissions]).trim().to_string()

@@ -1,0 +1,27 @@
+//! One direction's moving parts, so that one job loop serves uploads and downloads: what each side's
+//! entries are, how one entry moves, how one extra is deleted.
+
+use crate::error::Result;
+use crate::events::Action;
+use crate::plan::PlanItem;
+use async_trait::async_trait;
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Transferred {
+    pub bytes: u64,
+    pub content_md5: Option<[u8; 16]>,
+    /// Something the user should know although the file moved (e.g. an MD5 mismatch, logged only).
+    pub warning: Option<String>,
+}
+
+#[async_trait]
+pub trait Direction: Send + Sync + 'static {
+    type Source: PlanItem + Send + Sync + 'static;
+    type Dest: PlanItem + Send + 'static;
+    /// The action a transfer is reported as.
+    const ACTION: Action;
+
+    async fn transfer(&self, source: &Self::Source) -> Result<Transferred>;
+    /// Deletes the destination entry with this relative name.
+    async fn delete(&self, relative: &str) -> Result<()>;
+}

@@ -1,0 +1,188 @@
+//! Moving one blob's bytes into a local file. The file appears only when complete and verified: bytes
+//! go to a temporary file beside it, which gets the blob's source time and is then renamed over the
+//! target. A failed or cancelled download leaves nothing half-written.
+
+use crate::direction::{Direction, Transferred};
+use crate::error::{EngineError, Result};
+use crate::events::Action;
+use crate::local_walk::LocalEntry;
+use crate::plan::{PlanItem, RemoteEntry};
+use crate::progress::Progress;
+use crate::store::BlobStore;
+use crate::windows_path;
+use async_trait::async_trait;
+use futures::StreamExt;
+use md5_asm::{Digest, Md5};
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use tokio::io::AsyncWriteExt;
+use tokio::sync::Semaphore;
+use tokio_util::sync::CancellationToken;
+
+/// What to do with the blob's Content-MD5 after a download (AzCopy's `--check-md5`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+pub enum CheckMd5 {
+    NoCheck,
+    /// A mismatch is reported as a warning; the file is kept.
+    LogOnly,
+    /// A mismatch fails the file (AzCopy's default); a blob without an MD5 passes.
+    #[default]
+    FailIfDifferent,
+    /// A mismatch, or a blob without an MD5, fails the file.
+    FailIfDifferentOrMissing,
+}
+
+pub struct Downloads {
+    pub store: Arc<dyn BlobStore>,
+    /// The local folder the blobs land in.
+    pub root: PathBuf,
+    /// The source prefix inside the container, without a trailing '/'.
+    pub prefix: String,
+    pub request_slots: Arc<Semaphore>,
+    pub cancel: CancellationToken,
+    pub progress: Arc<Progress>,
+    pub check_md5: CheckMd5,
+}
+
+/// Where a blob lands under `root`, or why it cannot land anywhere. Every platform refuses `..` and
+/// empty segments (a blob name must never escape the folder); Windows also refuses names it cannot
+/// hold, so Windows behaviour is the same wherever the rules run.
+pub fn local_target(root: &Path, relative: &str, windows_rules: bool) -> Result<PathBuf> {
+    let invalid = |why: String| EngineError::InvalidLocalName { name: relative.to_string(), why };
+    if windows_rules {
+        let rel = windows_path::to_windows_relative(relative).map_err(|e| invalid(e.to_string()))?;
+        return Ok(root.join(rel));
+    }
+    let mut path = root.to_path_buf();
+    for segment in relative.split('/').filter(|s| !s.is_empty()) {
+        if segment == ".." || segment == "." || segment.contains('\0') {
+            return Err(invalid(format!("the segment '{}' is not a file name", segment.escape_default())));
+        }
+        path.push(segment);
+    }
+    if path == root {
+        return Err(invalid("the name is empty".into()));
+    }
+    Ok(path)
+}
+
+fn md5_mismatch(expected: &[u8], actual: &[u8; 16]) -> String {
+    use base64::Engine as _;
+    let b64 = base64::engine::general_purpose::STANDARD;
+    format!("MD5 mismatch: the blob's Content-MD5 is {}, the downloaded bytes hash to {}", b64.encode(expected), b64.encode(actual))
+}
+
+impl Downloads {
+    async fn write_verified(&self, source: &RemoteEntry, blob: &str, temp: &Path) -> Result<Transferred> {
+        let mut file = tokio::fs::File::create(temp).await.map_err(|e| EngineError::local_io(temp, &e))?;
+        let mut body = self.store.download(blob).await?;
+        let mut hasher = (self.check_md5 != CheckMd5::NoCheck).then(Md5::new);
+        let mut bytes = 0u64;
+        loop {
+            let chunk = tokio::select! {
+                biased;
+                _ = self.cancel.cancelled() => return Err(EngineError::Cancelled),
+                c = body.next() => c,
+            };
+            let Some(chunk) = chunk else { break };
+            let chunk = chunk?;
+            if let Some(h) = hasher.as_mut() {
+                h.update(&chunk);
+            }
+            file.write_all(&chunk).await.map_err(|e| EngineError::local_io(temp, &e))?;
+            bytes += chunk.len() as u64;
+            Progress::add(&self.progress.bytes_transferred, chunk.len() as u64);
+        }
+        file.flush().await.map_err(|e| EngineError::local_io(temp, &e))?;
+        file.sync_all().await.map_err(|e| EngineError::local_io(temp, &e))?;
+        drop(file);
+        if bytes != source.size {
+            return Err(EngineError::SourceChanged { path: blob.to_string() });
+        }
+        let computed: Option<[u8; 16]> = hasher.map(|h| h.finalize().into());
+        let mut warning = None;
+        if let Some(actual) = &computed {
+            match (&source.content_md5, self.check_md5) {
+                (Some(expected), CheckMd5::LogOnly) if expected.as_slice() != actual => warning = Some(md5_mismatch(expected, actual)),
+                (Some(expected), CheckMd5::FailIfDifferent | CheckMd5::FailIfDifferentOrMissing) if expected.as_slice() != actual => {
+                    return Err(EngineError::Md5Mismatch { blob: blob.to_string(), detail: md5_mismatch(expected, actual) });
+                }
+                (None, CheckMd5::FailIfDifferentOrMissing) => {
+                    return Err(EngineError::Md5Mismatch { blob: blob.to_string(), detail: "the blob has no Content-MD5 to check against".into() });
+                }
+                _ => {}
+            }
+        }
+        // The file takes the source's time, so the next run sees it as unchanged.
+        let time = filetime::FileTime::from_system_time(source.modified());
+        filetime::set_file_mtime(temp, time).map_err(|e| EngineError::local_io(temp, &e))?;
+        Ok(Transferred { bytes, content_md5: computed, warning })
+    }
+}
+
+#[async_trait]
+impl Direction for Downloads {
+    type Source = RemoteEntry;
+    type Dest = LocalEntry;
+    const ACTION: Action = Action::Download;
+
+    async fn transfer(&self, source: &RemoteEntry) -> Result<Transferred> {
+        let target = local_target(&self.root, &source.relative, cfg!(windows))?;
+        let _slot = tokio::select! {
+            s = self.request_slots.acquire() => s.expect("never closed"),
+            _ = self.cancel.cancelled() => return Err(EngineError::Cancelled),
+        };
+        let dir = target.parent().expect("under root");
+        tokio::fs::create_dir_all(dir).await.map_err(|e| EngineError::local_io(dir, &e))?;
+        let file_name = target.file_name().expect("has a name").to_string_lossy();
+        let temp = dir.join(format!(".{file_name}.{}.azblobsync-part", uuid::Uuid::new_v4().simple()));
+        let blob = crate::blob_name::join(&self.prefix, &source.relative);
+        match self.write_verified(source, &blob, &temp).await {
+            Ok(done) => {
+                tokio::fs::rename(&temp, &target).await.map_err(|e| {
+                    let _ = std::fs::remove_file(&temp);
+                    EngineError::local_io(&target, &e)
+                })?;
+                Ok(done)
+            }
+            Err(e) => {
+                let _ = tokio::fs::remove_file(&temp).await;
+                Err(e)
+            }
+        }
+    }
+
+    async fn delete(&self, relative: &str) -> Result<()> {
+        let path = local_target(&self.root, relative, false)?;
+        match tokio::fs::remove_file(&path).await {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            Err(e) => Err(EngineError::local_io(&path, &e)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn blob_names_never_escape_the_folder() {
+        let root = Path::new("/data");
+        assert_eq!(local_target(root, "a/b.txt", false).unwrap(), Path::new("/data/a/b.txt"));
+        assert_eq!(local_target(root, "a//b.txt", false).unwrap(), Path::new("/data/a/b.txt"));
+        for bad in ["../etc/passwd", "a/../../x", "./x", "", "/"] {
+            let e = local_target(root, bad, false).unwrap_err();
+            assert_eq!(e.error_id(), "InvalidLocalName", "{bad}");
+        }
+    }
+
+    #[test]
+    fn windows_rules_give_a_per_file_reason() {
+        let e = local_target(Path::new("/data"), "logs/aux.txt", true).unwrap_err();
+        assert!(e.to_string().contains("reserved device name"), "{e}");
+        let e = local_target(Path::new("/data"), "a/b:c", true).unwrap_err();
+        assert!(e.to_string().contains("does not allow"), "{e}");
+    }
+}
