@@ -565,9 +565,11 @@ enum Endpoints {
     Download { container: ContainerUrl, root: PathBuf },
 }
 
+/// Anything that looks meant as a URL counts as one, typos included ("http//..."), so that a
+/// mistyped URL gets the URL parser's precise complaint rather than "folder not found".
 fn is_url(end: &str) -> bool {
     let lower = end.trim_start().to_ascii_lowercase();
-    lower.starts_with("https://") || lower.starts_with("http://")
+    lower.contains("://") || lower.starts_with("http:") || lower.starts_with("https:") || lower.starts_with("http/") || lower.starts_with("https/")
 }
 
 impl Endpoints {
