@@ -30,5 +30,5 @@ internal sealed class SafeJobHandle : SafeHandle
         return safe;
     }
 
-    protected override bool ReleaseHandle() => Interop.azbs_job_free(JobNumber) == NativeAbi.PollRunning;
+    protected override bool ReleaseHandle() => Interop.azbs_job_free(JobNumber) == NativeAbi.Ok;
 }
