@@ -118,6 +118,10 @@ public sealed class SyncCommand
 
     private void Relay(TransferResult file, SyncOptions options)
     {
+        if (file.Warning is not null)
+        {
+            host.WriteWarning($"'{file.Path}': {file.Warning}");
+        }
         switch (file.Status)
         {
             case TransferStatus.Failed:

@@ -20,6 +20,7 @@ internal sealed class EngineEventDto
     public string? ContentMd5 { get; set; }
     public string? Error { get; set; }
     public string? ErrorId { get; set; }
+    public string? Warning { get; set; }
 
     // summary
     public string? JobId { get; set; }

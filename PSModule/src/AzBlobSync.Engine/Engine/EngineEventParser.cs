@@ -63,6 +63,8 @@ internal static class EngineEventParser
         {
             "upload" => TransferAction.Upload,
             "skip" => TransferAction.Skip,
+            "download" => TransferAction.Download,
+            "delete" => TransferAction.Delete,
             _ => throw Unknown("action", dto.Action, line),
         },
         Status = dto.Status switch
@@ -79,6 +81,7 @@ internal static class EngineEventParser
         ContentMd5 = dto.ContentMd5,
         Error = dto.Error,
         ErrorId = dto.ErrorId is null ? null : ErrorIds.FromEngine(dto.ErrorId),
+        Warning = dto.Warning,
     };
 
     private static JobSummary ToSummary(EngineEventDto dto, ReadOnlySpan<byte> line) => new()

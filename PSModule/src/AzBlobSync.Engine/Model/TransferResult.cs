@@ -25,6 +25,9 @@ public sealed record TransferResult
     /// <summary>Why the file failed, when it did.</summary>
     public string? Error { get; init; }
 
+    /// <summary>The file moved but something deserves attention (the engine's per-file warning).</summary>
+    public string? Warning { get; init; }
+
     /// <summary>Stable id of the failure, prefixed like every id of this module (e.g. <c>AzBlobSync.LocalIoError</c>).</summary>
     public string? ErrorId { get; init; }
 }

@@ -59,6 +59,15 @@ public sealed class EngineEventParserTests
         Assert.Equal("container 'x' does not exist", summary.Error);
     }
 
+    [Theory]
+    [InlineData("download", TransferAction.Download)]
+    [InlineData("delete", TransferAction.Delete)]
+    public void Knows_the_engines_other_directions_and_per_file_warnings(string wire, TransferAction expected)
+    {
+        var e = Parse($$"""{"type":"file","path":"p","blob":"p","action":"{{wire}}","status":"success","reason":"missing","bytes":1,"error":null,"warning":"md5 differs"}""");
+        Assert.Equal((expected, "md5 differs"), (Assert.Single(e).File!.Action, e[0].File!.Warning));
+    }
+
     [Fact]
     public void Unknown_event_types_are_ignored_for_forward_compatibility()
     {
@@ -67,7 +76,7 @@ public sealed class EngineEventParserTests
 
     [Theory]
     [InlineData("""{"type":"file","path":"p","blob":"p","action":"upload","status":"exploded","reason":"r","bytes":1}""", "unknown status 'exploded'")]
-    [InlineData("""{"type":"file","path":"p","blob":"p","action":"delete","status":"success","reason":"r","bytes":1}""", "unknown action 'delete'")]
+    [InlineData("""{"type":"file","path":"p","blob":"p","action":"teleport","status":"success","reason":"r","bytes":1}""", "unknown action 'teleport'")]
     [InlineData("""{"type":"file","blob":"p","action":"upload","status":"success","reason":"r","bytes":1}""", "lacks 'path'")]
     [InlineData("""{"type":"summary","jobId":"j","status":"completed","dryRun":false}""", "lacks 'filesTransferred'")]
     [InlineData("""{"path":"p"}""", "no 'type'")]

@@ -46,6 +46,17 @@ public sealed class SyncCommandTests : IDisposable
     }
 
     [Fact]
+    public void A_per_file_warning_is_relayed_and_the_result_still_written()
+    {
+        var host = new RecordingHost();
+        var warned = File("w", TransferStatus.Success) with { Warning = "MD5 mismatch (logged only)" };
+        var (command, _) = Command(host, new ScriptedEngineJob([Finished(Summary(JobStatus.Completed), warned)]));
+        command.Run(Options());
+        Assert.Equal(["'w': MD5 mismatch (logged only)"], host.Warnings);
+        Assert.Same(warned, Assert.Single(host.Results));
+    }
+
+    [Fact]
     public void IncludeSkipped_emits_skipped_files_too()
     {
         var host = new RecordingHost();
