@@ -75,3 +75,10 @@ for workload in upload noop; do
 done
 echo
 echo "$rounds rounds, alternating; $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB; rclone $(rclone version | head -1 | cut -d' ' -f2); Azurite 3.35.0 in memory."
+
+# Scale: plan 1,000,000 local files against a 1,000,000-entry listing from a fake listing server.
+# The tree goes on tmpfs where there is one (creating a million files on disk takes minutes).
+tree_dir=/dev/shm; [ -d "$tree_dir" ] || tree_dir=$work
+echo
+"$root/target/release/plan-1m" 1000000 "$tree_dir/azblobsync-plan-1m"
+rm -rf "$tree_dir/azblobsync-plan-1m" "$tree_dir/azblobsync-plan-1m.complete-1000000"
