@@ -107,6 +107,7 @@ fn main() {
                 Event::File(f) if f.status == FileStatus::Skipped => skipped += 1,
                 Event::File(_) => transfer += 1,
                 Event::Summary(s) => return (skipped, transfer, s),
+                Event::Confirm(_) => unreachable!("the spec asks for no confirmations"),
             }
         }
         panic!("no summary");

@@ -54,6 +54,8 @@ impl Printer {
         }
         let _ = match event {
             Event::File(f) => self.file_line(&mut out, f),
+            // The CLI never asks for confirmations (no confirmDeletes in its specs).
+            Event::Confirm(_) => Ok(()),
             Event::Summary(s) if self.check => check_summary(&mut out, s),
             Event::Summary(s) => summary_lines(&mut out, s),
         };

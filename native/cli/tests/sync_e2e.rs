@@ -182,3 +182,35 @@ fn a_sas_in_the_url_signs_in_and_its_signature_never_shows() {
     let read_only_sig = read_only.split("sig=").nth(1).unwrap().split('&').next().unwrap();
     assert!(!all_output.contains(&sig) && !all_output.contains(read_only_sig), "a signature leaked: {all_output}");
 }
+
+#[test]
+fn names_that_utf8_and_utf16_order_differently_sync_and_resync() {
+    let azurite = Azurite::start();
+    azurite.oracle().create_container("order");
+    let src = tempfile::tempdir().unwrap();
+    // The service lists in UTF-16 order: the emoji (a surrogate, D83D) before U+E000 and U+FF01,
+    // where UTF-8 byte order would put it last.
+    for name in ["a\u{FF01}.txt", "a😀.txt", "a\u{E000}.txt", "a.txt", "dir\u{FF01}/x", "dir😀/y"] {
+        write(src.path(), name, name.as_bytes());
+    }
+    let url = azurite.container_url("order");
+    let (_, summary, _) = sync_json(src.path(), &url, &[]);
+    assert_eq!(summary["filesTransferred"], 6, "{summary}");
+    let (_, summary, _) = sync_json(src.path(), &url, &[]);
+    assert_eq!((summary["status"].as_str(), summary["filesSkipped"].as_u64()), (Some("completed"), Some(6)), "{summary}");
+}
+
+#[cfg(unix)]
+#[test]
+fn an_unreadable_source_file_is_a_failed_file_in_the_summary() {
+    let azurite = Azurite::start();
+    azurite.oracle().create_container("broken");
+    let src = tempfile::tempdir().unwrap();
+    write(src.path(), "ok.txt", b"fine");
+    std::os::unix::fs::symlink("/nonexistent/target", src.path().join("dangling.txt")).unwrap();
+    let (events, summary, out) = sync_json(src.path(), &azurite.container_url("broken"), &[]);
+    assert_eq!(out.status.code(), Some(1), "some files failed");
+    assert_eq!((summary["filesTransferred"].as_u64(), summary["filesFailed"].as_u64()), (Some(1), Some(1)), "{summary}");
+    let failed = events.iter().find(|e| e["status"] == "failed").unwrap();
+    assert_eq!((failed["path"].as_str(), failed["errorId"].as_str()), (Some("dangling.txt"), Some("LocalIoError")));
+}

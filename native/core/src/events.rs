@@ -78,10 +78,23 @@ pub struct Summary {
     pub error_id: Option<&'static str>,
 }
 
+/// The job waits until the host answers this (through `azbs_job_answer` / [`crate::job::Answers`]).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ConfirmRequest {
+    pub id: u64,
+    pub action: Action,
+    pub path: String,
+    pub blob: String,
+    pub reason: &'static str,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "type", rename_all = "camelCase")]
 pub enum Event {
     File(FileEvent),
+    /// Asks the host to approve one action (only when the spec asks for confirmations).
+    Confirm(ConfirmRequest),
     Summary(Summary),
 }
 

@@ -8,7 +8,7 @@ use crate::azure_store::{AzureBlobStore, Credential};
 use crate::blob_name;
 use crate::container_url::ContainerUrl;
 use crate::error::{EngineError, Result};
-use crate::events::{Action, Event, FileEvent, FileStatus, JobStatus, Summary};
+use crate::events::{Action, ConfirmRequest, Event, FileEvent, FileStatus, JobStatus, Summary};
 use crate::local_walk::{LocalEntry, LocalWalk, WalkItem};
 use crate::filter::Filter;
 use crate::plan::{Decision, PlanEntry, PlanRules, RemoteEntry, SyncPlan};
@@ -41,6 +41,19 @@ pub struct JobEvents {
     closed: bool,
     progress: Arc<Progress>,
     cancel: CancellationToken,
+    answers: Answers,
+}
+
+/// The host's replies to `confirm` events. Cloneable, so a host can answer from wherever it asks
+/// the user, without holding the event stream.
+#[derive(Clone)]
+pub struct Answers(mpsc::UnboundedSender<(u64, bool)>);
+
+impl Answers {
+    /// Approves or declines confirmation request `id`; false when the job is already over.
+    pub fn answer(&self, id: u64, approve: bool) -> bool {
+        self.0.send((id, approve)).is_ok()
+    }
 }
 
 pub struct Batch {
@@ -56,6 +69,10 @@ impl JobEvents {
 
     pub fn progress(&self) -> ProgressSnapshot {
         self.progress.snapshot()
+    }
+
+    pub fn answers(&self) -> Answers {
+        self.answers.clone()
     }
 
     /// The next event, waiting for it; `None` once the summary has been delivered.
@@ -119,9 +136,18 @@ pub fn start_job_with(runtime: &Handle, spec: Result<JobSpec>) -> JobEvents {
     let (tx, rx) = mpsc::channel(EVENT_CHANNEL_DEPTH);
     let progress = Arc::new(Progress::default());
     let cancel = CancellationToken::new();
-    let job = Job { tx, progress: progress.clone(), cancel: cancel.clone(), started: Instant::now(), id: uuid::Uuid::now_v7().to_string() };
+    let (answers_tx, answers_rx) = mpsc::unbounded_channel();
+    let job = Job {
+        tx,
+        progress: progress.clone(),
+        cancel: cancel.clone(),
+        started: Instant::now(),
+        id: uuid::Uuid::now_v7().to_string(),
+        answers: tokio::sync::Mutex::new(answers_rx),
+        next_request: std::sync::atomic::AtomicU64::new(1),
+    };
     runtime.spawn(job.run(spec));
-    JobEvents { rx, pending: None, closed: false, progress, cancel }
+    JobEvents { rx, pending: None, closed: false, progress, cancel, answers: Answers(answers_tx) }
 }
 
 struct Job {
@@ -130,6 +156,8 @@ struct Job {
     cancel: CancellationToken,
     started: Instant,
     id: String,
+    answers: tokio::sync::Mutex<mpsc::UnboundedReceiver<(u64, bool)>>,
+    next_request: std::sync::atomic::AtomicU64,
 }
 
 #[derive(Default)]
@@ -202,7 +230,7 @@ impl Job {
         let listing = spawn_lister(store.clone(), &location.prefix, listing_error.clone(), self.cancel.clone());
         match endpoints {
             Endpoints::Upload { root, .. } => {
-                let local = self.spawn_walker(root, filter);
+                let (local, problems) = self.spawn_walker(root, filter);
                 let plan = self.spawn_planner(local, listing, listing_error, rules);
                 let ctx = UploadContext {
                     store,
@@ -212,10 +240,10 @@ impl Job {
                     put_md5: spec.put_md5,
                     block_size: spec.block_size_bytes,
                 };
-                self.execute(Arc::new(Uploads { ctx, prefix: location.prefix.clone() }), plan, &spec, &location.prefix).await
+                self.execute(Arc::new(Uploads { ctx, prefix: location.prefix.clone() }), plan, problems, &spec, &location.prefix).await
             }
             Endpoints::Download { root, .. } => {
-                let local = self.spawn_walker(root.clone(), filter);
+                let (local, problems) = self.spawn_walker(root.clone(), filter);
                 let plan = self.spawn_planner(listing, local, listing_error, rules);
                 let downloads = Downloads {
                     store,
@@ -226,7 +254,7 @@ impl Job {
                     progress: self.progress.clone(),
                     check_md5: spec.check_md5,
                 };
-                self.execute(Arc::new(downloads), plan, &spec, &location.prefix).await
+                self.execute(Arc::new(downloads), plan, problems, &spec, &location.prefix).await
             }
         }
     }
@@ -237,6 +265,7 @@ impl Job {
         &self,
         direction: Arc<D>,
         mut plan: mpsc::Receiver<Result<PlanEntry<D::Source, D::Dest>>>,
+        mut walk_problems: mpsc::UnboundedReceiver<FileEvent>,
         spec: &JobSpec,
         prefix: &str,
     ) -> std::result::Result<Tally, (EngineError, Tally)> {
@@ -260,6 +289,10 @@ impl Job {
                 ev = done_rx.recv(), if in_flight > 0 => {
                     in_flight -= 1;
                     self.finish_file(ev.expect("sender held"), &mut tally, &mut fatal).await;
+                    continue;
+                }
+                Some(ev) = walk_problems.recv() => {
+                    self.finish_file(ev, &mut tally, &mut fatal).await;
                     continue;
                 }
                 entry = plan.recv() => entry,
@@ -333,6 +366,11 @@ impl Job {
         while let Some(ev) = done_rx.recv().await {
             self.finish_file(ev, &mut tally, &mut fatal).await;
         }
+        // The walk has ended by now (the plan ran out); what it could not read still counts.
+        walk_problems.close();
+        while let Some(ev) = walk_problems.recv().await {
+            self.finish_file(ev, &mut tally, &mut fatal).await;
+        }
         if fatal.is_none() && !self.cancel.is_cancelled() && !deletes.is_empty() {
             if let Err(e) = self.delete_extras(direction.as_ref(), prefix, deletes, spec, &mut tally).await {
                 fatal = Some(e);
@@ -358,6 +396,9 @@ impl Job {
         if let Some(limit) = spec.max_delete.filter(|limit| planned > *limit) {
             return Err(EngineError::MaxDeleteExceeded { planned, limit });
         }
+        if spec.confirm_deletes && !spec.writes_nothing() {
+            return self.delete_confirmed(direction, prefix, deletes, tally).await;
+        }
         let outcomes = futures::stream::iter(deletes)
             .map(|relative| async move {
                 let result = if spec.writes_nothing() { Ok(()) } else { direction.delete(&relative).await };
@@ -381,6 +422,47 @@ impl Job {
         fatal.map_or(Ok(()), Err)
     }
 
+    /// One at a time, each after the host approved it (PowerShell's ShouldProcess per deletion).
+    async fn delete_confirmed<D: Direction>(&self, direction: &D, prefix: &str, deletes: Vec<String>, tally: &mut Tally) -> Result<()> {
+        let mut fatal = None;
+        for relative in deletes {
+            let blob = blob_name::join(prefix, &relative);
+            let approved = self.confirm(Action::Delete, &relative, &blob, "extra").await?;
+            let ev = if !approved {
+                file_event(relative, blob, Action::Delete, FileStatus::Skipped, "declined", 0)
+            } else {
+                match direction.delete(&relative).await {
+                    Ok(()) => file_event(relative, blob, Action::Delete, FileStatus::Success, "extra", 0),
+                    Err(e) => failed_event(relative, blob, Action::Delete, "extra", &e),
+                }
+            };
+            self.finish_file(ev, tally, &mut fatal).await;
+            if let Some(e) = fatal {
+                return Err(e);
+            }
+        }
+        Ok(())
+    }
+
+    /// Asks the host, and waits for its answer (or for cancellation).
+    async fn confirm(&self, action: Action, path: &str, blob: &str, reason: &'static str) -> Result<bool> {
+        let id = self.next_request.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let request = ConfirmRequest { id, action, path: path.to_string(), blob: blob.to_string(), reason };
+        self.tx.send(Event::Confirm(request)).await.map_err(|_| EngineError::Cancelled)?;
+        let mut answers = self.answers.lock().await;
+        loop {
+            let answer = tokio::select! {
+                a = answers.recv() => a,
+                _ = self.cancel.cancelled() => return Err(EngineError::Cancelled),
+            };
+            match answer {
+                Some((answered, approve)) if answered == id => return Ok(approve),
+                Some(_stale) => continue,
+                None => return Err(EngineError::Cancelled),
+            }
+        }
+    }
+
     async fn finish_file(&self, ev: FileEvent, tally: &mut Tally, fatal: &mut Option<EngineError>) {
         match ev.status {
             FileStatus::Success if ev.action == Action::Delete => tally.deleted += 1,
@@ -392,6 +474,7 @@ impl Job {
                     Progress::add(&self.progress.files_transferred, 1);
                 }
             }
+            FileStatus::Skipped if ev.action == Action::Delete => {}
             FileStatus::Skipped => {
                 tally.skipped += 1;
                 Progress::add(&self.progress.files_skipped, 1);
@@ -408,9 +491,12 @@ impl Job {
         let _ = self.tx.send(Event::File(ev)).await;
     }
 
-    fn spawn_walker(&self, root: PathBuf, filter: Arc<Filter>) -> mpsc::Receiver<Vec<LocalEntry>> {
+    /// Entries go to the planner in batches; what cannot be read goes to the job loop as failed
+    /// files, so the summary counts them.
+    fn spawn_walker(&self, root: PathBuf, filter: Arc<Filter>) -> (mpsc::Receiver<Vec<LocalEntry>>, mpsc::UnboundedReceiver<FileEvent>) {
         let (tx, rx) = mpsc::channel::<Vec<LocalEntry>>(4);
-        let (events, progress, cancel) = (self.tx.clone(), self.progress.clone(), self.cancel.clone());
+        let (problems_tx, problems_rx) = mpsc::unbounded_channel();
+        let (progress, cancel) = (self.progress.clone(), self.cancel.clone());
         tokio::task::spawn_blocking(move || {
             let mut batch = Vec::with_capacity(WALK_BATCH);
             for item in LocalWalk::filtered(&root, filter) {
@@ -426,7 +512,6 @@ impl Job {
                         }
                     }
                     WalkItem::Err(problem) => {
-                        Progress::add(&progress.files_failed, 1);
                         let ev = FileEvent {
                             path: problem.relative.clone(),
                             blob: problem.relative,
@@ -440,13 +525,13 @@ impl Job {
                             warning: None,
                             fatal: None,
                         };
-                        let _ = events.blocking_send(Event::File(ev));
+                        let _ = problems_tx.send(ev);
                     }
                 }
             }
             let _ = tx.blocking_send(batch);
         });
-        rx
+        (rx, problems_rx)
     }
 
     fn spawn_planner<S: PlanItem + Send + 'static, D: PlanItem + Send + 'static>(

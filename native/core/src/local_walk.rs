@@ -1,7 +1,8 @@
 //! Walks a local folder in blob-name order, streaming.
 //!
 //! Each directory is read and sorted on its own, with sub-directories keyed as `name/` so that the
-//! depth-first order equals the byte order of the full relative paths (`a-b` < `a/x` < `a0`). Only the
+//! depth-first order equals the service's order of the full relative paths (`a-b` < `a/x` < `a0`;
+//! see [`crate::blob_name::compare`]). Only the
 //! directories on the current path are held in memory, never the whole tree.
 
 use crate::filter::Filter;
@@ -97,7 +98,7 @@ impl LocalWalk {
             let sort_key = if is_dir { format!("{name}/") } else { name.clone() };
             entries.push(PendingEntry { sort_key, name, is_dir });
         }
-        entries.sort_unstable_by(|a, b| b.sort_key.as_bytes().cmp(a.sort_key.as_bytes()));
+        entries.sort_unstable_by(|a, b| crate::blob_name::compare(&b.sort_key, &a.sort_key));
         self.stack.push(DirFrame { relative, path, entries });
     }
 

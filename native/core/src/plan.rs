@@ -337,8 +337,8 @@ mod tests {
         assert_eq!(summary, vec![
             "a:Skip(Unchanged)",
             "b-x:extra",
-            "b/c:Upload(Missing)",
-            "d:Upload(SizeChanged)",
+            "b/c:Transfer(Missing)",
+            "d:Transfer(SizeChanged)",
         ]);
     }
 

@@ -49,6 +49,9 @@ pub struct JobSpec {
     /// Delete blobs that have no source file (inside the filter).
     #[serde(default)]
     pub delete_destination: bool,
+    /// Ask the host before each deletion (a `confirm` event answered through the job's answers).
+    #[serde(default)]
+    pub confirm_deletes: bool,
     /// Refuse to delete anything when the plan would delete more than this many blobs.
     #[serde(default)]
     pub max_delete: Option<u64>,

@@ -83,6 +83,8 @@ int32_t azbs_job_poll(uint64_t job,
 
 int32_t azbs_job_cancel(uint64_t job);
 
+int32_t azbs_job_answer(uint64_t job, uint64_t request_id, uint32_t approve);
+
 int32_t azbs_job_free(uint64_t job);
 
 #endif  /* AZBLOBSYNC_H */

@@ -123,6 +123,14 @@ pub fn azbs_job_cancel(job: u64) -> i32 {
     guarded(AZBS_ERR_PANIC, || if job_table::cancel(job) { 0 } else { AZBS_ERR_UNKNOWN_JOB })
 }
 
+/// Answers a `confirm` event (`{"type":"confirm","id":N,...}`): `approve` 1 lets the action happen,
+/// 0 declines it (reported as skipped, reason `declined`). The job waits for the answer, so a host
+/// that asks for confirmations must give one (or cancel). Returns 0 or [`AZBS_ERR_UNKNOWN_JOB`].
+#[ffi]
+pub fn azbs_job_answer(job: u64, request_id: u64, approve: u32) -> i32 {
+    guarded(AZBS_ERR_PANIC, || if job_table::answer(job, request_id, approve != 0) { 0 } else { AZBS_ERR_UNKNOWN_JOB })
+}
+
 /// Releases a job (cancelling it first if it still runs). The handle is invalid afterwards;
 /// freeing it twice returns [`AZBS_ERR_UNKNOWN_JOB`] rather than crashing.
 #[ffi]

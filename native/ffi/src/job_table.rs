@@ -1,7 +1,7 @@
 //! Live jobs by handle. Handles are counters, never pointers, so a stale or doubly freed handle
 //! is an error code instead of undefined behaviour.
 
-use azblobsync_core::job::{JobEvents, start_job};
+use azblobsync_core::job::{Answers, JobEvents, start_job};
 use tokio_util::sync::CancellationToken;
 use azblobsync_core::progress::ProgressSnapshot;
 use std::collections::HashMap;
@@ -21,9 +21,10 @@ static RUNTIME: LazyLock<tokio::runtime::Runtime> = LazyLock::new(|| {
 static NEXT_HANDLE: AtomicU64 = AtomicU64::new(1);
 static JOBS: LazyLock<Mutex<HashMap<u64, Arc<JobSlot>>>> = LazyLock::new(Default::default);
 
-/// The cancel token lives outside the events' lock: a poll may be waiting inside that lock.
+/// The cancel token and the answers live outside the events' lock: a poll may be waiting inside it.
 struct JobSlot {
     cancel: CancellationToken,
+    answers: Answers,
     events: Mutex<JobEvents>,
 }
 
@@ -50,7 +51,7 @@ fn lookup(job: u64) -> Option<Arc<JobSlot>> {
 pub fn start(spec_json: &[u8]) -> u64 {
     let events = start_job(RUNTIME.handle(), spec_json);
     let handle = NEXT_HANDLE.fetch_add(1, Ordering::Relaxed);
-    let slot = JobSlot { cancel: events.cancel_token(), events: Mutex::new(events) };
+    let slot = JobSlot { cancel: events.cancel_token(), answers: events.answers(), events: Mutex::new(events) };
     jobs().insert(handle, Arc::new(slot));
     handle
 }
@@ -74,6 +75,13 @@ pub fn cancel(job: u64) -> bool {
     let Some(slot) = lookup(job) else { return false };
     slot.cancel.cancel();
     true
+}
+
+pub fn answer(job: u64, request: u64, approve: bool) -> bool {
+    lookup(job).is_some_and(|slot| {
+        slot.answers.answer(request, approve);
+        true
+    })
 }
 
 pub fn free(job: u64) -> bool {

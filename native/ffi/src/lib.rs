@@ -26,6 +26,7 @@ pub fn ffi_inventory() -> interoptopus::inventory::RustInventory {
         .register(function!(azbs_job_start))
         .register(function!(azbs_job_poll))
         .register(function!(azbs_job_cancel))
+        .register(function!(azbs_job_answer))
         .register(function!(azbs_job_free))
         .validate()
 }
