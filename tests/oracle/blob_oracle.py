@@ -5,7 +5,7 @@ python3-azure-storage), never our engine.
   blob_oracle.py CONNECTION_STRING create-container NAME
   blob_oracle.py CONNECTION_STRING inventory NAME [PREFIX]
       one JSON object per blob: name, size, contentMd5 (base64 or null), md5OfContent (hex of the
-      downloaded bytes), contentType, metadata, lastModified (ISO 8601)
+      downloaded bytes), contentType, metadata, cacheControl, accessTier, tags, lastModified
   blob_oracle.py CONNECTION_STRING names NAME [PREFIX]
       committed blob names only, one per line (cheap)
   blob_oracle.py CONNECTION_STRING uncommitted NAME BLOB
@@ -51,6 +51,9 @@ def main(argv):
                 "md5OfContent": hashlib.md5(data).hexdigest(),
                 "contentType": blob.content_settings.content_type,
                 "metadata": blob.metadata or {},
+                "cacheControl": blob.content_settings.cache_control,
+                "accessTier": blob.blob_tier,
+                "tags": client.get_blob_client(blob.name).get_blob_tags(),
                 "lastModified": blob.last_modified.isoformat(),
             }, ensure_ascii=False))
     elif command == "uncommitted":

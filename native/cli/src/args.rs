@@ -2,6 +2,7 @@
 //! `--log-level`, `--block-size-mb`, `--cap-concurrency`-like `--concurrency`).
 
 use azblobsync_core::download::CheckMd5;
+use azblobsync_core::store::AccessTier;
 use azblobsync_core::error::{EngineError, Result};
 use azblobsync_core::spec::{JobSpec, Operation};
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -109,6 +110,38 @@ pub enum OutputType {
     Json,
 }
 
+/// Parses AzCopy's "k=v;k2=v2" (metadata) and "k=v&k2=v2" (tags) forms.
+fn pairs(flag: &str, value: Option<&str>, separator: char) -> Result<std::collections::BTreeMap<String, String>> {
+    let mut map = std::collections::BTreeMap::new();
+    for pair in value.unwrap_or_default().split(separator).map(str::trim).filter(|p| !p.is_empty()) {
+        let (k, v) = pair
+            .split_once('=')
+            .ok_or_else(|| EngineError::InvalidSpec(format!("{flag}: '{pair}' is not key=value")))?;
+        map.insert(k.trim().to_string(), v.trim().to_string());
+    }
+    Ok(map)
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[value(rename_all = "PascalCase")]
+pub enum TierArg {
+    Hot,
+    Cool,
+    Cold,
+    Archive,
+}
+
+impl From<TierArg> for AccessTier {
+    fn from(t: TierArg) -> Self {
+        match t {
+            TierArg::Hot => Self::Hot,
+            TierArg::Cool => Self::Cool,
+            TierArg::Cold => Self::Cold,
+            TierArg::Archive => Self::Archive,
+        }
+    }
+}
+
 /// AzCopy's spelling of the MD5 check modes.
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 #[value(rename_all = "PascalCase")]
@@ -165,6 +198,21 @@ pub struct SyncArgs {
     /// Block size for large files, in MiB (decimals allowed); default chosen from the file size.
     #[arg(long)]
     pub block_size_mb: Option<f64>,
+    /// Uploads: Content-Type for every blob (default: guessed from the extension).
+    #[arg(long)]
+    pub content_type: Option<String>,
+    /// Uploads: Cache-Control for every blob.
+    #[arg(long)]
+    pub cache_control: Option<String>,
+    /// Uploads: metadata for every blob, as "key1=value1;key2=value2".
+    #[arg(long)]
+    pub metadata: Option<String>,
+    /// Uploads: index tags for every blob, as "key1=value1&key2=value2".
+    #[arg(long)]
+    pub blob_tags: Option<String>,
+    /// Uploads: access tier for every blob.
+    #[arg(long, value_enum)]
+    pub block_blob_tier: Option<TierArg>,
     /// Downloads: check each blob's Content-MD5 against the bytes received.
     #[arg(long, value_enum, default_value_t = CheckMd5Arg::FailIfDifferent)]
     pub check_md5: CheckMd5Arg,
@@ -198,6 +246,11 @@ impl SyncArgs {
             block_size_bytes,
             delete_destination: self.delete_destination.unwrap_or(false),
             check_md5: self.check_md5.into(),
+            content_type: self.content_type.clone(),
+            cache_control: self.cache_control.clone(),
+            metadata: pairs("--metadata", self.metadata.as_deref(), ';')?,
+            tags: pairs("--blob-tags", self.blob_tags.as_deref(), '&')?,
+            access_tier: self.block_blob_tier.map(Into::into),
             max_delete: self.max_delete,
             ..Default::default()
         };

@@ -214,3 +214,33 @@ fn an_unreadable_source_file_is_a_failed_file_in_the_summary() {
     let failed = events.iter().find(|e| e["status"] == "failed").unwrap();
     assert_eq!((failed["path"].as_str(), failed["errorId"].as_str()), (Some("dangling.txt"), Some("LocalIoError")));
 }
+
+#[test]
+fn uploads_carry_the_properties_asked_for() {
+    let azurite = Azurite::start();
+    let oracle = azurite.oracle();
+    oracle.create_container("props");
+    let src = tempfile::tempdir().unwrap();
+    write(src.path(), "report.dat", b"quarterly");
+    let args = [
+        "--content-type", "text/csv",
+        "--cache-control", "max-age=60",
+        "--metadata", "dept=finance;owner=ops",
+        "--blob-tags", "env=prod&team=data",
+        "--block-blob-tier", "Cool",
+    ];
+    let (_, summary, out) = sync_json(src.path(), &azurite.container_url("props"), &args);
+    assert!(out.status.success(), "{summary}");
+    let blob = &oracle.inventory("props")[0];
+    assert_eq!(blob.content_type, "text/csv");
+    assert_eq!(blob.metadata.get("dept").map(String::as_str), Some("finance"));
+    assert_eq!(blob.metadata.get("owner").map(String::as_str), Some("ops"));
+    assert!(blob.metadata.contains_key("mtime"));
+    assert_eq!(blob.cache_control.as_deref(), Some("max-age=60"));
+    assert_eq!(blob.access_tier.as_deref(), Some("Cool"));
+    assert_eq!(blob.tags.get("team").map(String::as_str), Some("data"));
+
+    let bad = azblobsync(&["sync", src.path().to_str().unwrap(), &azurite.container_url("props"), "--metadata", "1bad=x"], Some(DEV_KEY));
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("metadata name '1bad'"));
+}

@@ -49,6 +49,21 @@ impl AzureBlobStore {
     }
 }
 
+/// Tags travel as a form-encoded query string in one header.
+fn tags_string(tags: &[(String, String)]) -> Option<String> {
+    (!tags.is_empty()).then(|| url::form_urlencoded::Serializer::new(String::new()).extend_pairs(tags).finish())
+}
+
+fn sdk_tier(tier: crate::store::AccessTier) -> azure_storage_blob::models::AccessTier {
+    use azure_storage_blob::models::AccessTier as Sdk;
+    match tier {
+        crate::store::AccessTier::Hot => Sdk::Hot,
+        crate::store::AccessTier::Cool => Sdk::Cool,
+        crate::store::AccessTier::Cold => Sdk::Cold,
+        crate::store::AccessTier::Archive => Sdk::Archive,
+    }
+}
+
 fn body(content: Bytes) -> RequestContent<Bytes, NoFormat> {
     azure_core::http::Body::from(content).into()
 }
@@ -98,6 +113,9 @@ impl BlobStore for AzureBlobStore {
         let options = BlockBlobClientUploadOptions {
             blob_content_md5: properties.content_md5.map(|m| m.to_vec()),
             blob_content_type: properties.content_type.clone(),
+            blob_cache_control: properties.cache_control.clone(),
+            blob_tags_string: tags_string(&properties.tags),
+            tier: properties.access_tier.map(sdk_tier),
             metadata: Some(properties.metadata.clone()),
             // One request for the whole body: the caller only sends small files here.
             partition_size: Some(std::num::NonZero::new(content.len().max(1) as u64).expect("max(1)")),
@@ -123,6 +141,9 @@ impl BlobStore for AzureBlobStore {
         let options = BlockBlobClientCommitBlockListOptions {
             blob_content_md5: properties.content_md5.map(|m| m.to_vec()),
             blob_content_type: properties.content_type.clone(),
+            blob_cache_control: properties.cache_control.clone(),
+            blob_tags_string: tags_string(&properties.tags),
+            tier: properties.access_tier.map(sdk_tier),
             metadata: Some(properties.metadata.clone()),
             ..Default::default()
         };

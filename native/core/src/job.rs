@@ -239,6 +239,7 @@ impl Job {
                     progress: self.progress.clone(),
                     put_md5: spec.put_md5,
                     block_size: spec.block_size_bytes,
+                    properties: spec.upload_properties().map_err(fail)?,
                 };
                 self.execute(Arc::new(Uploads { ctx, prefix: location.prefix.clone() }), plan, problems, &spec, &location.prefix).await
             }

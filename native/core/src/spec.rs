@@ -49,6 +49,19 @@ pub struct JobSpec {
     /// Delete blobs that have no source file (inside the filter).
     #[serde(default)]
     pub delete_destination: bool,
+    /// Uploads: Content-Type for every blob, instead of the one guessed from the extension.
+    #[serde(default)]
+    pub content_type: Option<String>,
+    #[serde(default)]
+    pub cache_control: Option<String>,
+    /// Uploads: metadata for every blob (the key `mtime` is ours: the source's modified time).
+    #[serde(default)]
+    pub metadata: std::collections::BTreeMap<String, String>,
+    /// Uploads: blob index tags for every blob (at most 10).
+    #[serde(default)]
+    pub tags: std::collections::BTreeMap<String, String>,
+    #[serde(default)]
+    pub access_tier: Option<crate::store::AccessTier>,
     /// Ask the host before each deletion (a `confirm` event answered through the job's answers).
     #[serde(default)]
     pub confirm_deletes: bool,
@@ -125,7 +138,31 @@ impl JobSpec {
             crate::block_sizing::validate_block_size(b)?;
         }
         crate::filter::Filter::new(&self.filter_spec()?, std::time::SystemTime::now())?;
+        self.upload_properties()?;
         Ok(())
+    }
+
+    pub fn upload_properties(&self) -> Result<crate::store::UploadProperties> {
+        for key in self.metadata.keys() {
+            // The service takes C# identifiers as metadata names.
+            let valid = key.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_') && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+            if !valid {
+                return Err(EngineError::InvalidSpec(format!("metadata name '{key}' is not valid: use letters, digits and '_', not starting with a digit")));
+            }
+            if key.eq_ignore_ascii_case(crate::store::SOURCE_MTIME_KEY) {
+                return Err(EngineError::InvalidSpec(format!("metadata name '{key}' is reserved: it holds the source's modified time")));
+            }
+        }
+        if self.tags.len() > 10 {
+            return Err(EngineError::InvalidSpec(format!("a blob takes at most 10 tags, got {}", self.tags.len())));
+        }
+        Ok(crate::store::UploadProperties {
+            content_type: self.content_type.clone().filter(|c| !c.trim().is_empty()),
+            cache_control: self.cache_control.clone().filter(|c| !c.trim().is_empty()),
+            metadata: self.metadata.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+            tags: self.tags.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+            access_tier: self.access_tier,
+        })
     }
 
     pub fn filter_spec(&self) -> Result<FilterSpec> {
@@ -208,6 +245,19 @@ mod tests {
         assert!(e.to_string().contains("includeAfter"), "{e}");
         let e = JobSpec::from_json(br#"{"source":"a","destination":"b","maxAge":"soon"}"#).unwrap_err();
         assert!(e.to_string().contains("maxAge"), "{e}");
+    }
+
+    #[test]
+    fn upload_properties_are_checked() {
+        let s = JobSpec::from_json(br#"{"source":"a","destination":"b","metadata":{"dept":"hr"},"tags":{"env":"prod"},"accessTier":"Cool"}"#).unwrap();
+        let p = s.upload_properties().unwrap();
+        assert_eq!(p.metadata.get("dept").map(String::as_str), Some("hr"));
+        assert_eq!(p.access_tier, Some(crate::store::AccessTier::Cool));
+        for bad in [r#"{"1x":"v"}"#, r#"{"mtime":"v"}"#, r#"{"a-b":"v"}"#] {
+            let json = format!(r#"{{"source":"a","destination":"b","metadata":{bad}}}"#);
+            assert_eq!(JobSpec::from_json(json.as_bytes()).unwrap_err().error_id(), "InvalidSpec", "{bad}");
+        }
+        assert!(JobSpec::from_json(br#"{"source":"a","destination":"b","accessTier":"Lukewarm"}"#).is_err());
     }
 
     #[test]

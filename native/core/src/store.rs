@@ -23,7 +23,30 @@ pub struct ListedBlob {
 pub struct BlobProperties {
     pub content_type: Option<String>,
     pub content_md5: Option<[u8; 16]>,
+    pub cache_control: Option<String>,
     pub metadata: HashMap<String, String>,
+    /// Blob index tags (at most 10).
+    pub tags: Vec<(String, String)>,
+    pub access_tier: Option<AccessTier>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+pub enum AccessTier {
+    Hot,
+    Cool,
+    Cold,
+    Archive,
+}
+
+/// What the user asks every uploaded blob to carry, beside its content.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct UploadProperties {
+    /// Overrides the type guessed from the file's extension.
+    pub content_type: Option<String>,
+    pub cache_control: Option<String>,
+    pub metadata: HashMap<String, String>,
+    pub tags: Vec<(String, String)>,
+    pub access_tier: Option<AccessTier>,
 }
 
 #[async_trait]

@@ -24,6 +24,7 @@ pub struct UploadContext {
     pub progress: Arc<Progress>,
     pub put_md5: bool,
     pub block_size: Option<u64>,
+    pub properties: crate::store::UploadProperties,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -42,10 +43,22 @@ pub fn parse_source_mtime(s: &str) -> Option<SystemTime> {
     time::OffsetDateTime::parse(s.trim(), &time::format_description::well_known::Rfc3339).ok().map(Into::into)
 }
 
-fn properties(entry: &LocalEntry, content_md5: Option<[u8; 16]>) -> BlobProperties {
-    let content_type = mime_guess::from_path(&entry.path).first_raw().unwrap_or("application/octet-stream").to_string();
-    let metadata = [(SOURCE_MTIME_KEY.to_string(), format_source_mtime(entry.modified))].into();
-    BlobProperties { content_type: Some(content_type), content_md5, metadata }
+fn properties(ctx: &UploadContext, entry: &LocalEntry, content_md5: Option<[u8; 16]>) -> BlobProperties {
+    let wanted = &ctx.properties;
+    let content_type = wanted
+        .content_type
+        .clone()
+        .unwrap_or_else(|| mime_guess::from_path(&entry.path).first_raw().unwrap_or("application/octet-stream").to_string());
+    let mut metadata = wanted.metadata.clone();
+    metadata.insert(SOURCE_MTIME_KEY.to_string(), format_source_mtime(entry.modified));
+    BlobProperties {
+        content_type: Some(content_type),
+        content_md5,
+        cache_control: wanted.cache_control.clone(),
+        metadata,
+        tags: wanted.tags.clone(),
+        access_tier: wanted.access_tier,
+    }
 }
 
 /// Fails when the file's size or modified time moved since it was listed: what was read may mix
@@ -77,7 +90,7 @@ async fn upload_single(ctx: &UploadContext, entry: &LocalEntry, blob: &str) -> R
     ensure_unchanged(entry, content.len() as u64).await?;
     let content_md5 = ctx.put_md5.then(|| Md5::digest(&content).into());
     let bytes = content.len() as u64;
-    cancellable(&ctx.cancel, ctx.store.put_blob(blob, Bytes::from(content), &properties(entry, content_md5))).await?;
+    cancellable(&ctx.cancel, ctx.store.put_blob(blob, Bytes::from(content), &properties(ctx, entry, content_md5))).await?;
     Progress::add(&ctx.progress.bytes_transferred, bytes);
     Ok(Uploaded { bytes, content_md5 })
 }
@@ -136,7 +149,7 @@ async fn upload_blocks(ctx: &UploadContext, entry: &LocalEntry, blob: &str, bloc
     }
     ensure_unchanged(entry, total).await?;
     let content_md5 = hasher.map(|h| h.finalize().into());
-    cancellable(&ctx.cancel, ctx.store.commit_blocks(blob, ids, &properties(entry, content_md5))).await?;
+    cancellable(&ctx.cancel, ctx.store.commit_blocks(blob, ids, &properties(ctx, entry, content_md5))).await?;
     Ok(Uploaded { bytes: total, content_md5 })
 }
 

@@ -14,6 +14,9 @@ pub struct BlobRecord {
     pub md5_of_content: String,
     pub content_type: String,
     pub metadata: HashMap<String, String>,
+    pub cache_control: Option<String>,
+    pub access_tier: Option<String>,
+    pub tags: HashMap<String, String>,
 }
 
 impl Oracle {
@@ -53,6 +56,9 @@ impl Oracle {
                     md5_of_content: v["md5OfContent"].as_str().unwrap().to_string(),
                     content_type: v["contentType"].as_str().unwrap_or_default().to_string(),
                     metadata: serde_json::from_value(v["metadata"].clone()).unwrap_or_default(),
+                    cache_control: v["cacheControl"].as_str().map(str::to_string),
+                    access_tier: v["accessTier"].as_str().map(str::to_string),
+                    tags: serde_json::from_value(v["tags"].clone()).unwrap_or_default(),
                 }
             })
             .collect()
