@@ -47,15 +47,22 @@ fn build(regenerate_bindings: bool) -> Result<(), String> {
     Ok(())
 }
 
+/// Every suite runs even when an earlier one failed, so one run shows every failure.
 fn test() -> Result<(), String> {
-    run::cargo(&["test", "--release", "--workspace", "--no-fail-fast"])?;
-    run::dotnet(&["test", "PSModule/AzBlobSync.sln", "-c", "Release", "--nologo", "--no-build"])?;
+    let mut failures = Vec::new();
+    let mut suite = |result: Result<(), String>| {
+        if let Err(e) = result {
+            failures.push(e);
+        }
+    };
+    suite(run::cargo(&["test", "--release", "--workspace", "--no-fail-fast"]));
+    suite(run::dotnet(&["test", "PSModule/AzBlobSync.sln", "-c", "Release", "--nologo", "--no-build"]));
     if let Some(pwsh) = run::find_on_path("pwsh") {
-        run::command(&pwsh, &["-NoProfile", "-Command", "Invoke-Pester -Path tests/pester -CI"])?;
+        suite(run::command(&pwsh, &["-NoProfile", "-Command", "Invoke-Pester -Path tests/pester -CI"]));
     } else {
         println!("xtask: pwsh not found; the Pester suite (tests/pester) runs on machines that have it");
     }
-    Ok(())
+    if failures.is_empty() { Ok(()) } else { Err(failures.join("; ")) }
 }
 
 fn demo() -> Result<(), String> {
