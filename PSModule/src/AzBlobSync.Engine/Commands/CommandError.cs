@@ -1,3 +1,4 @@
+using AzBlobSync.Destination;
 using AzBlobSync.Errors;
 
 namespace AzBlobSync.Commands;
@@ -11,8 +12,24 @@ public sealed record CommandError(string ErrorId, CommandErrorCategory Category,
     /// <summary>The error for one failed file; the target is the whole result so scripts can see path, blob and reason.</summary>
     public static CommandError ForFailedFile(TransferResult failed)
     {
+        string what = failed.Action switch
+        {
+            TransferAction.Download => "was not downloaded",
+            TransferAction.Delete => "was not deleted",
+            TransferAction.Upload => "was not uploaded",
+            _ => "failed",
+        };
+        return For(failed, what);
+    }
+
+    /// <summary>The error for a file a check could not compare (e.g. unreadable).</summary>
+    public static CommandError ForUncomparedFile(TransferResult failed) => For(failed, "could not be compared");
+
+    private static CommandError For(TransferResult failed, string what)
+    {
         string errorId = failed.ErrorId ?? ErrorIds.InternalError;
-        string message = $"'{failed.Path}' was not uploaded: {failed.Error ?? "the engine gave no reason"}";
+        // The engine keeps signatures out of its messages; redacting again costs nothing.
+        string message = SecretRedaction.RedactSignatures($"'{failed.Path}' {what}: {failed.Error ?? "the engine gave no reason"}");
         return new CommandError(errorId, ErrorIds.CategoryOf(errorId), message, failed);
     }
 }

@@ -6,7 +6,7 @@ using AzBlobSync.Errors;
 namespace AzBlobSync.Commands;
 
 /// <summary>
-/// The decisions behind -Path / -LiteralPath, kept out of the cmdlet so they are testable:
+/// The decisions behind -Path / -LiteralPath (and a download's -Destination), kept out of the cmdlet so they are testable:
 /// PowerShell does the resolving, these functions judge what came back.
 /// </summary>
 public static class SourcePathResolution
@@ -42,6 +42,18 @@ public static class SourcePathResolution
             throw new AzBlobSyncException(
                 ErrorIds.SourceNotAFolder,
                 $"Source path '{requested}' is on the {providerName} provider; sync takes a file-system folder.",
+                requested);
+        }
+    }
+
+    /// <summary>A download's destination must be a file-system folder too.</summary>
+    public static void EnsureFileSystemDestination(string requested, string providerName)
+    {
+        if (!string.Equals(providerName, FileSystemProvider, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new AzBlobSyncException(
+                ErrorIds.DestinationNotAFolder,
+                $"Destination path '{requested}' is on the {providerName} provider; downloads go into a file-system folder.",
                 requested);
         }
     }

@@ -1,35 +1,27 @@
 using System;
-using System.Diagnostics;
 using System.Threading;
-using AzBlobSync.Destination;
 using AzBlobSync.Engine;
 using AzBlobSync.Errors;
 
 namespace AzBlobSync.Commands;
 
 /// <summary>
-/// Everything Sync-AzBlob does, minus PowerShell: validate, confirm, run the engine job, relay
-/// progress and results, and turn a failed job into a terminating error. The engine is polled on
-/// the calling thread, so every host call happens on that thread (PowerShell's pipeline thread);
-/// the only cross-thread call is the cancellation token asking the engine to stop.
+/// Everything Sync-AzBlob does, minus PowerShell: validate, confirm, run the engine job (either
+/// direction), relay progress and results, have each deletion approved through
+/// <see cref="ICommandHost.ShouldProcess"/>, and turn a failed job into a terminating error. Every
+/// host call happens on the thread that called <see cref="Run"/>.
 /// </summary>
 public sealed class SyncCommand
 {
-    /// <summary>Longest wait inside one native poll; bounds how late a progress update or a cancel is seen.</summary>
-    internal static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(100);
-
-    /// <summary>Progress is written at most this often (the engine's counters change far faster).</summary>
-    internal static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(250);
-
     private readonly ICommandHost host;
-    private readonly Func<SyncOptions, bool, IEngineJob> startJob;
+    private readonly Func<SyncOptions, JobStart, IEngineJob> startJob;
 
     public SyncCommand(ICommandHost host)
-        : this(host, (options, dryRun) => SyncJob.Start(options, dryRun))
+        : this(host, (options, start) => SyncJob.Start(options, start))
     {
     }
 
-    internal SyncCommand(ICommandHost host, Func<SyncOptions, bool, IEngineJob> startJob)
+    internal SyncCommand(ICommandHost host, Func<SyncOptions, JobStart, IEngineJob> startJob)
     {
         this.host = host ?? throw new ArgumentNullException(nameof(host));
         this.startJob = startJob;
@@ -39,81 +31,71 @@ public sealed class SyncCommand
     public TimeSpan CancellationGracePeriod { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
-    /// Runs the sync. Writes one <see cref="TransferResult"/> per uploaded (or, in a dry run, would-be
-    /// uploaded) file, skipped files only with <see cref="SyncOptions.IncludeSkipped"/>, one
-    /// non-terminating error per failed file, then the <see cref="JobSummary"/>, which it also returns.
-    /// Returns null when the user declined the confirmation.
+    /// Runs the sync. Writes one <see cref="TransferResult"/> per transferred (or, in a dry run,
+    /// would-be transferred) file and per deletion, skipped files and declined deletions only with
+    /// <see cref="SyncOptions.IncludeSkipped"/>, one non-terminating error per failed file, then the
+    /// <see cref="JobSummary"/>, which it also returns. Returns null when the user declined the confirmation.
     /// </summary>
+    /// <remarks>
+    /// With <see cref="SyncOptions.DeleteDestination"/> (and not a dry run) the engine asks before each
+    /// deletion and waits; the host's ShouldProcess answers (without prompting unless -Confirm or
+    /// $ConfirmPreference asks for it). Deletions then run one at a time.
+    /// </remarks>
     /// <exception cref="AzBlobSyncException">Invalid input, or the job as a whole failed (<see cref="JobFailedException"/>).</exception>
     public JobSummary? Run(SyncOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
-        SyncOptions checkedOptions = Validate(options);
-        DestinationUrl destination = DestinationUrl.Parse(checkedOptions.Destination);
+        JobEndpoints endpoints = JobEndpoints.Validate(options);
+        SyncOptions checkedOptions = endpoints.Options;
         bool dryRun = checkedOptions.DryRun || host.IsWhatIf;
+        if (checkedOptions.MaxDelete is not null && !checkedOptions.DeleteDestination)
+        {
+            host.WriteWarning("MaxDelete has no effect without DeleteDestination: this sync deletes nothing.");
+        }
 
         // Under -WhatIf the dry run's own results are the "what if" answer, so no ShouldProcess prompt.
-        if (!dryRun && !host.ShouldProcess(destination.Display, $"Upload new and changed files from '{checkedOptions.Source}'"))
+        if (!dryRun && !host.ShouldProcess(endpoints.DestinationDisplay, Describe(endpoints)))
         {
             return null;
         }
         cancellationToken.ThrowIfCancellationRequested();
 
         host.WriteVerbose($"Starting: {checkedOptions with { DryRun = dryRun }}");
-        using IEngineJob job = startJob(checkedOptions, dryRun);
-        JobSummary summary = Drive(job, checkedOptions, cancellationToken);
+        var start = JobStart.Sync(dryRun, confirmDeletes: checkedOptions.DeleteDestination && !dryRun);
+        using IEngineJob job = startJob(checkedOptions, start);
+        JobSummary summary = new JobDriver(host, CancellationGracePeriod).Drive(
+            job,
+            file => Relay(file, checkedOptions),
+            request => Confirm(request, endpoints),
+            cancellationToken);
         if (summary.Status == JobStatus.Failed)
         {
             throw new JobFailedException(summary);
         }
         if (summary.Status == JobStatus.Cancelled)
         {
-            host.WriteWarning($"The sync was cancelled; {summary.FilesTransferred} file(s) were uploaded before it stopped.");
+            string moved = checkedOptions.Direction == SyncDirection.Download ? "downloaded" : "uploaded";
+            host.WriteWarning(
+                $"The sync was cancelled; {summary.FilesTransferred} file(s) were {moved} and {summary.FilesDeleted} deleted before it stopped.");
         }
         host.WriteObject(summary);
         return summary;
     }
 
-    private JobSummary Drive(IEngineJob job, SyncOptions options, CancellationToken cancellationToken)
+    private static string Describe(JobEndpoints endpoints)
     {
-        // The callback runs on whichever thread cancels (PowerShell's StopProcessing): it only asks
-        // the engine to stop and never touches the host.
-        using CancellationTokenRegistration onCancel = cancellationToken.Register(static state => ((IEngineJob)state!).Cancel(), job);
-        var progressClock = Stopwatch.StartNew();
-        Stopwatch? sinceCancel = null;
-        JobProgress? lastWritten = null;
-        JobSummary? summary = null;
-        while (true)
-        {
-            EnginePoll poll = job.Poll(PollInterval);
-            foreach (TransferResult file in poll.Files)
-            {
-                Relay(file, options);
-            }
-            summary ??= poll.Summary;
-            if (poll.IsFinished)
-            {
-                host.WriteProgress(poll.Progress.IsTerminal ? poll.Progress : poll.Progress with { State = StateOf(summary) });
-                break;
-            }
-            if (poll.Progress != lastWritten && progressClock.Elapsed >= ProgressInterval)
-            {
-                host.WriteProgress(poll.Progress);
-                lastWritten = poll.Progress;
-                progressClock.Restart();
-            }
-            if (cancellationToken.IsCancellationRequested)
-            {
-                sinceCancel ??= Stopwatch.StartNew();
-                if (sinceCancel.Elapsed > CancellationGracePeriod)
-                {
-                    throw new AzBlobSyncException(
-                        ErrorIds.CancellationTimedOut,
-                        $"The sync was cancelled but the engine did not stop within {CancellationGracePeriod.TotalSeconds:0} s; its job was abandoned.");
-                }
-            }
-        }
-        return summary ?? throw new AzBlobSyncException(ErrorIds.EngineProtocolError, "The engine finished without a summary.");
+        string copy = endpoints.Direction == SyncDirection.Download
+            ? $"Download new and changed blobs from '{endpoints.SourceDisplay}'"
+            : $"Upload new and changed files from '{endpoints.SourceDisplay}'";
+        return endpoints.Options.DeleteDestination ? copy + ", and delete what the source does not have" : copy;
+    }
+
+    private bool Confirm(ConfirmationRequest request, JobEndpoints endpoints)
+    {
+        (string target, string action) = request.Action == TransferAction.Delete
+            ? endpoints.DeletionPrompt(request)
+            : (request.Blob, request.Action.ToString());
+        return host.ShouldProcess(target, action);
     }
 
     private void Relay(TransferResult file, SyncOptions options)
@@ -128,29 +110,14 @@ public sealed class SyncCommand
                 // One bad file does not stop the others: report it and go on.
                 host.WriteError(CommandError.ForFailedFile(file));
                 break;
+            case TransferStatus.Skipped when file.Action == TransferAction.Delete && !options.IncludeSkipped:
+                host.WriteVerbose($"'{file.Path}' was not deleted: {file.Reason}.");
+                break;
             case TransferStatus.Skipped when !options.IncludeSkipped:
                 break;
             default:
                 host.WriteObject(file);
                 break;
         }
-    }
-
-    private static JobState StateOf(JobSummary? summary) => summary?.Status switch
-    {
-        JobStatus.Cancelled => JobState.Cancelled,
-        JobStatus.Failed => JobState.Failed,
-        _ => JobState.Completed,
-    };
-
-    private static SyncOptions Validate(SyncOptions options)
-    {
-        if (options.Concurrency is int c && (c < 1 || c > SyncOptions.MaxConcurrency))
-        {
-            throw new AzBlobSyncException(
-                ErrorIds.InvalidSpec, $"Concurrency must be between 1 and {SyncOptions.MaxConcurrency}, got {c}.");
-        }
-        string source = SourceFolder.Validate(options.Source);
-        return source == options.Source ? options : options with { Source = source };
     }
 }

@@ -6,7 +6,7 @@ using AzBlobSync.Errors;
 namespace AzBlobSync.Destination;
 
 /// <summary>
-/// A container URL checked before the engine sees it, with the same rules as the engine
+/// A container URL (an upload's destination or a download's source) checked before the engine sees it, with the same rules as the engine
 /// (native/core/src/container_url.rs): https (or http for an emulator), host style
 /// <c>https://acct.blob.core.windows.net/container/prefix</c> or path style
 /// <c>http://127.0.0.1:10000/acct/container/prefix</c>, a valid container name, an optional SAS.
@@ -38,13 +38,18 @@ public sealed class DestinationUrl
 
     public override string ToString() => Display;
 
-    /// <summary>Parses or throws <see cref="AzBlobSyncException"/> with <see cref="ErrorIds.InvalidDestination"/>.</summary>
-    public static DestinationUrl Parse(string? raw)
+    /// <summary>Parses an upload's destination or throws <see cref="AzBlobSyncException"/> with <see cref="ErrorIds.InvalidDestination"/>.</summary>
+    public static DestinationUrl Parse(string? raw) => Parse(raw, "Destination", ErrorIds.InvalidDestination);
+
+    /// <summary>Parses a download's source (same rules) or throws <see cref="AzBlobSyncException"/> with <see cref="ErrorIds.InvalidSource"/>.</summary>
+    public static DestinationUrl ParseSource(string? raw) => Parse(raw, "Source", ErrorIds.InvalidSource);
+
+    private static DestinationUrl Parse(string? raw, string role, string errorId)
     {
         string shown = SecretRedaction.RedactSignatures(raw?.Trim());
         AzBlobSyncException Invalid(string why) => new(
-            ErrorIds.InvalidDestination,
-            $"Destination '{shown}' is not a valid container URL: {why}. Expected {Expected}.",
+            errorId,
+            $"{role} '{shown}' is not a valid container URL: {why}. Expected {Expected}.",
             shown);
 
         if (string.IsNullOrWhiteSpace(raw))

@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 namespace AzBlobSync.Engine;
 
 /// <summary>
-/// One event line as the engine writes it (both kinds share one shape; <see cref="Type"/> tells
+/// One event line as the engine writes it (every kind shares one shape; <see cref="Type"/> tells
 /// them apart). Strings stay strings here; <see cref="EngineEventParser"/> maps them strictly.
 /// </summary>
 internal sealed class EngineEventDto
@@ -22,12 +22,17 @@ internal sealed class EngineEventDto
     public string? ErrorId { get; set; }
     public string? Warning { get; set; }
 
+    // confirm events (also path, blob, action, reason)
+    public ulong? Id { get; set; }
+
     // summary
     public string? JobId { get; set; }
     public bool? DryRun { get; set; }
     public long? FilesTransferred { get; set; }
     public long? FilesSkipped { get; set; }
     public long? FilesFailed { get; set; }
+    public long? FilesDeleted { get; set; }
+    public long? Differences { get; set; }
     public long? BytesTransferred { get; set; }
     public double? ElapsedSeconds { get; set; }
 }

@@ -49,6 +49,7 @@ internal static class EngineEventParser
         return dto?.Type switch
         {
             "file" => new EngineEvent(ToTransferResult(dto, utf8Line), null),
+            "confirm" => new EngineEvent(null, null, ToConfirmation(dto, utf8Line)),
             "summary" => new EngineEvent(null, ToSummary(dto, utf8Line)),
             null => throw Protocol("an event has no 'type'", utf8Line),
             _ => null,
@@ -59,14 +60,7 @@ internal static class EngineEventParser
     {
         Path = dto.Path ?? throw Missing("path", line),
         Blob = dto.Blob ?? throw Missing("blob", line),
-        Action = dto.Action switch
-        {
-            "upload" => TransferAction.Upload,
-            "skip" => TransferAction.Skip,
-            "download" => TransferAction.Download,
-            "delete" => TransferAction.Delete,
-            _ => throw Unknown("action", dto.Action, line),
-        },
+        Action = ToAction(dto.Action, line),
         Status = dto.Status switch
         {
             "success" => TransferStatus.Success,
@@ -84,6 +78,24 @@ internal static class EngineEventParser
         Warning = dto.Warning,
     };
 
+    private static ConfirmationRequest ToConfirmation(EngineEventDto dto, ReadOnlySpan<byte> line) => new()
+    {
+        Id = dto.Id ?? throw Missing("id", line),
+        Action = ToAction(dto.Action, line),
+        Path = dto.Path ?? throw Missing("path", line),
+        Blob = dto.Blob ?? throw Missing("blob", line),
+        Reason = dto.Reason ?? string.Empty,
+    };
+
+    private static TransferAction ToAction(string? action, ReadOnlySpan<byte> line) => action switch
+    {
+        "upload" => TransferAction.Upload,
+        "skip" => TransferAction.Skip,
+        "download" => TransferAction.Download,
+        "delete" => TransferAction.Delete,
+        _ => throw Unknown("action", action, line),
+    };
+
     private static JobSummary ToSummary(EngineEventDto dto, ReadOnlySpan<byte> line) => new()
     {
         JobId = dto.JobId ?? throw Missing("jobId", line),
@@ -99,8 +111,10 @@ internal static class EngineEventParser
         FilesTransferred = dto.FilesTransferred ?? throw Missing("filesTransferred", line),
         FilesSkipped = dto.FilesSkipped ?? throw Missing("filesSkipped", line),
         FilesFailed = dto.FilesFailed ?? throw Missing("filesFailed", line),
+        FilesDeleted = dto.FilesDeleted ?? throw Missing("filesDeleted", line),
         BytesTransferred = dto.BytesTransferred ?? throw Missing("bytesTransferred", line),
         Elapsed = TimeSpan.FromSeconds(dto.ElapsedSeconds ?? throw Missing("elapsedSeconds", line)),
+        Differences = dto.Differences ?? throw Missing("differences", line),
         Error = dto.Error,
         ErrorId = dto.ErrorId is null ? null : ErrorIds.FromEngine(dto.ErrorId),
     };

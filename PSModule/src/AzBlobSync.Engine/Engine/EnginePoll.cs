@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 
 namespace AzBlobSync.Engine;
@@ -6,15 +7,41 @@ namespace AzBlobSync.Engine;
 public sealed class EnginePoll
 {
     internal EnginePoll(IReadOnlyList<TransferResult> files, JobSummary? summary, JobProgress progress, bool isFinished)
+        : this(ToEvents(files, summary), progress, isFinished)
     {
+    }
+
+    internal EnginePoll(IReadOnlyList<EngineEvent> events, JobProgress progress, bool isFinished)
+    {
+        Events = events;
+        var files = new List<TransferResult>(events.Count);
+        var confirmations = new List<ConfirmationRequest>();
+        foreach (EngineEvent e in events)
+        {
+            if (e.File is not null)
+            {
+                files.Add(e.File);
+            }
+            else if (e.Confirmation is not null)
+            {
+                confirmations.Add(e.Confirmation);
+            }
+            else if (e.Summary is not null)
+            {
+                Summary = e.Summary;
+            }
+        }
         Files = files;
-        Summary = summary;
+        Confirmations = confirmations;
         Progress = progress;
         IsFinished = isFinished;
     }
 
     /// <summary>File results delivered by this poll, in engine order.</summary>
     public IReadOnlyList<TransferResult> Files { get; }
+
+    /// <summary>Requests the engine is waiting on; answer each with <see cref="SyncJob.Answer"/>.</summary>
+    public IReadOnlyList<ConfirmationRequest> Confirmations { get; }
 
     /// <summary>The summary, on the poll that delivered it (always the job's last event).</summary>
     public JobSummary? Summary { get; }
@@ -23,4 +50,22 @@ public sealed class EnginePoll
 
     /// <summary>The job has ended and every event has been delivered.</summary>
     public bool IsFinished { get; }
+
+    /// <summary>Every event of this poll in the engine's order (files, confirmations and the summary interleaved as sent).</summary>
+    internal IReadOnlyList<EngineEvent> Events { get; }
+
+    private static List<EngineEvent> ToEvents(IReadOnlyList<TransferResult> files, JobSummary? summary)
+    {
+        ArgumentNullException.ThrowIfNull(files);
+        var events = new List<EngineEvent>(files.Count + 1);
+        foreach (TransferResult file in files)
+        {
+            events.Add(new EngineEvent(file, null));
+        }
+        if (summary is not null)
+        {
+            events.Add(new EngineEvent(null, summary));
+        }
+        return events;
+    }
 }

@@ -1,4 +1,6 @@
 using System;
+using System.Collections.Generic;
+using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text.Encodings.Web;
 using System.Text.Json;
@@ -6,8 +8,9 @@ using System.Text.Json;
 namespace AzBlobSync.Engine;
 
 /// <summary>
-/// Writes the engine's job spec (camelCase JSON; the engine rejects unknown fields). The account key
-/// goes from the SecureString's unmanaged copy straight into a wiped buffer: it never becomes a string.
+/// Writes the engine's job spec (camelCase JSON; the engine rejects unknown fields). Every field is
+/// written, defaults included, so a spec read in a log says everything. The account key goes from
+/// the SecureString's unmanaged copy straight into a wiped buffer: it never becomes a string.
 /// </summary>
 internal static class JobSpecWriter
 {
@@ -19,18 +22,18 @@ internal static class JobSpecWriter
     };
 
     /// <summary>The spec as UTF-8 in a buffer the caller must dispose (which wipes it).</summary>
-    public static ZeroingBufferWriter Write(SyncOptions options, bool dryRun)
+    public static ZeroingBufferWriter Write(SyncOptions options, JobStart start)
     {
-        var output = new ZeroingBufferWriter(512 + 3 * (options.Source.Length + options.Destination.Length));
+        var output = new ZeroingBufferWriter(1024 + 3 * (options.Source.Length + options.Destination.Length));
         try
         {
             using var json = new Utf8JsonWriter(output, WriterOptions);
             json.WriteStartObject();
-            json.WriteString("operation", "sync");
+            json.WriteString("operation", start.Operation == JobOperation.Check ? "check" : "sync");
             json.WriteString("source", options.Source);
             json.WriteString("destination", options.Destination);
             json.WriteBoolean("putMd5", options.PutMd5);
-            json.WriteBoolean("dryRun", dryRun);
+            json.WriteBoolean("dryRun", start.DryRun);
             if (options.Concurrency is int concurrency)
             {
                 json.WriteNumber("concurrency", concurrency);
@@ -41,6 +44,27 @@ internal static class JobSpecWriter
             }
             WriteAccountKey(json, options);
             json.WriteNull("blockSizeBytes");
+            json.WriteString("checkMd5", options.CheckMd5.ToString());
+            json.WriteBoolean("deleteDestination", options.DeleteDestination);
+            json.WriteBoolean("confirmDeletes", start.ConfirmDeletes);
+            if (options.MaxDelete is long maxDelete)
+            {
+                json.WriteNumber("maxDelete", maxDelete);
+            }
+            else
+            {
+                json.WriteNull("maxDelete");
+            }
+            WriteArray(json, "includePattern", options.IncludePattern);
+            WriteArray(json, "excludePattern", options.ExcludePattern);
+            WriteArray(json, "includePath", options.IncludePath);
+            WriteArray(json, "excludePath", options.ExcludePath);
+            WriteArray(json, "includeRegex", options.IncludeRegex);
+            WriteArray(json, "excludeRegex", options.ExcludeRegex);
+            WriteOptional(json, "includeAfter", options.IncludeAfter is DateTime after ? FormatTime(after) : null);
+            WriteOptional(json, "includeBefore", options.IncludeBefore is DateTime before ? FormatTime(before) : null);
+            WriteOptional(json, "minAge", options.MinAge is TimeSpan minAge ? FormatAge(minAge) : null);
+            WriteOptional(json, "maxAge", options.MaxAge is TimeSpan maxAge ? FormatAge(maxAge) : null);
             json.WriteEndObject();
             json.Flush();
             return output;
@@ -49,6 +73,55 @@ internal static class JobSpecWriter
         {
             output.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>
+    /// RFC 3339 in UTC, as the engine requires a zone: <c>2026-01-31T00:00:00Z</c>, with a fraction
+    /// only when there is one. Local and Unspecified times are taken as local time (PowerShell's
+    /// [DateTime] parameter binding gives both).
+    /// </summary>
+    public static string FormatTime(DateTime time)
+    {
+        DateTime utc = time.Kind == DateTimeKind.Utc ? time : time.ToUniversalTime();
+        return utc.ToString("yyyy'-'MM'-'dd'T'HH':'mm':'ss.FFFFFFF'Z'", CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>
+    /// A duration the engine parses: whole seconds as <c>"3600s"</c>, otherwise whole milliseconds
+    /// (<c>"1500ms"</c>); anything finer is rounded to the millisecond.
+    /// </summary>
+    public static string FormatAge(TimeSpan age)
+    {
+        if (age < TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(age), age, "An age cannot be negative.");
+        }
+        long milliseconds = (long)Math.Round(age.TotalMilliseconds, MidpointRounding.AwayFromZero);
+        return milliseconds % 1000 == 0
+            ? (milliseconds / 1000).ToString(CultureInfo.InvariantCulture) + "s"
+            : milliseconds.ToString(CultureInfo.InvariantCulture) + "ms";
+    }
+
+    private static void WriteArray(Utf8JsonWriter json, string name, IReadOnlyList<string>? values)
+    {
+        json.WriteStartArray(name);
+        foreach (string value in values ?? Array.Empty<string>())
+        {
+            json.WriteStringValue(value);
+        }
+        json.WriteEndArray();
+    }
+
+    private static void WriteOptional(Utf8JsonWriter json, string name, string? value)
+    {
+        if (value is null)
+        {
+            json.WriteNull(name);
+        }
+        else
+        {
+            json.WriteString(name, value);
         }
     }
 

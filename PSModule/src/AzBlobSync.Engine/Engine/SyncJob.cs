@@ -7,7 +7,8 @@ using AzBlobSync.Native;
 namespace AzBlobSync.Engine;
 
 /// <summary>
-/// A running engine job. Poll it from one thread until <see cref="EnginePoll.IsFinished"/>;
+/// A running engine job. Poll it from one thread until <see cref="EnginePoll.IsFinished"/>, answering
+/// every <see cref="EnginePoll.Confirmations"/> request with <see cref="Answer"/>;
 /// <see cref="Cancel"/> may be called from any thread. Dispose frees the native job (cancelling it
 /// if it still runs). The engine never calls back into .NET: all data comes out through polling.
 /// </summary>
@@ -27,13 +28,17 @@ public sealed class SyncJob : IEngineJob
         buffer = new byte[Math.Max(initialBufferBytes, 1)];
     }
 
-    /// <summary>Starts a job. Input problems the engine finds arrive as a failed summary, not as an exception here.</summary>
-    public static SyncJob Start(SyncOptions options) => Start(options, options.DryRun);
+    /// <summary>
+    /// Starts a sync. Input problems the engine finds arrive as a failed summary, not as an exception
+    /// here. Deletions (<see cref="SyncOptions.DeleteDestination"/>) are not confirmed: use
+    /// <see cref="Commands.SyncCommand"/> to have each one approved.
+    /// </summary>
+    public static SyncJob Start(SyncOptions options) => Start(options, JobStart.Sync(options?.DryRun ?? false));
 
-    internal static SyncJob Start(SyncOptions options, bool dryRun)
+    internal static SyncJob Start(SyncOptions options, JobStart start)
     {
         ArgumentNullException.ThrowIfNull(options);
-        using ZeroingBufferWriter spec = JobSpecWriter.Write(options, dryRun);
+        using ZeroingBufferWriter spec = JobSpecWriter.Write(options, start);
         return StartRaw(spec.WrittenSpan);
     }
 
@@ -56,7 +61,7 @@ public sealed class SyncJob : IEngineJob
         ObjectDisposedException.ThrowIf(handle.IsClosed, this);
         if (finished)
         {
-            return new EnginePoll(Array.Empty<TransferResult>(), null, lastProgress, true);
+            return new EnginePoll(Array.Empty<EngineEvent>(), lastProgress, true);
         }
         uint timeoutMs = (uint)Math.Clamp(timeout.TotalMilliseconds, 0, uint.MaxValue);
         bool addedRef = false;
@@ -97,20 +102,7 @@ public sealed class SyncJob : IEngineJob
     private EnginePoll Collect(ulong written, AzbsJobProgress native, bool isFinished)
     {
         List<EngineEvent> events = EngineEventParser.ParseLines(buffer.AsSpan(0, checked((int)written)));
-        var files = new List<TransferResult>(events.Count);
-        JobSummary? summary = null;
-        foreach (EngineEvent e in events)
-        {
-            if (e.File is not null)
-            {
-                files.Add(e.File);
-            }
-            else if (e.Summary is not null)
-            {
-                summary = e.Summary;
-                summarySeen = true;
-            }
-        }
+        summarySeen |= events.Exists(e => e.Summary is not null);
         lastProgress = ToProgress(native);
         finished = isFinished;
         if (isFinished && !summarySeen)
@@ -119,7 +111,36 @@ public sealed class SyncJob : IEngineJob
                 ErrorIds.EngineProtocolError,
                 "The native engine finished a job without sending its summary; this is a bug in the engine.");
         }
-        return new EnginePoll(files, summary, lastProgress, isFinished);
+        return new EnginePoll(events, lastProgress, isFinished);
+    }
+
+    /// <summary>
+    /// Answers a confirmation request (approve lets the action happen; declining reports it as
+    /// skipped, reason <c>declined</c>). The job waits for every answer, so answer each request
+    /// (or cancel). Answering after the job ended does nothing.
+    /// </summary>
+    public void Answer(ulong requestId, bool approve)
+    {
+        ObjectDisposedException.ThrowIf(handle.IsClosed, this);
+        bool addedRef = false;
+        try
+        {
+            handle.DangerousAddRef(ref addedRef);
+            int code = Interop.azbs_job_answer(handle.JobNumber, requestId, approve ? 1u : 0u);
+            if (code != NativeAbi.Ok)
+            {
+                throw new AzBlobSyncException(
+                    ErrorIds.InternalError,
+                    $"Answering the native engine's confirmation request {requestId} failed: {NativeAbi.DescribeCode(code)} (code {code}).");
+            }
+        }
+        finally
+        {
+            if (addedRef)
+            {
+                handle.DangerousRelease();
+            }
+        }
     }
 
     public void Cancel()

@@ -18,4 +18,7 @@ public enum CommandErrorCategory
     OperationStopped,
     NotInstalled,
     ProtocolError,
+    LimitsExceeded,
+    InvalidResult,
+    InvalidData,
 }

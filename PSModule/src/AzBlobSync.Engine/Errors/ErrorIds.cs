@@ -12,6 +12,12 @@ public static class ErrorIds
     public const string SourceNotAFolder = Prefix + "SourceNotAFolder";
     public const string SourceAmbiguous = Prefix + "SourceAmbiguous";
     public const string InvalidDestination = Prefix + "InvalidDestination";
+
+    /// <summary>A download's -SourceUri is not a valid container URL.</summary>
+    public const string InvalidSource = Prefix + "InvalidSource";
+
+    /// <summary>A download's local destination exists and is a file.</summary>
+    public const string DestinationNotAFolder = Prefix + "DestinationNotAFolder";
     public const string InvalidSpec = Prefix + "InvalidSpec";
     public const string NativeEngineNotFound = Prefix + "NativeEngineNotFound";
     public const string NativeAbiMismatch = Prefix + "NativeAbiMismatch";
@@ -39,13 +45,16 @@ public static class ErrorIds
         return bare switch
         {
             "SourceNotFound" or "ContainerNotFound" => CommandErrorCategory.ObjectNotFound,
-            "SourceNotAFolder" or "SourceAmbiguous" or "InvalidDestination" or "InvalidAccountKey" or "InvalidSpec"
-                => CommandErrorCategory.InvalidArgument,
-            "AuthenticationFailed" => CommandErrorCategory.AuthenticationError,
+            "SourceNotAFolder" or "SourceAmbiguous" or "InvalidDestination" or "InvalidSource" or "DestinationNotAFolder"
+                or "InvalidAccountKey" or "InvalidSpec" => CommandErrorCategory.InvalidArgument,
+            "AuthenticationFailed" or "MissingCredentials" => CommandErrorCategory.AuthenticationError,
             "AuthorizationFailed" => CommandErrorCategory.PermissionDenied,
             "ServiceUnreachable" => CommandErrorCategory.ConnectionError,
             "ServiceError" => CommandErrorCategory.ResourceUnavailable,
             "LocalIoError" or "SourceChanged" => CommandErrorCategory.ReadError,
+            "MaxDeleteExceeded" => CommandErrorCategory.LimitsExceeded,
+            "Md5Mismatch" => CommandErrorCategory.InvalidResult,
+            "InvalidLocalName" => CommandErrorCategory.InvalidData,
             "Cancelled" or "CancellationTimedOut" => CommandErrorCategory.OperationStopped,
             "NativeEngineNotFound" or "NativeAbiMismatch" => CommandErrorCategory.NotInstalled,
             "EngineProtocolError" => CommandErrorCategory.ProtocolError,

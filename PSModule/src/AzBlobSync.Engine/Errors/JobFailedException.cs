@@ -4,7 +4,10 @@ namespace AzBlobSync.Errors;
 public sealed class JobFailedException : AzBlobSyncException
 {
     public JobFailedException(JobSummary summary)
-        : base(summary.ErrorId ?? ErrorIds.InternalError, summary.Error ?? "the sync job failed without saying why", summary)
+        : base(
+            summary.ErrorId ?? ErrorIds.InternalError,
+            Destination.SecretRedaction.RedactSignatures(summary.Error ?? "the job failed without saying why"),
+            summary)
     {
         Summary = summary;
     }

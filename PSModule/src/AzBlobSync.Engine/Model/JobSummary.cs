@@ -9,7 +9,7 @@ public sealed record JobSummary
 
     public required JobStatus Status { get; init; }
 
-    /// <summary>True for a dry run (-WhatIf): the counts are what a real run would have transferred.</summary>
+    /// <summary>True when nothing was written (-WhatIf, or a check): the counts are what a real run would have transferred.</summary>
     public required bool DryRun { get; init; }
 
     public required long FilesTransferred { get; init; }
@@ -18,9 +18,19 @@ public sealed record JobSummary
 
     public required long FilesFailed { get; init; }
 
+    /// <summary>Extras deleted (DeleteDestination); declined deletions are not counted here nor in <see cref="FilesSkipped"/>.</summary>
+    public required long FilesDeleted { get; init; }
+
     public required long BytesTransferred { get; init; }
 
     public required TimeSpan Elapsed { get; init; }
+
+    /// <summary>
+    /// Names where source and destination differ (what a real run would change: copies, and
+    /// deletions when they were planned); Test-AzBlobSync's answer. Extras count only when the job
+    /// plans deletions (a check always does).
+    /// </summary>
+    public required long Differences { get; init; }
 
     /// <summary>One line saying what to fix, when the whole job failed.</summary>
     public string? Error { get; init; }

@@ -3,12 +3,15 @@ namespace AzBlobSync;
 /// <summary>What the sync plan decided for a file.</summary>
 public enum TransferAction
 {
+    /// <summary>Folder to container.</summary>
     Upload,
+
+    /// <summary>Unchanged: nothing to do.</summary>
     Skip,
 
-    /// <summary>Container to folder (engine's download direction; Sync-AzBlob does not request it yet).</summary>
+    /// <summary>Container to folder.</summary>
     Download,
 
-    /// <summary>Removing an extra at the destination (engine's delete-destination; not requested by Sync-AzBlob yet).</summary>
+    /// <summary>Removing an extra at the destination (a blob, or a local file in a download), only with DeleteDestination.</summary>
     Delete,
 }

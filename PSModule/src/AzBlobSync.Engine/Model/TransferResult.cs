@@ -3,7 +3,7 @@ namespace AzBlobSync;
 /// <summary>One file's outcome, as the engine reported it.</summary>
 public sealed record TransferResult
 {
-    /// <summary>Path relative to the source folder, '/'-separated.</summary>
+    /// <summary>Path relative to the folder (and to the container prefix), '/'-separated.</summary>
     public required string Path { get; init; }
 
     /// <summary>Full blob name in the container (prefix included).</summary>
@@ -13,19 +13,22 @@ public sealed record TransferResult
 
     public required TransferStatus Status { get; init; }
 
-    /// <summary>Why the plan chose the action: missing, sizeChanged, modifiedTimeChanged, newerThanDestination, unchanged, unreadable.</summary>
+    /// <summary>
+    /// Why the plan chose the action: missing, sizeChanged, modifiedTimeChanged, newerThanDestination,
+    /// unchanged, unreadable; for deletions extra, or declined when the confirmation was refused.
+    /// </summary>
     public required string Reason { get; init; }
 
     /// <summary>Bytes moved (or that would move, in a dry run).</summary>
     public required long Bytes { get; init; }
 
-    /// <summary>Base64 MD5 of the content, when -PutMd5 had it computed.</summary>
+    /// <summary>Base64 MD5 of the content, when it was computed (-PutMd5 on upload, -CheckMd5 on download).</summary>
     public string? ContentMd5 { get; init; }
 
     /// <summary>Why the file failed, when it did.</summary>
     public string? Error { get; init; }
 
-    /// <summary>The file moved but something deserves attention (the engine's per-file warning).</summary>
+    /// <summary>The file moved but something deserves attention (the engine's per-file warning, e.g. an MD5 mismatch under LogOnly).</summary>
     public string? Warning { get; init; }
 
     /// <summary>Stable id of the failure, prefixed like every id of this module (e.g. <c>AzBlobSync.LocalIoError</c>).</summary>

@@ -12,7 +12,7 @@ internal static class NativeAbi
     /// <summary>File name stem the generated <c>[LibraryImport]</c> declarations ask for.</summary>
     public const string LibraryName = Interop.NativeLib;
 
-    /// <summary>Success from <c>azbs_job_cancel</c> and <c>azbs_job_free</c>.</summary>
+    /// <summary>Success from <c>azbs_job_cancel</c>, <c>azbs_job_answer</c> and <c>azbs_job_free</c>.</summary>
     public const int Ok = 0;
 
     public const int PollRunning = 0;

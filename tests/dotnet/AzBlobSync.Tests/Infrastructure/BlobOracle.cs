@@ -28,6 +28,13 @@ public sealed class BlobOracle(string connectionString)
 
     public void Put(string container, string blob, string file) => Run("put", container, blob, file);
 
+    /// <summary>Uploads <paramref name="file"/> with a Content-MD5 property of the test's choosing (to make a mismatch).</summary>
+    public void PutClaimingMd5(string container, string blob, string file, string base64Md5) =>
+        Run("put-claiming-md5", container, blob, file, base64Md5);
+
+    /// <summary>The container's URL with a one-day SAS (a real signature, to check it never shows).</summary>
+    public string SasUrl(string container, string permissions = "rwdl") => Run("sas", container, permissions).Trim();
+
     private string Run(params string[] arguments)
     {
         if (!File.Exists(Python))

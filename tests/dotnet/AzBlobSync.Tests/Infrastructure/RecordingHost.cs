@@ -22,6 +22,9 @@ public sealed class RecordingHost : ICommandHost
     /// <summary>What ShouldProcess answers (the user's answer to -Confirm).</summary>
     public bool ConfirmAnswer { get; init; } = true;
 
+    /// <summary>When set, decides each ShouldProcess call from its target and action instead of <see cref="ConfirmAnswer"/>.</summary>
+    public Func<string, string, bool>? Decide { get; init; }
+
     /// <summary>Runs after each recorded WriteObject (e.g. to cancel once results start to flow).</summary>
     public Action<object>? OnObject { get; init; }
 
@@ -30,6 +33,8 @@ public sealed class RecordingHost : ICommandHost
     public IReadOnlyList<TransferResult> Results => Objects.OfType<TransferResult>().ToList();
 
     public IReadOnlyList<JobSummary> Summaries => Objects.OfType<JobSummary>().ToList();
+
+    public IReadOnlyList<SyncDifference> Differences => Objects.OfType<SyncDifference>().ToList();
 
     public IReadOnlyList<JobProgress> Progress { get { lock (gate) { return progress.ToList(); } } }
 
@@ -61,7 +66,7 @@ public sealed class RecordingHost : ICommandHost
     public bool ShouldProcess(string target, string action)
     {
         Record(() => shouldProcessCalls.Add((target, action)));
-        return ConfirmAnswer;
+        return Decide?.Invoke(target, action) ?? ConfirmAnswer;
     }
 
     private void Record(Action add)

@@ -9,6 +9,20 @@ public sealed class JobSpecWriterTests
 {
     private const string Key = "c2VjcmV0K2tleS93aXRoPXBhZGRpbmc+Pz8/";
 
+    private static readonly string[] AllFields =
+    [
+        "operation", "source", "destination", "putMd5", "dryRun", "concurrency", "accountKey", "blockSizeBytes",
+        "checkMd5", "deleteDestination", "confirmDeletes", "maxDelete",
+        "includePattern", "excludePattern", "includePath", "excludePath", "includeRegex", "excludeRegex",
+        "includeAfter", "includeBefore", "minAge", "maxAge",
+    ];
+
+    private static JsonElement Written(SyncOptions options, JobStart start)
+    {
+        using var spec = JobSpecWriter.Write(options, start);
+        return JsonDocument.Parse(spec.WrittenSpan.ToArray()).RootElement.Clone();
+    }
+
     [Fact]
     public void Writes_exactly_the_fields_the_engine_accepts()
     {
@@ -21,13 +35,9 @@ public sealed class JobSpecWriterTests
             AccountKey = Secrets.ToSecureString(Key),
             IncludeSkipped = true, // host-side only: must not reach the engine (it rejects unknown fields)
         };
-        using var spec = JobSpecWriter.Write(options, dryRun: true);
-        using var json = JsonDocument.Parse(spec.WrittenSpan.ToArray());
-        var root = json.RootElement;
+        var root = Written(options, JobStart.Sync(dryRun: true));
 
-        Assert.Equal(
-            ["operation", "source", "destination", "putMd5", "dryRun", "concurrency", "accountKey", "blockSizeBytes"],
-            root.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(AllFields, root.EnumerateObject().Select(p => p.Name));
         Assert.Equal("sync", root.GetProperty("operation").GetString());
         Assert.Equal("/data/ü 中文", root.GetProperty("source").GetString());
         Assert.True(root.GetProperty("putMd5").GetBoolean());
@@ -40,17 +50,122 @@ public sealed class JobSpecWriterTests
     [Fact]
     public void Without_key_or_concurrency_writes_nulls_so_the_engine_uses_its_defaults()
     {
-        using var spec = JobSpecWriter.Write(new SyncOptions { Source = "/s", Destination = "http://127.0.0.1:1/a/ccc" }, dryRun: false);
-        var root = JsonDocument.Parse(spec.WrittenSpan.ToArray()).RootElement;
+        var root = Written(new SyncOptions { Source = "/s", Destination = "http://127.0.0.1:1/a/ccc" }, JobStart.Sync(dryRun: false));
+        Assert.Equal(AllFields, root.EnumerateObject().Select(p => p.Name));
         Assert.Equal(JsonValueKind.Null, root.GetProperty("accountKey").ValueKind);
         Assert.Equal(JsonValueKind.Null, root.GetProperty("concurrency").ValueKind);
         Assert.False(root.GetProperty("dryRun").GetBoolean());
+        Assert.Equal("FailIfDifferent", root.GetProperty("checkMd5").GetString());
+        Assert.False(root.GetProperty("deleteDestination").GetBoolean());
+        Assert.False(root.GetProperty("confirmDeletes").GetBoolean());
+        foreach (string name in new[] { "maxDelete", "includeAfter", "includeBefore", "minAge", "maxAge" })
+        {
+            Assert.Equal(JsonValueKind.Null, root.GetProperty(name).ValueKind);
+        }
+        foreach (string name in new[] { "includePattern", "excludePattern", "includePath", "excludePath", "includeRegex", "excludeRegex" })
+        {
+            Assert.Equal(0, root.GetProperty(name).GetArrayLength());
+        }
+    }
+
+    [Fact]
+    public void A_download_with_deletions_and_filters_writes_them_as_the_engine_names_them()
+    {
+        var options = new SyncOptions
+        {
+            Direction = SyncDirection.Download,
+            Source = "http://127.0.0.1:1/a/ccc/pre?sv=1&sig=S",
+            Destination = "/restore",
+            CheckMd5 = CheckMd5Mode.FailIfDifferentOrMissing,
+            DeleteDestination = true,
+            MaxDelete = 25,
+            IncludePattern = ["*.txt", "*.md;*.csv"],
+            ExcludePattern = ["~*"],
+            IncludePath = ["docs"],
+            ExcludePath = ["docs/old", "tmp"],
+            IncludeRegex = [@"^docs/\d+"],
+            ExcludeRegex = ["bak$"],
+            IncludeAfter = new DateTime(2026, 1, 31, 0, 0, 0, DateTimeKind.Utc),
+            IncludeBefore = new DateTime(2026, 2, 1, 12, 30, 15, 250, DateTimeKind.Utc),
+            MinAge = TimeSpan.FromHours(12),
+            MaxAge = TimeSpan.FromDays(7),
+        };
+        var root = Written(options, JobStart.Sync(dryRun: false, confirmDeletes: true));
+
+        Assert.Equal(AllFields, root.EnumerateObject().Select(p => p.Name));
+        Assert.Equal("http://127.0.0.1:1/a/ccc/pre?sv=1&sig=S", root.GetProperty("source").GetString());
+        Assert.Equal("/restore", root.GetProperty("destination").GetString());
+        Assert.Equal("FailIfDifferentOrMissing", root.GetProperty("checkMd5").GetString());
+        Assert.True(root.GetProperty("deleteDestination").GetBoolean());
+        Assert.True(root.GetProperty("confirmDeletes").GetBoolean());
+        Assert.Equal(25, root.GetProperty("maxDelete").GetInt64());
+        string[] Strings(string name) => root.GetProperty(name).EnumerateArray().Select(e => e.GetString()!).ToArray();
+        Assert.Equal(["*.txt", "*.md;*.csv"], Strings("includePattern"));
+        Assert.Equal(["~*"], Strings("excludePattern"));
+        Assert.Equal(["docs"], Strings("includePath"));
+        Assert.Equal(["docs/old", "tmp"], Strings("excludePath"));
+        Assert.Equal([@"^docs/\d+"], Strings("includeRegex"));
+        Assert.Equal(["bak$"], Strings("excludeRegex"));
+        Assert.Equal("2026-01-31T00:00:00Z", root.GetProperty("includeAfter").GetString());
+        Assert.Equal("2026-02-01T12:30:15.25Z", root.GetProperty("includeBefore").GetString());
+        Assert.Equal("43200s", root.GetProperty("minAge").GetString());
+        Assert.Equal("604800s", root.GetProperty("maxAge").GetString());
+    }
+
+    [Fact]
+    public void A_check_is_the_check_operation_and_never_asks_for_confirmations()
+    {
+        var root = Written(new SyncOptions { Source = "/s", Destination = "http://127.0.0.1:1/a/ccc" }, JobStart.Check);
+        Assert.Equal("check", root.GetProperty("operation").GetString());
+        Assert.False(root.GetProperty("dryRun").GetBoolean());
+        Assert.False(root.GetProperty("confirmDeletes").GetBoolean());
+    }
+
+    [Fact]
+    public void Times_are_written_in_utc_with_a_zone_whatever_their_kind()
+    {
+        var utc = new DateTime(2026, 1, 31, 8, 0, 0, DateTimeKind.Utc);
+        Assert.Equal("2026-01-31T08:00:00Z", JobSpecWriter.FormatTime(utc));
+        Assert.Equal("2026-01-31T08:00:00Z", JobSpecWriter.FormatTime(utc.ToLocalTime()));
+        // PowerShell binds "2026-01-31 08:00" as Unspecified: that is local time, as for every [DateTime] parameter.
+        var unspecified = DateTime.SpecifyKind(utc.ToLocalTime(), DateTimeKind.Unspecified);
+        Assert.Equal("2026-01-31T08:00:00Z", JobSpecWriter.FormatTime(unspecified));
+        Assert.Equal("2026-01-31T08:00:00.0000001Z", JobSpecWriter.FormatTime(utc.AddTicks(1)));
+    }
+
+    [Theory]
+    [InlineData(0, "0s")]
+    [InlineData(3_600_000, "3600s")]
+    [InlineData(1_500, "1500ms")]
+    [InlineData(7L * 86_400_000, "604800s")]
+    public void Ages_are_written_in_seconds_or_milliseconds(long milliseconds, string expected)
+    {
+        Assert.Equal(expected, JobSpecWriter.FormatAge(TimeSpan.FromMilliseconds(milliseconds)));
+    }
+
+    [Fact]
+    public void Options_ToString_lists_the_filters_set_and_hides_a_download_sources_signature()
+    {
+        var options = new SyncOptions
+        {
+            Direction = SyncDirection.Download,
+            Source = "https://acct.blob.core.windows.net/ccc?sv=1&sig=SOURCESIG",
+            Destination = "/restore",
+            ExcludePattern = ["*.tmp", "*.bak"],
+            ExcludePath = ["logs"],
+            MaxAge = TimeSpan.FromDays(7),
+        };
+        string shown = options.ToString();
+        Assert.DoesNotContain("SOURCESIG", shown);
+        Assert.Contains("Download 'https://acct.blob.core.windows.net/ccc?sv=1&sig=REDACTED' -> '/restore'", shown);
+        Assert.Contains("Filters=ExcludePattern=*.tmp;*.bak ExcludePath=logs MaxAge=7.00:00:00", shown);
+        Assert.Contains("Filters=none", new SyncOptions { Source = "/s", Destination = "http://x/a/ccc" }.ToString());
     }
 
     [Fact]
     public void Disposing_the_spec_wipes_the_key_from_the_buffer()
     {
-        var spec = JobSpecWriter.Write(new SyncOptions { Source = "/s", Destination = "http://127.0.0.1:1/a/ccc", AccountKey = Secrets.ToSecureString(Key) }, false);
+        var spec = JobSpecWriter.Write(new SyncOptions { Source = "/s", Destination = "http://127.0.0.1:1/a/ccc", AccountKey = Secrets.ToSecureString(Key) }, JobStart.Sync(false));
         byte[] keyBytes = Encoding.UTF8.GetBytes("c2VjcmV0");
         Assert.True(spec.WrittenSpan.IndexOf(keyBytes) >= 0);
         var bufferField = typeof(ZeroingBufferWriter).GetField("buffer", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!;

@@ -11,7 +11,11 @@ internal sealed class ScriptedEngineJob(IEnumerable<EnginePoll> script, IEnumera
 {
     private readonly Queue<EnginePoll> polls = new(script);
     private readonly Queue<EnginePoll> cancelPolls = new(afterCancel ?? []);
+    private readonly List<(ulong Id, bool Approve, int Thread)> answers = [];
     private int cancelled;
+
+    /// <summary>Every answer given, in order, with the thread that gave it.</summary>
+    public IReadOnlyList<(ulong Id, bool Approve, int Thread)> Answers => answers;
 
     public int PollCount { get; private set; }
 
@@ -43,6 +47,8 @@ internal sealed class ScriptedEngineJob(IEnumerable<EnginePoll> script, IEnumera
         return polls.Dequeue();
     }
 
+    public void Answer(ulong requestId, bool approve) => answers.Add((requestId, approve, Environment.CurrentManagedThreadId));
+
     public void Cancel()
     {
         CancelThread = Environment.CurrentManagedThreadId;
@@ -57,6 +63,42 @@ internal sealed class ScriptedEngineJob(IEnumerable<EnginePoll> script, IEnumera
     public static EnginePoll Finished(JobSummary summary, params TransferResult[] files) =>
         new(files, summary, new JobProgress(JobState.Completed, 0, 0, 0, 0, 0, 0, 0), true);
 
+    /// <summary>A running poll delivering these events in this order (files and confirmation requests).</summary>
+    public static EnginePoll RunningEvents(params object[] events) =>
+        new(
+            events.Select(e => e switch
+            {
+                TransferResult f => new EngineEvent(f, null),
+                ConfirmationRequest c => new EngineEvent(null, null, c),
+                _ => throw new ArgumentException($"not an event: {e}"),
+            }).ToList(),
+            new JobProgress(JobState.Transferring, 0, 0, 0, 0, 0, 0, 0),
+            false);
+
+    public static ConfirmationRequest ConfirmDelete(ulong id, string blob) =>
+        new() { Id = id, Action = TransferAction.Delete, Path = blob, Blob = blob, Reason = "extra" };
+
+    public static TransferResult Deletion(string path, TransferStatus status, string reason = "extra") => new()
+    {
+        Path = path,
+        Blob = path,
+        Action = TransferAction.Delete,
+        Status = status,
+        Reason = reason,
+        Bytes = 0,
+    };
+
+    /// <summary>A check's would-be action, as the engine reports a difference.</summary>
+    public static TransferResult Difference(string path, TransferAction action, string reason, long bytes = 1) => new()
+    {
+        Path = path,
+        Blob = path,
+        Action = action,
+        Status = TransferStatus.WhatIf,
+        Reason = reason,
+        Bytes = bytes,
+    };
+
     public static TransferResult File(string path, TransferStatus status, string? errorId = null) => new()
     {
         Path = path,
@@ -69,16 +111,18 @@ internal sealed class ScriptedEngineJob(IEnumerable<EnginePoll> script, IEnumera
         ErrorId = errorId,
     };
 
-    public static JobSummary Summary(JobStatus status, string? errorId = null, string? error = null) => new()
+    public static JobSummary Summary(JobStatus status, string? errorId = null, string? error = null, long differences = 0, long failed = 0) => new()
     {
         JobId = "job",
         Status = status,
         DryRun = false,
         FilesTransferred = 1,
         FilesSkipped = 0,
-        FilesFailed = 0,
+        FilesFailed = failed,
+        FilesDeleted = 0,
         BytesTransferred = 1,
         Elapsed = TimeSpan.FromSeconds(1),
+        Differences = differences,
         ErrorId = errorId,
         Error = error,
     };

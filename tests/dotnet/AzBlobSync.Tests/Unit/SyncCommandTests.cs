@@ -20,10 +20,10 @@ public sealed class SyncCommandTests : IDisposable
         IncludeSkipped = includeSkipped,
     };
 
-    private static (SyncCommand Command, List<(SyncOptions Options, bool DryRun)> Starts) Command(RecordingHost host, ScriptedEngineJob job)
+    private static (SyncCommand Command, List<(SyncOptions Options, JobStart Start)> Starts) Command(RecordingHost host, ScriptedEngineJob job)
     {
-        var starts = new List<(SyncOptions, bool)>();
-        var command = new SyncCommand(host, (o, dryRun) => { starts.Add((o, dryRun)); return job; });
+        var starts = new List<(SyncOptions, JobStart)>();
+        var command = new SyncCommand(host, (o, start) => { starts.Add((o, start)); return job; });
         return (command, starts);
     }
 
@@ -110,7 +110,7 @@ public sealed class SyncCommandTests : IDisposable
 
         command.Run(Options());
 
-        Assert.True(Assert.Single(starts).DryRun);
+        Assert.Equal(JobStart.Sync(dryRun: true), Assert.Single(starts).Start);
         Assert.Empty(host.ShouldProcessCalls);
         Assert.Equal(TransferStatus.WhatIf, Assert.Single(host.Results).Status);
     }
@@ -225,5 +225,149 @@ public sealed class SyncCommandTests : IDisposable
         string relative = Path.GetRelativePath(Environment.CurrentDirectory, source.Root);
         command.Run(Options() with { Source = relative });
         Assert.Equal(source.Root, Assert.Single(starts).Options.Source);
+    }
+
+    [Fact]
+    public void Each_deletion_is_put_to_ShouldProcess_on_the_calling_thread_and_answered_in_order()
+    {
+        int callerThread = Environment.CurrentManagedThreadId;
+        var host = new RecordingHost { Decide = (target, _) => target != "keep-me.txt" };
+        var job = new ScriptedEngineJob([
+            RunningEvents(File("a", TransferStatus.Success), ConfirmDelete(1, "gone.txt")),
+            RunningEvents(Deletion("gone.txt", TransferStatus.Success), ConfirmDelete(2, "keep-me.txt")),
+            Finished(Summary(JobStatus.Completed), Deletion("keep-me.txt", TransferStatus.Skipped, "declined")),
+        ]);
+        var (command, starts) = Command(host, job);
+
+        command.Run(Options() with { DeleteDestination = true, MaxDelete = 10 });
+
+        Assert.Equal(JobStart.Sync(dryRun: false, confirmDeletes: true), Assert.Single(starts).Start);
+        Assert.Equal([(1UL, true), (2UL, false)], job.Answers.Select(a => (a.Id, a.Approve)));
+        Assert.All(job.Answers, a => Assert.Equal(callerThread, a.Thread));
+        // The sync's own confirmation, then one per deletion: the blob name as target.
+        Assert.Equal(
+            [("gone.txt", "Delete blob"), ("keep-me.txt", "Delete blob")],
+            host.ShouldProcessCalls.Skip(1));
+        Assert.Contains("delete what the source does not have", host.ShouldProcessCalls[0].Action);
+        // The declined deletion is no result (it is a skip) but is said in verbose.
+        Assert.Equal(["a", "gone.txt"], host.Results.Select(r => r.Path));
+        Assert.Contains(host.Verbose, v => v.Contains("'keep-me.txt' was not deleted: declined"));
+        Assert.Equal([callerThread], host.CallingThreads);
+    }
+
+    [Fact]
+    public void Under_WhatIf_deletions_are_planned_without_confirmations()
+    {
+        var host = new RecordingHost { IsWhatIf = true };
+        var (command, starts) = Command(host, new ScriptedEngineJob([Finished(Summary(JobStatus.Completed), Deletion("x", TransferStatus.WhatIf))]));
+        command.Run(Options() with { DeleteDestination = true });
+        Assert.Equal(JobStart.Sync(dryRun: true, confirmDeletes: false), Assert.Single(starts).Start);
+        Assert.Empty(host.ShouldProcessCalls);
+        Assert.Equal((TransferAction.Delete, TransferStatus.WhatIf), (host.Results[0].Action, host.Results[0].Status));
+    }
+
+    [Fact]
+    public void A_confirmation_arriving_after_a_cancel_is_declined_without_asking()
+    {
+        using var cts = new CancellationTokenSource();
+        var host = new RecordingHost { OnObject = _ => cts.Cancel() };
+        var job = new ScriptedEngineJob(
+            [RunningEvents(File("a", TransferStatus.Success), ConfirmDelete(9, "x"))],
+            [Finished(Summary(JobStatus.Cancelled))]);
+        var (command, _) = Command(host, job);
+
+        command.Run(Options() with { DeleteDestination = true }, cts.Token);
+
+        Assert.Equal([(9UL, false)], job.Answers.Select(a => (a.Id, a.Approve)));
+        Assert.Single(host.ShouldProcessCalls); // only the sync's own
+    }
+
+    [Fact]
+    public void A_download_is_confirmed_on_the_local_folder_and_its_deletions_name_local_files()
+    {
+        string restore = Path.Combine(source.Root, "restore");
+        var host = new RecordingHost();
+        var job = new ScriptedEngineJob([
+            RunningEvents(ConfirmDelete(1, "sub/old.txt")),
+            Finished(Summary(JobStatus.Completed), Deletion("sub/old.txt", TransferStatus.Success)),
+        ]);
+        var (command, starts) = Command(host, job);
+
+        command.Run(new SyncOptions
+        {
+            Direction = SyncDirection.Download,
+            Source = "http://127.0.0.1:1/devstoreaccount1/ccc/pre?sv=1&sig=HIDDEN",
+            Destination = restore,
+            DeleteDestination = true,
+        });
+
+        var (target, action) = host.ShouldProcessCalls[0];
+        Assert.Equal(restore, target);
+        Assert.StartsWith("Download new and changed blobs from 'http://127.0.0.1:1/devstoreaccount1/ccc/pre?sv=1&sig=REDACTED'", action);
+        Assert.Equal((Path.Combine(restore, "sub", "old.txt"), "Delete file"), host.ShouldProcessCalls[1]);
+        Assert.Equal(SyncDirection.Download, Assert.Single(starts).Options.Direction);
+        Assert.All(host.Verbose.Concat(host.ShouldProcessCalls.Select(c => c.Action)), text => Assert.DoesNotContain("HIDDEN", text));
+    }
+
+    [Fact]
+    public void A_download_validates_its_url_as_the_source_and_refuses_a_file_as_its_folder()
+    {
+        var host = new RecordingHost();
+        var (command, starts) = Command(host, new ScriptedEngineJob([]));
+        var download = new SyncOptions { Direction = SyncDirection.Download, Source = "ftp://x/y?sig=SECRET", Destination = source.Root };
+
+        var badUrl = Assert.Throws<AzBlobSyncException>(() => command.Run(download));
+        Assert.Equal(ErrorIds.InvalidSource, badUrl.ErrorId);
+        Assert.StartsWith("Source 'ftp://x/y?sig=REDACTED' is not a valid container URL", badUrl.Message);
+
+        source.Write("file.txt", "x");
+        var notFolder = Assert.Throws<AzBlobSyncException>(() =>
+            command.Run(download with { Source = "http://127.0.0.1:1/a/ccc", Destination = source.FullPath("file.txt") }));
+        Assert.Equal(ErrorIds.DestinationNotAFolder, notFolder.ErrorId);
+        Assert.Equal(CommandErrorCategory.InvalidArgument, notFolder.Category);
+        Assert.Empty(starts);
+    }
+
+    [Theory]
+    [InlineData("/abs/logs", "an absolute path")]
+    [InlineData("C:\\logs", "an absolute path")]
+    [InlineData("a/../../etc", "climbs out")]
+    [InlineData("ok;../up", "climbs out")]
+    public void Filter_paths_must_be_relative(string path, string expected)
+    {
+        var (command, starts) = Command(new RecordingHost(), new ScriptedEngineJob([]));
+        var error = Assert.Throws<AzBlobSyncException>(() => command.Run(Options() with { ExcludePath = [path] }));
+        Assert.Equal(ErrorIds.InvalidSpec, error.ErrorId);
+        Assert.Contains(expected, error.Message);
+        Assert.Empty(starts);
+    }
+
+    [Fact]
+    public void Negative_limits_and_ages_are_refused_and_MaxDelete_alone_is_warned_about()
+    {
+        var host = new RecordingHost();
+        var (command, starts) = Command(host, new ScriptedEngineJob([Finished(Summary(JobStatus.Completed))]));
+        Assert.Equal(ErrorIds.InvalidSpec, Assert.Throws<AzBlobSyncException>(() => command.Run(Options() with { MaxDelete = -1 })).ErrorId);
+        Assert.Equal(ErrorIds.InvalidSpec, Assert.Throws<AzBlobSyncException>(() => command.Run(Options() with { MinAge = TimeSpan.FromSeconds(-1) })).ErrorId);
+        Assert.Empty(starts);
+
+        command.Run(Options() with { MaxDelete = 5 });
+        Assert.Contains(host.Warnings, w => w.Contains("MaxDelete has no effect without DeleteDestination"));
+    }
+
+    [Fact]
+    public void A_failed_download_or_deletion_says_which_it_was()
+    {
+        var host = new RecordingHost();
+        var failedDownload = File("d.bin", TransferStatus.Failed, "AzBlobSync.Md5Mismatch") with { Action = TransferAction.Download, Error = "blob 'd.bin' failed its MD5 check" };
+        var failedDelete = Deletion("x", TransferStatus.Failed) with { ErrorId = "AzBlobSync.ServiceError", Error = "storage service error" };
+        var (command, _) = Command(host, new ScriptedEngineJob([Finished(Summary(JobStatus.CompletedWithErrors), failedDownload, failedDelete)]));
+
+        command.Run(Options());
+
+        Assert.Equal(
+            ["'d.bin' was not downloaded: blob 'd.bin' failed its MD5 check", "'x' was not deleted: storage service error"],
+            host.Errors.Select(e => e.Message));
+        Assert.Equal(CommandErrorCategory.InvalidResult, host.Errors[0].Category);
     }
 }

@@ -1,0 +1,14 @@
+namespace AzBlobSync;
+
+/// <summary>How a name differs between source and destination.</summary>
+public enum DifferenceKind
+{
+    /// <summary>At the source only: a sync would copy it.</summary>
+    Missing,
+
+    /// <summary>On both sides but different (size, or modified time): a sync would copy it again.</summary>
+    Changed,
+
+    /// <summary>At the destination only: a sync with DeleteDestination would delete it.</summary>
+    Extra,
+}

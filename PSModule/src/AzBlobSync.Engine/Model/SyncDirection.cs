@@ -1,0 +1,11 @@
+namespace AzBlobSync;
+
+/// <summary>Which way a job moves data; decides what <see cref="SyncOptions.Source"/> and <see cref="SyncOptions.Destination"/> are.</summary>
+public enum SyncDirection
+{
+    /// <summary>Source is a local folder, destination a container URL.</summary>
+    Upload,
+
+    /// <summary>Source is a container URL, destination a local folder (created if missing).</summary>
+    Download,
+}
