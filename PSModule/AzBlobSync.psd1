@@ -7,11 +7,11 @@
     Author               = 'AzBlobSync contributors'
     CompanyName          = 'AzBlobSync contributors'
     Copyright            = '(c) AzBlobSync contributors. MIT License.'
-    Description          = 'One-way sync of a local folder into an Azure Blob Storage container, backed by a native Rust engine.'
+    Description          = 'One-way sync between a local folder and an Azure Blob Storage container, either way, and a read-only check of what differs; backed by a native Rust engine.'
     PowerShellVersion    = '7.4'
     CompatiblePSEditions = @('Core')
     FormatsToProcess     = @('AzBlobSync.format.ps1xml')
-    CmdletsToExport      = @('Sync-AzBlob')
+    CmdletsToExport      = @('Sync-AzBlob', 'Test-AzBlobSync')
     FunctionsToExport    = @()
     AliasesToExport      = @()
     VariablesToExport    = @()

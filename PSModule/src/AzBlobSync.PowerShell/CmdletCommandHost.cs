@@ -4,19 +4,24 @@ using AzBlobSync.Commands;
 namespace AzBlobSync.PowerShell;
 
 /// <summary>
-/// Lets <see cref="SyncCommand"/> write through a cmdlet. SyncCommand calls it only on the thread
-/// that runs ProcessRecord, which is the only thread PowerShell allows to write.
+/// Lets the engine layer's commands (<see cref="SyncCommand"/>, <see cref="CheckCommand"/>) write
+/// through a cmdlet. They call it only on the thread that runs ProcessRecord, which is the only
+/// thread PowerShell allows to write.
 /// </summary>
 internal sealed class CmdletCommandHost : ICommandHost
 {
     private const int ProgressActivityId = 0x5A5B;
-    private const string ProgressActivity = "Sync-AzBlob";
 
     private readonly PSCmdlet cmdlet;
+    private readonly string progressActivity;
 
-    public CmdletCommandHost(PSCmdlet cmdlet, bool isWhatIf)
+    /// <param name="cmdlet">The cmdlet to write through.</param>
+    /// <param name="isWhatIf">-WhatIf (or $WhatIfPreference) is in effect.</param>
+    /// <param name="progressActivity">The progress bar's title: the cmdlet's name.</param>
+    public CmdletCommandHost(PSCmdlet cmdlet, bool isWhatIf, string progressActivity)
     {
         this.cmdlet = cmdlet;
+        this.progressActivity = progressActivity;
         IsWhatIf = isWhatIf;
     }
 
@@ -24,7 +29,7 @@ internal sealed class CmdletCommandHost : ICommandHost
 
     public void WriteObject(object value) => cmdlet.WriteObject(value);
 
-    public void WriteProgress(JobProgress progress) => cmdlet.WriteProgress(ProgressRecords.From(ProgressActivityId, ProgressActivity, progress));
+    public void WriteProgress(JobProgress progress) => cmdlet.WriteProgress(ProgressRecords.From(ProgressActivityId, progressActivity, progress));
 
     public void WriteWarning(string message) => cmdlet.WriteWarning(message);
 

@@ -1,118 +1,79 @@
-using System.Collections.ObjectModel;
 using System.Management.Automation;
-using System.Security;
-using System.Threading;
 using AzBlobSync.Commands;
-using AzBlobSync.Errors;
 
 namespace AzBlobSync.PowerShell;
 
 /// <summary>
-/// <para type="synopsis">Uploads new and changed files from a local folder to an Azure Blob Storage container.</para>
-/// <para type="description">A one-way sync: files missing from the container, or whose size or modified time
-/// differ, are uploaded; unchanged files are skipped. Nothing is deleted. Emits one TransferResult per
-/// uploaded file, a non-terminating error per failed file, and a JobSummary at the end.</para>
+/// <para type="synopsis">One-way sync between a local folder and an Azure Blob Storage container, either way.</para>
+/// <para type="description">Upload (-Path or -LiteralPath, and a container URL in -Destination): files missing
+/// from the container, or whose size or modified time differ, are uploaded. Download (-SourceUri with a container
+/// URL, and a local folder in -Destination, created if missing): blobs missing locally or changed are downloaded
+/// into a temporary file, verified (-CheckMd5), given the blob's time and renamed into place. Unchanged files are
+/// skipped. Nothing is deleted unless -DeleteDestination is given; then each deletion of a destination entry that
+/// has no source is confirmed through ShouldProcess (prompting under -Confirm), and -MaxDelete refuses a plan that
+/// would delete too much before anything is deleted. The filters (-Include, -Exclude, -IncludePath, -ExcludePath,
+/// -IncludeRegex, -ExcludeRegex, -IncludeAfter, -IncludeBefore, -MinAge, -MaxAge) apply the same both ways, and
+/// destination entries outside them are never compared or deleted. Emits one TransferResult per transferred or
+/// deleted file, a non-terminating error per failed file, a warning per file warning, and a JobSummary at the end.</para>
 /// </summary>
-/// <remarks>Thin by design: resolving paths and mapping errors is all it does; <see cref="SyncCommand"/> does the rest.</remarks>
+/// <example>
+/// <code>Sync-AzBlob -Path D:\Exports -Destination https://acct.blob.core.windows.net/backups/exports -StorageAccountKey $key -PutMd5</code>
+/// </example>
+/// <example>
+/// <code>Sync-AzBlob -SourceUri "https://acct.blob.core.windows.net/backups/exports?$sas" -Destination D:\Restore -DeleteDestination -MaxDelete 100 -Confirm</code>
+/// </example>
+/// <remarks>Thin by design: parameters in, <see cref="SyncCommand"/> does the rest.</remarks>
 [Cmdlet(VerbsData.Sync, "AzBlob", SupportsShouldProcess = true, DefaultParameterSetName = PathParameterSet)]
 [OutputType(typeof(TransferResult), typeof(JobSummary))]
-public sealed class SyncAzBlobCommand : PSCmdlet, System.IDisposable
+public sealed class SyncAzBlobCommand : EndpointCmdletBase
 {
-    private const string PathParameterSet = "Path";
-    private const string LiteralPathParameterSet = "LiteralPath";
+    private long? maxDelete;
 
-    private readonly CancellationTokenSource stopping = new();
-    private int? concurrency;
-
-    /// <summary>The local folder to sync; wildcards allowed but must match exactly one folder.</summary>
-    [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathParameterSet, ValueFromPipeline = true)]
-    [SupportsWildcards]
-    [ValidateNotNullOrEmpty]
-    public string Path { get; set; } = string.Empty;
-
-    /// <summary>The local folder to sync, taken literally (no wildcards).</summary>
-    [Parameter(Mandatory = true, ParameterSetName = LiteralPathParameterSet, ValueFromPipelineByPropertyName = true)]
-    [Alias("PSPath")]
-    [ValidateNotNullOrEmpty]
-    public string LiteralPath { get; set; } = string.Empty;
-
-    /// <summary>Container URL, optionally with a folder prefix and a SAS: https://account.blob.core.windows.net/container[/prefix][?sas].</summary>
-    [Parameter(Mandatory = true, Position = 1)]
-    [ValidateNotNullOrEmpty]
-    public string Destination { get; set; } = string.Empty;
-
-    /// <summary>Compute each file's MD5 and store it as the blob's Content-MD5.</summary>
-    [Parameter]
+    /// <summary>Upload: compute each file's MD5 and store it as the blob's Content-MD5.</summary>
+    [Parameter(ParameterSetName = PathParameterSet)]
+    [Parameter(ParameterSetName = LiteralPathParameterSet)]
     public SwitchParameter PutMd5 { get; set; }
 
-    /// <summary>Parallel requests (1-512); the engine picks a default from the machine when omitted.</summary>
-    [Parameter]
-    [ValidateRange(1, SyncOptions.MaxConcurrency)]
-    public int Concurrency
-    {
-        get => concurrency ?? 0;
-        set => concurrency = value;
-    }
+    /// <summary>
+    /// Download: what to do with the blob's Content-MD5. FailIfDifferent (the default) fails a file whose
+    /// bytes do not match and does not keep it; FailIfDifferentOrMissing also fails blobs without an MD5;
+    /// LogOnly keeps the file and writes a warning; NoCheck does not hash.
+    /// </summary>
+    [Parameter(ParameterSetName = DownloadParameterSet)]
+    public CheckMd5Mode CheckMd5 { get; set; } = CheckMd5Mode.FailIfDifferent;
 
-    /// <summary>Storage account key. Without it (and without a SAS) AZCOPY_ACCOUNT_KEY or AZURE_STORAGE_KEY is used.</summary>
-    [Parameter]
-    public SecureString? StorageAccountKey { get; set; }
-
-    /// <summary>Also output unchanged (skipped) files.</summary>
+    /// <summary>Also output unchanged (skipped) files and declined deletions.</summary>
     [Parameter]
     public SwitchParameter IncludeSkipped { get; set; }
 
-    protected override void ProcessRecord()
+    /// <summary>
+    /// Delete destination entries (blobs on upload, local files on download) that have no source, inside the
+    /// filters. Each deletion goes through ShouldProcess: -Confirm asks for each, -WhatIf lists them.
+    /// </summary>
+    [Parameter]
+    public SwitchParameter DeleteDestination { get; set; }
+
+    /// <summary>With -DeleteDestination: if the plan would delete more than this many, nothing is deleted and the command fails (AzBlobSync.MaxDeleteExceeded).</summary>
+    [Parameter]
+    [ValidateRange(0L, long.MaxValue)]
+    public long MaxDelete
     {
-        try
-        {
-            var options = new SyncOptions
-            {
-                Source = ResolveSource(),
-                Destination = Destination,
-                PutMd5 = PutMd5.IsPresent,
-                Concurrency = concurrency,
-                AccountKey = StorageAccountKey,
-                IncludeSkipped = IncludeSkipped.IsPresent,
-            };
-            new SyncCommand(new CmdletCommandHost(this, IsWhatIfRequested())).Run(options, stopping.Token);
-        }
-        catch (AzBlobSyncException e)
-        {
-            ThrowTerminatingError(ErrorRecords.From(e));
-        }
+        get => maxDelete ?? 0;
+        set => maxDelete = value;
     }
 
-    /// <summary>Ctrl+C: ask the engine to stop; ProcessRecord keeps polling until its summary arrives.</summary>
-    protected override void StopProcessing() => stopping.Cancel();
-
-    public void Dispose() => stopping.Dispose();
-
-    private string ResolveSource()
+    protected override void ProcessRecord() => RunCommand(() =>
     {
-        ProviderInfo provider;
-        if (ParameterSetName == LiteralPathParameterSet)
+        SyncOptions options = BuildOptions() with
         {
-            string literal = SessionState.Path.GetUnresolvedProviderPathFromPSPath(LiteralPath, out provider, out _);
-            SourcePathResolution.EnsureFileSystem(LiteralPath, provider.Name);
-            return literal;
-        }
-        Collection<string> resolved;
-        try
-        {
-            resolved = GetResolvedProviderPathFromPSPath(Path, out provider);
-        }
-        catch (ItemNotFoundException)
-        {
-            throw new AzBlobSyncException(ErrorIds.SourceNotFound, $"Source folder '{Path}' does not exist; check the path.", Path);
-        }
-        catch (DriveNotFoundException e)
-        {
-            throw new AzBlobSyncException(ErrorIds.SourceNotFound, $"Source folder '{Path}' does not exist: {e.Message}", Path);
-        }
-        SourcePathResolution.EnsureFileSystem(Path, provider.Name);
-        return SourcePathResolution.SelectSingle(Path, resolved);
-    }
+            PutMd5 = PutMd5.IsPresent,
+            CheckMd5 = CheckMd5,
+            IncludeSkipped = IncludeSkipped.IsPresent,
+            DeleteDestination = DeleteDestination.IsPresent,
+            MaxDelete = maxDelete,
+        };
+        new SyncCommand(CreateHost(IsWhatIfRequested())).Run(options, StopToken);
+    });
 
     /// <summary>-WhatIf on this call, or $WhatIfPreference inherited from the caller.</summary>
     private bool IsWhatIfRequested()

@@ -1,0 +1,29 @@
+using System.Management.Automation;
+using AzBlobSync.Commands;
+
+namespace AzBlobSync.PowerShell;
+
+/// <summary>
+/// <para type="synopsis">Compares a local folder with an Azure Blob Storage container and reports every difference, writing nothing.</para>
+/// <para type="description">Takes the same ends and filters as Sync-AzBlob (upload: -Path or -LiteralPath and a container
+/// URL in -Destination; download: -SourceUri and a local folder in -Destination) and emits one SyncDifference per name
+/// that differs: Missing (at the source only), Changed (size or modified time) or Extra (at the destination only), with
+/// the reason and what a sync would do. Nothing at all when they match. With -Quiet it emits only $true (in sync: no
+/// difference and every file compared) or $false. A file that cannot be read is a non-terminating error. Read-only, so
+/// it has no -WhatIf or -Confirm.</para>
+/// </summary>
+/// <example>
+/// <code>if (-not (Test-AzBlobSync -Path D:\Exports -Destination $url -Quiet)) { Sync-AzBlob -Path D:\Exports -Destination $url }</code>
+/// </example>
+/// <remarks>Thin by design: parameters in, <see cref="CheckCommand"/> does the rest.</remarks>
+[Cmdlet(VerbsDiagnostic.Test, "AzBlobSync", DefaultParameterSetName = PathParameterSet)]
+[OutputType(typeof(SyncDifference), typeof(bool))]
+public sealed class TestAzBlobSyncCommand : EndpointCmdletBase
+{
+    /// <summary>Emit only $true (in sync) or $false instead of the differences.</summary>
+    [Parameter]
+    public SwitchParameter Quiet { get; set; }
+
+    protected override void ProcessRecord() => RunCommand(() =>
+        new CheckCommand(CreateHost(isWhatIf: false)).Run(BuildOptions(), Quiet.IsPresent, StopToken));
+}
