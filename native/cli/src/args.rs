@@ -4,6 +4,7 @@
 use azblobsync_core::download::CheckMd5;
 use azblobsync_core::store::AccessTier;
 use azblobsync_core::error::{EngineError, Result};
+use azblobsync_core::plan::Overwrite;
 use azblobsync_core::spec::{JobSpec, Operation};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
@@ -24,6 +25,9 @@ pub enum Command {
     /// extra) and why, writing nothing: the verify step of a scheduled job. Exit code 0 when they
     /// match, 1 when they differ.
     Check(CheckArgs),
+    /// Copy a file, a folder (--recursive) or a folder's contents ("dir/*") to or from a container,
+    /// as AzCopy does. Existing destinations are handled as --overwrite says; never deletes.
+    Copy(CopyArgs),
 }
 
 /// Which files take part, as AzCopy names them. Several values: repeat the flag or join with ';'.
@@ -173,14 +177,9 @@ pub enum LogLevel {
     None,
 }
 
+/// What sync and copy share: how bytes move, what blobs carry, what is printed.
 #[derive(Args)]
-pub struct SyncArgs {
-    /// A local folder, or a container URL to download from.
-    pub source: String,
-    /// A container URL (https://<account>.blob.core.windows.net/<container>[/<prefix>][?<SAS>]), or
-    /// a local folder to download into. Without a SAS, the account key comes from
-    /// AZCOPY_ACCOUNT_KEY or AZURE_STORAGE_KEY.
-    pub destination: String,
+pub struct TransferArgs {
     /// Compute each file's MD5 while reading it and store it as the blob's Content-MD5.
     #[arg(long)]
     pub put_md5: bool,
@@ -216,19 +215,12 @@ pub struct SyncArgs {
     /// Downloads: check each blob's Content-MD5 against the bytes received.
     #[arg(long, value_enum, default_value_t = CheckMd5Arg::FailIfDifferent)]
     pub check_md5: CheckMd5Arg,
-    /// Delete what has no source (only inside the filters). true or false.
-    #[arg(long, num_args = 0..=1, default_missing_value = "true", value_name = "true|false")]
-    pub delete_destination: Option<bool>,
-    /// With --delete-destination: refuse to delete anything if the plan would delete more than N
-    /// blobs (protects against a wrong or empty source).
-    #[arg(long, value_name = "N")]
-    pub max_delete: Option<u64>,
     #[command(flatten)]
     pub filters: FilterArgs,
 }
 
-impl SyncArgs {
-    pub fn to_spec(&self) -> Result<JobSpec> {
+impl TransferArgs {
+    fn spec(&self, operation: Operation, source: &str, destination: &str) -> Result<JobSpec> {
         let block_size_bytes = match self.block_size_mb {
             Some(mb) if !(mb.is_finite() && mb > 0.0) => {
                 return Err(EngineError::InvalidSpec(format!("--block-size-mb must be a positive number, got {mb}")));
@@ -237,25 +229,109 @@ impl SyncArgs {
             None => None,
         };
         let mut spec = JobSpec {
-            operation: Operation::Sync,
-            source: self.source.clone(),
-            destination: self.destination.clone(),
+            operation,
+            source: source.to_string(),
+            destination: destination.to_string(),
             put_md5: self.put_md5,
             dry_run: self.dry_run,
             concurrency: self.concurrency.map(usize::from),
             block_size_bytes,
-            delete_destination: self.delete_destination.unwrap_or(false),
             check_md5: self.check_md5.into(),
             content_type: self.content_type.clone(),
             cache_control: self.cache_control.clone(),
             metadata: pairs("--metadata", self.metadata.as_deref(), ';')?,
             tags: pairs("--blob-tags", self.blob_tags.as_deref(), '&')?,
             access_tier: self.block_blob_tier.map(Into::into),
-            max_delete: self.max_delete,
             ..Default::default()
         };
         self.filters.apply(&mut spec);
+        Ok(spec)
+    }
+}
+
+/// AzCopy's `--delete-destination` values.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[value(rename_all = "lower")]
+pub enum DeleteArg {
+    True,
+    False,
+    /// Ask before each deletion.
+    Prompt,
+}
+
+#[derive(Args)]
+pub struct SyncArgs {
+    /// A local folder, or a container URL to download from.
+    pub source: String,
+    /// A container URL (https://<account>.blob.core.windows.net/<container>[/<prefix>][?<SAS>]), or
+    /// a local folder to download into. Without a SAS, the account key comes from
+    /// AZCOPY_ACCOUNT_KEY or AZURE_STORAGE_KEY.
+    pub destination: String,
+    /// Delete what has no source (only inside the filters): true, false, or prompt (ask each time).
+    #[arg(long, value_enum, num_args = 0..=1, default_missing_value = "true", value_name = "true|false|prompt")]
+    pub delete_destination: Option<DeleteArg>,
+    /// With --delete-destination: refuse to delete anything if the plan would delete more than N
+    /// (protects against a wrong or empty source).
+    #[arg(long, value_name = "N")]
+    pub max_delete: Option<u64>,
+    #[command(flatten)]
+    pub transfer: TransferArgs,
+}
+
+impl SyncArgs {
+    pub fn to_spec(&self) -> Result<JobSpec> {
+        let mut spec = self.transfer.spec(Operation::Sync, &self.source, &self.destination)?;
+        spec.delete_destination = matches!(self.delete_destination, Some(DeleteArg::True | DeleteArg::Prompt));
+        spec.confirm_deletes = self.delete_destination == Some(DeleteArg::Prompt);
+        spec.max_delete = self.max_delete;
         spec.validate()?;
         Ok(spec)
     }
 }
+
+/// AzCopy's `--overwrite` values.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OverwriteArg {
+    #[value(name = "true")]
+    True,
+    #[value(name = "false")]
+    False,
+    #[value(name = "ifSourceNewer", alias = "ifsourcenewer")]
+    IfSourceNewer,
+    /// Ask before replacing each existing destination.
+    #[value(name = "prompt")]
+    Prompt,
+}
+
+#[derive(Args)]
+pub struct CopyArgs {
+    /// A file, a folder (with --recursive), a folder's contents ("dir/*"), or a container URL
+    /// (optionally a blob, a virtual folder, or "prefix/*").
+    pub source: String,
+    /// A container URL (a blob name, or a folder ending in '/'), or a local path.
+    pub destination: String,
+    /// Descend into sub-folders; a folder source needs it.
+    #[arg(long)]
+    pub recursive: bool,
+    /// When the destination exists: true (replace), false (keep), ifSourceNewer, or prompt.
+    #[arg(long, value_enum, default_value_t = OverwriteArg::True)]
+    pub overwrite: OverwriteArg,
+    #[command(flatten)]
+    pub transfer: TransferArgs,
+}
+
+impl CopyArgs {
+    pub fn to_spec(&self) -> Result<JobSpec> {
+        let mut spec = self.transfer.spec(Operation::Copy, &self.source, &self.destination)?;
+        spec.recursive = self.recursive;
+        spec.overwrite = match self.overwrite {
+            OverwriteArg::True => Overwrite::True,
+            OverwriteArg::False => Overwrite::False,
+            OverwriteArg::IfSourceNewer => Overwrite::IfSourceNewer,
+            OverwriteArg::Prompt => Overwrite::Prompt,
+        };
+        spec.validate()?;
+        Ok(spec)
+    }
+}
+

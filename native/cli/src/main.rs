@@ -6,6 +6,7 @@
 
 mod args;
 mod output;
+mod prompt;
 
 use azblobsync_core::events::{Event, JobStatus};
 use azblobsync_core::job::start_job_with;
@@ -17,7 +18,8 @@ use std::time::Duration;
 fn main() -> ExitCode {
     let cli = args::Cli::parse();
     let (spec, output_type, log_level, check) = match &cli.command {
-        args::Command::Sync(a) => (a.to_spec(), a.output_type, a.log_level, false),
+        args::Command::Sync(a) => (a.to_spec(), a.transfer.output_type, a.transfer.log_level, false),
+        args::Command::Copy(a) => (a.to_spec(), a.transfer.output_type, a.transfer.log_level, false),
         args::Command::Check(a) => (a.to_spec(), a.output_type, a.log_level, true),
     };
     output::init_logging(log_level);
@@ -32,6 +34,7 @@ fn main() -> ExitCode {
     runtime.block_on(async move {
         let mut job = start_job_with(&tokio::runtime::Handle::current(), spec);
         let cancel = job.cancel_token();
+        let mut prompter = prompt::Prompter::new(job.answers());
         tokio::spawn(async move {
             if tokio::signal::ctrl_c().await.is_ok() {
                 eprintln!("azblobsync: cancelling (Ctrl+C)...");
@@ -45,6 +48,13 @@ fn main() -> ExitCode {
             tokio::select! {
                 event = job.next_event() => {
                     let Some(event) = event else { break };
+                    if let Event::Confirm(request) = &event {
+                        match &bar {
+                            Some(bar) => bar.suspend(|| prompter.ask(request)),
+                            None => prompter.ask(request),
+                        }
+                        continue;
+                    }
                     if let Some(bar) = &bar {
                         bar.suspend(|| printer.print(&event));
                     } else {

@@ -21,6 +21,8 @@ pub trait Direction: Send + Sync + 'static {
     /// The action a transfer is reported as.
     const ACTION: Action;
 
+    /// The full blob name an entry of this relative name maps to (for events).
+    fn blob_name(&self, relative: &str) -> String;
     async fn transfer(&self, source: &Self::Source) -> Result<Transferred>;
     /// Deletes the destination entry with this relative name.
     async fn delete(&self, relative: &str) -> Result<()>;

@@ -39,6 +39,8 @@ pub struct Downloads {
     pub root: PathBuf,
     /// The source prefix inside the container, without a trailing '/'.
     pub prefix: String,
+    /// Copying one blob: the local file it becomes (which may be named differently).
+    pub single_target: Option<PathBuf>,
     pub request_slots: Arc<Semaphore>,
     pub cancel: CancellationToken,
     pub progress: Arc<Progress>,
@@ -127,8 +129,15 @@ impl Direction for Downloads {
     type Dest = LocalEntry;
     const ACTION: Action = Action::Download;
 
+    fn blob_name(&self, relative: &str) -> String {
+        crate::blob_name::join(&self.prefix, relative)
+    }
+
     async fn transfer(&self, source: &RemoteEntry) -> Result<Transferred> {
-        let target = local_target(&self.root, &source.relative, cfg!(windows))?;
+        let target = match &self.single_target {
+            Some(target) => target.clone(),
+            None => local_target(&self.root, &source.relative, cfg!(windows))?,
+        };
         let _slot = tokio::select! {
             s = self.request_slots.acquire() => s.expect("never closed"),
             _ = self.cancel.cancelled() => return Err(EngineError::Cancelled),
@@ -137,7 +146,7 @@ impl Direction for Downloads {
         tokio::fs::create_dir_all(dir).await.map_err(|e| EngineError::local_io(dir, &e))?;
         let file_name = target.file_name().expect("has a name").to_string_lossy();
         let temp = dir.join(format!(".{file_name}.{}.azblobsync-part", uuid::Uuid::new_v4().simple()));
-        let blob = crate::blob_name::join(&self.prefix, &source.relative);
+        let blob = self.blob_name(&source.relative);
         match self.write_verified(source, &blob, &temp).await {
             Ok(done) => {
                 tokio::fs::rename(&temp, &target).await.map_err(|e| {

@@ -27,6 +27,8 @@ pub struct FilterSpec {
     pub min_age: Option<Duration>,
     /// Only files at most this old.
     pub max_age: Option<Duration>,
+    /// Only what lies directly in the root (a copy without `recursive`).
+    pub top_level_only: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -39,6 +41,7 @@ pub struct Filter {
     exclude_regex: Option<RegexSet>,
     modified_from: Option<SystemTime>,
     modified_until: Option<SystemTime>,
+    top_level_only: bool,
 }
 
 /// AzCopy takes several values in one flag separated by ';'; PowerShell passes arrays. Accept both.
@@ -103,6 +106,7 @@ impl Filter {
             exclude_regex: regex_set("exclude-regex", &spec.exclude_regex)?,
             modified_from,
             modified_until,
+            top_level_only: spec.top_level_only,
         })
     }
 
@@ -112,6 +116,9 @@ impl Filter {
 
     /// Whether a folder may hold included files; `false` means it is not even listed.
     pub fn may_descend(&self, dir: &str) -> bool {
+        if self.top_level_only {
+            return false;
+        }
         if self.exclude_paths.iter().any(|x| within(dir, x)) {
             return false;
         }
@@ -121,6 +128,9 @@ impl Filter {
 
     /// Whether a name takes part, judged on its path alone (both sides, and for deletions).
     pub fn includes_name(&self, relative: &str) -> bool {
+        if self.top_level_only && relative.contains('/') {
+            return false;
+        }
         let name = relative.rsplit('/').next().unwrap_or(relative);
         if let Some(inc) = &self.include_patterns {
             if !inc.is_match(name) {

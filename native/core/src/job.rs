@@ -16,11 +16,14 @@ use crate::progress::{JobState, Progress, ProgressSnapshot};
 use crate::spec::JobSpec;
 use crate::store::{BlobStore, SOURCE_MTIME_KEY};
 use crate::direction::Direction;
+use crate::endpoints::{self, Endpoints, container_of, existing_folder, is_url};
+use crate::plan::Overwrite;
+use crate::spec::Operation;
 use crate::download::Downloads;
 use crate::plan::PlanItem;
 use crate::upload::{UploadContext, Uploads, parse_source_mtime};
 use futures::StreamExt;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
 use tokio::runtime::Handle;
@@ -208,8 +211,11 @@ impl Job {
 
     async fn sync(&self, spec: JobSpec) -> std::result::Result<Tally, (EngineError, Tally)> {
         let fail = |e| (e, Tally::default());
-        let endpoints = Endpoints::resolve(&spec).map_err(fail)?;
-        let location = endpoints.container().clone();
+        let location = container_of(&spec).map_err(fail)?;
+        // Fail on a missing local source before any network round trip.
+        if is_url(&spec.destination) && spec.operation != Operation::Copy {
+            existing_folder(&spec.source).map_err(fail)?;
+        }
         let concurrency = spec.effective_concurrency();
         let credential = credential_for(&spec, &location);
         let anonymous = matches!(credential, Credential::SasOrAnonymous) && location.sas().is_none();
@@ -221,16 +227,34 @@ impl Job {
             }).map_err(fail)?,
             _ = self.cancel.cancelled() => return Err(fail(EngineError::Cancelled)),
         }
+        let endpoints = endpoints::resolve(&spec, location, store.as_ref()).await.map_err(fail)?;
         self.progress.set_state(JobState::Scanning);
 
-        let filter = Arc::new(Filter::new(&spec.filter_spec().map_err(fail)?, SystemTime::now()).map_err(fail)?);
-        let rules = PlanRules { filter: filter.clone(), delete_extras: spec.plans_deletes() };
+        let (Endpoints::Upload(scope) | Endpoints::Download(scope)) = &endpoints;
+        let mut filter_spec = spec.filter_spec().map_err(fail)?;
+        filter_spec.top_level_only = scope.top_level_only;
+        let filter = Arc::new(Filter::new(&filter_spec, SystemTime::now()).map_err(fail)?);
+        let rules = PlanRules { filter: filter.clone(), delete_extras: spec.plans_deletes(), mode: spec.mode() };
         let listing_error = Arc::new(Mutex::new(None));
         let request_slots = Arc::new(Semaphore::new(concurrency));
-        let listing = spawn_lister(store.clone(), &location.prefix, listing_error.clone(), self.cancel.clone());
+        let list_scope = match &scope.single {
+            Some(single) if matches!(endpoints, Endpoints::Upload(_)) => ListScope::Exact { blob: single.target.clone(), relative: single.name.clone() },
+            Some(single) => ListScope::Exact { blob: blob_name::join(&scope.prefix, &single.name), relative: single.name.clone() },
+            None => ListScope::Prefix(scope.prefix.clone()),
+        };
+        // Copy with overwrite = true never looks at the destination.
+        let blind_copy = spec.operation == Operation::Copy && spec.overwrite == Overwrite::True;
         match endpoints {
-            Endpoints::Upload { root, .. } => {
-                let (local, problems) = self.spawn_walker(root, filter);
+            Endpoints::Upload(scope) => {
+                let listing = if blind_copy {
+                    empty_stream()
+                } else {
+                    spawn_lister(store.clone(), list_scope, listing_error.clone(), self.cancel.clone())
+                };
+                let (local, problems) = match &scope.single {
+                    Some(single) => one_local_entry(&scope.root.join(&single.name), &single.name),
+                    None => self.spawn_walker(scope.root.clone(), filter),
+                };
                 let plan = self.spawn_planner(local, listing, listing_error, rules);
                 let ctx = UploadContext {
                     store,
@@ -241,21 +265,29 @@ impl Job {
                     block_size: spec.block_size_bytes,
                     properties: spec.upload_properties().map_err(fail)?,
                 };
-                self.execute(Arc::new(Uploads { ctx, prefix: location.prefix.clone() }), plan, problems, &spec, &location.prefix).await
+                let single_target = scope.single.map(|s| s.target);
+                self.execute(Arc::new(Uploads { ctx, prefix: scope.prefix, single_target }), plan, problems, &spec).await
             }
-            Endpoints::Download { root, .. } => {
-                let (local, problems) = self.spawn_walker(root.clone(), filter);
+            Endpoints::Download(scope) => {
+                let listing = spawn_lister(store.clone(), list_scope, listing_error.clone(), self.cancel.clone());
+                let (local, problems) = match &scope.single {
+                    Some(_) if blind_copy => (empty_stream(), mpsc::unbounded_channel().1),
+                    Some(single) => one_local_entry(Path::new(&single.target), &single.name),
+                    None if blind_copy => (empty_stream(), mpsc::unbounded_channel().1),
+                    None => self.spawn_walker(scope.root.clone(), filter),
+                };
                 let plan = self.spawn_planner(listing, local, listing_error, rules);
                 let downloads = Downloads {
                     store,
-                    root,
-                    prefix: location.prefix.clone(),
+                    root: scope.root,
+                    prefix: scope.prefix,
+                    single_target: scope.single.map(|s| PathBuf::from(s.target)),
                     request_slots,
                     cancel: self.cancel.clone(),
                     progress: self.progress.clone(),
                     check_md5: spec.check_md5,
                 };
-                self.execute(Arc::new(downloads), plan, problems, &spec, &location.prefix).await
+                self.execute(Arc::new(downloads), plan, problems, &spec).await
             }
         }
     }
@@ -268,7 +300,6 @@ impl Job {
         mut plan: mpsc::Receiver<Result<PlanEntry<D::Source, D::Dest>>>,
         mut walk_problems: mpsc::UnboundedReceiver<FileEvent>,
         spec: &JobSpec,
-        prefix: &str,
     ) -> std::result::Result<Tally, (EngineError, Tally)> {
         let files_in_flight = Arc::new(Semaphore::new(spec.effective_concurrency()));
         let (done_tx, mut done_rx) = mpsc::unbounded_channel::<FileEvent>();
@@ -316,7 +347,7 @@ impl Job {
                 PlanEntry::OnlyAtDestination(_) => continue,
             };
             let relative = source.relative().to_string();
-            let blob = blob_name::join(prefix, &relative);
+            let blob = direction.blob_name(&relative);
             let size = source.size();
             let reason = match decision {
                 Decision::Skip(reason) => {
@@ -325,6 +356,17 @@ impl Job {
                     continue;
                 }
                 Decision::Transfer(reason) => reason.as_str(),
+                // A dry run reports what it would ask; a real run asks first.
+                Decision::Ask(reason) if writes_nothing => reason.as_str(),
+                Decision::Ask(reason) => match self.confirm(D::ACTION, &relative, &blob, reason.as_str()).await {
+                    Ok(true) => reason.as_str(),
+                    Ok(false) => {
+                        let ev = file_event(relative, blob, Action::Skip, FileStatus::Skipped, "declined", 0);
+                        self.finish_file(ev, &mut tally, &mut fatal).await;
+                        continue;
+                    }
+                    Err(_) => break,
+                },
             };
             tally.differences += 1;
             Progress::add(&self.progress.files_to_transfer, 1);
@@ -373,7 +415,7 @@ impl Job {
             self.finish_file(ev, &mut tally, &mut fatal).await;
         }
         if fatal.is_none() && !self.cancel.is_cancelled() && !deletes.is_empty() {
-            if let Err(e) = self.delete_extras(direction.as_ref(), prefix, deletes, spec, &mut tally).await {
+            if let Err(e) = self.delete_extras(direction.as_ref(), deletes, spec, &mut tally).await {
                 fatal = Some(e);
             }
         }
@@ -388,7 +430,6 @@ impl Job {
     async fn delete_extras<D: Direction>(
         &self,
         direction: &D,
-        prefix: &str,
         deletes: Vec<String>,
         spec: &JobSpec,
         tally: &mut Tally,
@@ -398,7 +439,7 @@ impl Job {
             return Err(EngineError::MaxDeleteExceeded { planned, limit });
         }
         if spec.confirm_deletes && !spec.writes_nothing() {
-            return self.delete_confirmed(direction, prefix, deletes, tally).await;
+            return self.delete_confirmed(direction, deletes, tally).await;
         }
         let outcomes = futures::stream::iter(deletes)
             .map(|relative| async move {
@@ -409,7 +450,7 @@ impl Job {
         let mut outcomes = std::pin::pin!(outcomes.take_until(self.cancel.cancelled()));
         let mut fatal = None;
         while let Some((relative, result)) = outcomes.next().await {
-            let blob = blob_name::join(prefix, &relative);
+            let blob = direction.blob_name(&relative);
             let ev = match &result {
                 Ok(()) if spec.writes_nothing() => file_event(relative, blob, Action::Delete, FileStatus::WhatIf, "extra", 0),
                 Ok(()) => file_event(relative, blob, Action::Delete, FileStatus::Success, "extra", 0),
@@ -424,10 +465,10 @@ impl Job {
     }
 
     /// One at a time, each after the host approved it (PowerShell's ShouldProcess per deletion).
-    async fn delete_confirmed<D: Direction>(&self, direction: &D, prefix: &str, deletes: Vec<String>, tally: &mut Tally) -> Result<()> {
+    async fn delete_confirmed<D: Direction>(&self, direction: &D, deletes: Vec<String>, tally: &mut Tally) -> Result<()> {
         let mut fatal = None;
         for relative in deletes {
-            let blob = blob_name::join(prefix, &relative);
+            let blob = direction.blob_name(&relative);
             let approved = self.confirm(Action::Delete, &relative, &blob, "extra").await?;
             let ev = if !approved {
                 file_event(relative, blob, Action::Delete, FileStatus::Skipped, "declined", 0)
@@ -573,14 +614,24 @@ impl Job {
 
 /// The listing runs ahead of the planner by a couple of pages, so the merge rarely waits on the
 /// network.
+/// What a listing covers: everything under a prefix, or one blob under the name the plan pairs on.
+enum ListScope {
+    Prefix(String),
+    Exact { blob: String, relative: String },
+}
+
 fn spawn_lister(
     store: Arc<dyn BlobStore>,
-    prefix: &str,
+    scope: ListScope,
     listing_error: Arc<Mutex<Option<EngineError>>>,
     cancel: CancellationToken,
 ) -> mpsc::Receiver<Vec<RemoteEntry>> {
     let (tx, rx) = mpsc::channel(2);
-    let list_prefix = if prefix.is_empty() { String::new() } else { format!("{prefix}/") };
+    let (list_prefix, exact) = match scope {
+        ListScope::Prefix(p) if p.is_empty() => (String::new(), None),
+        ListScope::Prefix(p) => (format!("{p}/"), None),
+        ListScope::Exact { blob, relative } => (blob.clone(), Some((blob, relative))),
+    };
     tokio::spawn(async move {
         let mut pages = store.list(&list_prefix);
         loop {
@@ -594,7 +645,11 @@ fn spawn_lister(
                     let entries = blobs
                         .into_iter()
                         .filter_map(|b| {
-                            let relative = b.name.strip_prefix(&list_prefix)?.to_string();
+                            let relative = match &exact {
+                                Some((blob, relative)) if b.name == *blob => relative.clone(),
+                                Some(_) => return None,
+                                None => b.name.strip_prefix(&list_prefix)?.to_string(),
+                            };
                             if relative.is_empty() || b.metadata.get("hdi_isfolder").is_some_and(|v| v == "true") {
                                 return None;
                             }
@@ -621,6 +676,23 @@ fn spawn_lister(
     rx
 }
 
+fn empty_stream<T: Send + 'static>() -> mpsc::Receiver<Vec<T>> {
+    mpsc::channel(1).1
+}
+
+/// One named file as the whole local side (copying a single file); missing means "not there".
+fn one_local_entry(path: &Path, name: &str) -> (mpsc::Receiver<Vec<LocalEntry>>, mpsc::UnboundedReceiver<FileEvent>) {
+    let (tx, rx) = mpsc::channel(1);
+    let entry = std::fs::metadata(path).ok().filter(|m| m.is_file()).map(|m| LocalEntry {
+        relative: name.to_string(),
+        path: path.to_path_buf(),
+        size: m.len(),
+        modified: m.modified().unwrap_or(SystemTime::UNIX_EPOCH),
+    });
+    let _ = tx.try_send(entry.into_iter().collect());
+    (rx, mpsc::unbounded_channel().1)
+}
+
 /// Turns a channel of batches into a plain iterator for the planner's thread.
 struct BatchIter<T> {
     rx: mpsc::Receiver<Vec<T>>,
@@ -642,65 +714,6 @@ impl<T> Iterator for BatchIter<T> {
             }
             self.current = self.rx.blocking_recv()?.into_iter();
         }
-    }
-}
-
-/// Which way a job moves data, resolved from the spec's two ends.
-enum Endpoints {
-    Upload { root: PathBuf, container: ContainerUrl },
-    Download { container: ContainerUrl, root: PathBuf },
-}
-
-/// Anything that looks meant as a URL counts as one, typos included ("http//..."), so that a
-/// mistyped URL gets the URL parser's precise complaint rather than "folder not found".
-fn is_url(end: &str) -> bool {
-    let lower = end.trim_start().to_ascii_lowercase();
-    lower.contains("://") || lower.starts_with("http:") || lower.starts_with("https:") || lower.starts_with("http/") || lower.starts_with("https/")
-}
-
-impl Endpoints {
-    fn resolve(spec: &JobSpec) -> Result<Self> {
-        match (is_url(&spec.source), is_url(&spec.destination)) {
-            (false, true) => {
-                let root = existing_folder(&spec.source)?;
-                Ok(Self::Upload { root, container: ContainerUrl::parse(&spec.destination)? })
-            }
-            (true, false) => {
-                let container = ContainerUrl::parse(&spec.source)?;
-                let root = PathBuf::from(&spec.destination);
-                match std::fs::metadata(&root) {
-                    Ok(m) if !m.is_dir() => return Err(EngineError::DestinationNotAFolder(spec.destination.clone())),
-                    Ok(_) => {}
-                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                        std::fs::create_dir_all(&root).map_err(|e| EngineError::local_io(&root, &e))?;
-                    }
-                    Err(e) => return Err(EngineError::local_io(&root, &e)),
-                }
-                Ok(Self::Download { container, root })
-            }
-            (true, true) => Err(EngineError::InvalidSpec(
-                "both ends are URLs; copying between containers is not supported yet: give a local folder on one side".into(),
-            )),
-            (false, false) => Err(EngineError::InvalidSpec(
-                "neither end is a container URL; one side must be https://<account>.blob.core.windows.net/<container>".into(),
-            )),
-        }
-    }
-
-    fn container(&self) -> &ContainerUrl {
-        match self {
-            Self::Upload { container, .. } | Self::Download { container, .. } => container,
-        }
-    }
-}
-
-fn existing_folder(source: &str) -> Result<PathBuf> {
-    let path = PathBuf::from(source);
-    match std::fs::metadata(&path) {
-        Ok(m) if m.is_dir() => Ok(path),
-        Ok(_) => Err(EngineError::SourceNotAFolder(source.to_string())),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(EngineError::SourceNotFound(source.to_string())),
-        Err(e) => Err(EngineError::local_io(&path, &e)),
     }
 }
 

@@ -19,6 +19,7 @@ pub mod azure_store;
 pub mod upload;
 pub mod direction;
 pub mod download;
+pub mod endpoints;
 pub mod windows_path;
 pub mod blob_name;
 pub mod filter;

@@ -73,6 +73,8 @@ impl PlanItem for RemoteEntry {
 pub enum Decision {
     Transfer(Reason),
     Skip(Reason),
+    /// Transfer only if the host approves (overwrite = prompt).
+    Ask(Reason),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -85,6 +87,14 @@ pub enum Reason {
     /// No stored source time, and the file is newer than the blob.
     NewerThanDestination,
     Unchanged,
+    /// Copy: the destination exists and will be replaced (overwrite = true or prompt).
+    Overwrite,
+    /// Copy: the destination exists and is kept (overwrite = false).
+    Exists,
+    /// Copy: the destination exists and is not older than the source (overwrite = ifSourceNewer).
+    NotNewer,
+    /// Copy with overwrite = true: the destination was not looked at.
+    Copy,
 }
 
 impl Reason {
@@ -95,6 +105,10 @@ impl Reason {
             Self::ModifiedTimeChanged => "modifiedTimeChanged",
             Self::NewerThanDestination => "newerThanDestination",
             Self::Unchanged => "unchanged",
+            Self::Overwrite => "overwrite",
+            Self::Exists => "exists",
+            Self::NotNewer => "notNewer",
+            Self::Copy => "copy",
         }
     }
 }
@@ -141,17 +155,60 @@ pub enum PlanEntry<S, D> {
     OnlyAtDestination(D),
 }
 
+/// Copy's rule for a destination that already exists (AzCopy's `--overwrite`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Overwrite {
+    #[default]
+    True,
+    False,
+    IfSourceNewer,
+    Prompt,
+}
+
+/// Sync compares; copy transfers unless the overwrite rule keeps the destination.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Sync,
+    Copy(Overwrite),
+}
+
+/// Copy: a missing destination is always written; an existing one as `overwrite` says.
+pub fn decide_copy(source: &impl PlanItem, dest: Option<&impl PlanItem>, overwrite: Overwrite) -> Decision {
+    let Some(dest) = dest else {
+        // overwrite = true does not look at the destination at all.
+        return Decision::Transfer(if overwrite == Overwrite::True { Reason::Copy } else { Reason::Missing });
+    };
+    match overwrite {
+        Overwrite::True => Decision::Transfer(Reason::Overwrite),
+        Overwrite::False => Decision::Skip(Reason::Exists),
+        Overwrite::IfSourceNewer if source.modified() > dest.modified() => Decision::Transfer(Reason::NewerThanDestination),
+        Overwrite::IfSourceNewer => Decision::Skip(Reason::NotNewer),
+        Overwrite::Prompt => Decision::Ask(Reason::Overwrite),
+    }
+}
+
 /// What the merge needs beyond the two streams.
 #[derive(Clone)]
 pub struct PlanRules {
     pub filter: Arc<Filter>,
     /// Blobs with no source file (and inside the filter) are planned for deletion.
     pub delete_extras: bool,
+    pub mode: Mode,
 }
 
 impl Default for PlanRules {
     fn default() -> Self {
-        Self { filter: Arc::new(Filter::everything()), delete_extras: false }
+        Self { filter: Arc::new(Filter::everything()), delete_extras: false, mode: Mode::Sync }
+    }
+}
+
+impl PlanRules {
+    fn decide(&self, source: &impl PlanItem, dest: Option<&impl PlanItem>) -> Decision {
+        match self.mode {
+            Mode::Sync => decide(source, dest),
+            Mode::Copy(overwrite) => decide_copy(source, dest, overwrite),
+        }
     }
 }
 
@@ -225,7 +282,7 @@ impl<S: PlanItem, D: PlanItem, SI: Iterator<Item = S>, DI: Iterator<Item = D>> I
                         Err(e) => return Some(Err(e)),
                     };
                     if self.source_included(&source) {
-                        let decision = decide(&source, None::<&D>);
+                        let decision = self.rules.decide(&source, None::<&D>);
                         return Some(Ok(PlanEntry::Source { source, dest: None, decision }));
                     }
                 }
@@ -255,7 +312,7 @@ impl<S: PlanItem, D: PlanItem, SI: Iterator<Item = S>, DI: Iterator<Item = D>> I
                     // A source entry outside the filter still exists: its counterpart is neither
                     // compared nor deleted.
                     if self.source_included(&source) {
-                        let decision = decide(&source, Some(&remote));
+                        let decision = self.rules.decide(&source, Some(&remote));
                         return Some(Ok(PlanEntry::Source { source, dest: Some(remote), decision }));
                     }
                 }
@@ -312,6 +369,22 @@ mod tests {
     }
 
     #[test]
+    fn copy_follows_the_overwrite_rule() {
+        let f = local("f", 10, 500);
+        let older = remote("f", 3, 100, Some(100));
+        let newer = remote("f", 3, 900, Some(900));
+        assert_eq!(decide_copy(&f, None::<&RemoteEntry>, Overwrite::True), Decision::Transfer(Reason::Copy));
+        assert_eq!(decide_copy(&f, None::<&RemoteEntry>, Overwrite::False), Decision::Transfer(Reason::Missing));
+        assert_eq!(decide_copy(&f, Some(&newer), Overwrite::True), Decision::Transfer(Reason::Overwrite));
+        assert_eq!(decide_copy(&f, Some(&older), Overwrite::False), Decision::Skip(Reason::Exists));
+        assert_eq!(decide_copy(&f, Some(&older), Overwrite::IfSourceNewer), Decision::Transfer(Reason::NewerThanDestination));
+        assert_eq!(decide_copy(&f, Some(&newer), Overwrite::IfSourceNewer), Decision::Skip(Reason::NotNewer));
+        assert_eq!(decide_copy(&f, Some(&older), Overwrite::Prompt), Decision::Ask(Reason::Overwrite));
+        // Copy never compares contents: an identical destination is still rewritten with `true`.
+        assert_eq!(decide_copy(&f, Some(&remote("f", 10, 500, Some(500))), Overwrite::True), Decision::Transfer(Reason::Overwrite));
+    }
+
+    #[test]
     fn stored_source_time_beats_a_skewed_service_clock() {
         // The blob was written "later" by a fast service clock, but the file changed since.
         let f = local("f", 10, 500);
@@ -357,7 +430,7 @@ mod tests {
             include_after: Some(t(50)),
             ..Default::default()
         };
-        let rules = PlanRules { filter: Arc::new(Filter::new(&spec, t(1_000)).unwrap()), delete_extras: true };
+        let rules = PlanRules { filter: Arc::new(Filter::new(&spec, t(1_000)).unwrap()), delete_extras: true, mode: Mode::Sync };
         let l = vec![local("old.txt", 1, 10), local("x.txt", 1, 100)];
         let r = vec![remote("gone.keep", 1, 5, None), remote("gone.txt", 1, 5, None), remote("old.txt", 9, 5, None), remote("x.txt", 1, 5, Some(100))];
         let plan: Vec<_> = SyncPlan::with_rules(l.into_iter(), r.into_iter(), rules).map(Result::unwrap).collect();
@@ -385,7 +458,7 @@ mod tests {
                 ..Default::default()
             };
             let filter = Arc::new(Filter::new(&spec, t(0)).unwrap());
-            let rules = PlanRules { filter: filter.clone(), delete_extras };
+            let rules = PlanRules { filter: filter.clone(), delete_extras, mode: Mode::Sync };
             let sorted = |mut v: Vec<String>| { v.sort_by(|a, b| blob_name::compare(a, b)); v };
             let local_entries = |m: &BTreeMap<String, (u64, u64)>| sorted(m.keys().cloned().collect())
                 .into_iter().map(|k| { let (s, t) = m[&k]; local(&k, s, t) }).collect::<Vec<_>>();

@@ -18,6 +18,9 @@ pub enum Operation {
     Sync,
     /// Compare only: report what differs (missing, changed, extra) and why; write nothing.
     Check,
+    /// Copy a file, a folder (with `recursive`) or a folder's contents (`dir/*`); existing
+    /// destinations are handled as `overwrite` says. Never deletes.
+    Copy,
 }
 
 #[derive(Deserialize, Default)]
@@ -43,6 +46,12 @@ pub struct JobSpec {
     /// Block size for staged uploads; `None` chooses from the file size.
     #[serde(default)]
     pub block_size_bytes: Option<u64>,
+    /// Copy: descend into sub-folders (a folder source needs it).
+    #[serde(default)]
+    pub recursive: bool,
+    /// Copy: what to do when the destination exists.
+    #[serde(default)]
+    pub overwrite: crate::plan::Overwrite,
     /// Downloads: what to do with the blob's Content-MD5.
     #[serde(default)]
     pub check_md5: crate::download::CheckMd5,
@@ -123,6 +132,9 @@ impl JobSpec {
     }
 
     pub fn validate(&self) -> Result<()> {
+        if self.operation == Operation::Copy && self.delete_destination {
+            return Err(EngineError::InvalidSpec("copy never deletes; use sync with deleteDestination to mirror".into()));
+        }
         if self.source.trim().is_empty() {
             return Err(EngineError::InvalidSpec("'source' is empty; give a local folder".into()));
         }
@@ -177,12 +189,24 @@ impl JobSpec {
             include_before: parse_time("includeBefore", self.include_before.as_deref())?,
             min_age: parse_age("minAge", self.min_age.as_deref())?,
             max_age: parse_age("maxAge", self.max_age.as_deref())?,
+            top_level_only: false,
         })
     }
 
     /// Check reports differences including extras, whatever `deleteDestination` says.
     pub fn plans_deletes(&self) -> bool {
-        self.delete_destination || self.operation == Operation::Check
+        match self.operation {
+            Operation::Sync => self.delete_destination,
+            Operation::Check => true,
+            Operation::Copy => false,
+        }
+    }
+
+    pub fn mode(&self) -> crate::plan::Mode {
+        match self.operation {
+            Operation::Copy => crate::plan::Mode::Copy(self.overwrite),
+            Operation::Sync | Operation::Check => crate::plan::Mode::Sync,
+        }
     }
 
     /// Nothing is written: a dry run, or a check.

@@ -183,6 +183,8 @@ pub struct Uploads {
     pub ctx: UploadContext,
     /// The destination prefix inside the container, without a trailing '/'.
     pub prefix: String,
+    /// Copying one file: its blob's full name (which may differ from the file's).
+    pub single_target: Option<String>,
 }
 
 #[async_trait::async_trait]
@@ -191,13 +193,17 @@ impl crate::direction::Direction for Uploads {
     type Dest = crate::plan::RemoteEntry;
     const ACTION: crate::events::Action = crate::events::Action::Upload;
 
+    fn blob_name(&self, relative: &str) -> String {
+        self.single_target.clone().unwrap_or_else(|| crate::blob_name::join(&self.prefix, relative))
+    }
+
     async fn transfer(&self, source: &LocalEntry) -> Result<crate::direction::Transferred> {
-        let blob = crate::blob_name::join(&self.prefix, &source.relative);
+        let blob = crate::direction::Direction::blob_name(self, &source.relative);
         let up = upload_file(&self.ctx, source, &blob).await?;
         Ok(crate::direction::Transferred { bytes: up.bytes, content_md5: up.content_md5, warning: None })
     }
 
     async fn delete(&self, relative: &str) -> Result<()> {
-        self.ctx.store.delete_blob(&crate::blob_name::join(&self.prefix, relative)).await
+        self.ctx.store.delete_blob(&crate::direction::Direction::blob_name(self, relative)).await
     }
 }

@@ -1,0 +1,241 @@
+//! Which way a job moves data and what exactly it covers, from the spec's two ends.
+//!
+//! Sync: a folder and a container prefix, mirrored. Copy, as AzCopy: a file; a folder with
+//! `recursive` (which lands *inside* the destination under its own name); or a folder's contents
+//! (`dir/*`, `dir\*`, `url/prefix/*`), only the top level unless `recursive`.
+
+use crate::blob_name;
+use crate::container_url::ContainerUrl;
+use crate::error::{EngineError, Result};
+use crate::spec::{JobSpec, Operation};
+use crate::store::BlobStore;
+use crate::windows_path::{last_component, parse_source_argument};
+use futures::StreamExt;
+use std::path::{Path, PathBuf};
+
+/// One file or blob, named the same on both sides of the plan.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Single {
+    /// The name the plan pairs on (the file's or blob's own name).
+    pub name: String,
+    /// Upload: the full blob name. Download: the local file path.
+    pub target: String,
+}
+
+#[derive(Debug)]
+pub struct Scope {
+    pub container: ContainerUrl,
+    /// Blob names are `prefix/<relative>` (the prefix may be empty).
+    pub prefix: String,
+    /// The local folder the relative names hang from.
+    pub root: PathBuf,
+    pub single: Option<Single>,
+    /// Copy without `recursive`: only what lies directly in the folder or prefix.
+    pub top_level_only: bool,
+}
+
+#[derive(Debug)]
+pub enum Endpoints {
+    Upload(Scope),
+    Download(Scope),
+}
+
+/// Anything that looks meant as a URL counts as one, typos included ("http//..."), so that a
+/// mistyped URL gets the URL parser's precise complaint rather than "folder not found".
+pub fn is_url(end: &str) -> bool {
+    let lower = end.trim_start().to_ascii_lowercase();
+    lower.contains("://") || lower.starts_with("http:") || lower.starts_with("https:") || lower.starts_with("http/") || lower.starts_with("https/")
+}
+
+/// `https://a/c/dir/*?sas` → (`https://a/c/dir?sas`, contents only).
+fn split_url_wildcard(url: &str) -> (String, bool) {
+    let (base, query) = url.split_once('?').map_or((url, None), |(b, q)| (b, Some(q)));
+    match base.strip_suffix("/*") {
+        Some(stripped) => (query.map_or(stripped.to_string(), |q| format!("{stripped}?{q}")), true),
+        None => (url.to_string(), false),
+    }
+}
+
+fn url_path_ends_with_slash(url: &str) -> bool {
+    url.split('?').next().unwrap_or(url).ends_with('/')
+}
+
+/// The container a job talks to, known before anything is listed.
+pub fn container_of(spec: &JobSpec) -> Result<ContainerUrl> {
+    match (is_url(&spec.source), is_url(&spec.destination)) {
+        (false, true) => ContainerUrl::parse(&spec.destination),
+        (true, false) => ContainerUrl::parse(&split_url_wildcard(&spec.source).0),
+        (true, true) => Err(EngineError::InvalidSpec(
+            "both ends are URLs; copying between containers is not supported yet: give a local folder on one side".into(),
+        )),
+        (false, false) => Err(EngineError::InvalidSpec(
+            "neither end is a container URL; one side must be https://<account>.blob.core.windows.net/<container>".into(),
+        )),
+    }
+}
+
+pub async fn resolve(spec: &JobSpec, container: ContainerUrl, store: &dyn BlobStore) -> Result<Endpoints> {
+    if is_url(&spec.destination) {
+        resolve_upload(spec, container).map(Endpoints::Upload)
+    } else {
+        resolve_download(spec, container, store).await.map(Endpoints::Download)
+    }
+}
+
+fn folder_needs_recursive(shown: &str) -> EngineError {
+    EngineError::InvalidSpec(format!(
+        "'{shown}' is a folder: add --recursive (-Recursive) to copy it and everything in it, or '{shown}/*' for the files directly in it"
+    ))
+}
+
+fn resolve_upload(spec: &JobSpec, container: ContainerUrl) -> Result<Scope> {
+    let prefix = container.prefix.clone();
+    if spec.operation != Operation::Copy {
+        let root = existing_folder(&spec.source)?;
+        return Ok(Scope { container, prefix, root, single: None, top_level_only: false });
+    }
+    let arg = parse_source_argument(&spec.source);
+    let meta = std::fs::metadata(&arg.path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => EngineError::SourceNotFound(arg.path.clone()),
+        _ => EngineError::local_io(Path::new(&arg.path), &e),
+    })?;
+    let path = PathBuf::from(&arg.path);
+    if arg.contents_only {
+        if !meta.is_dir() {
+            return Err(EngineError::SourceNotAFolder(arg.path));
+        }
+        return Ok(Scope { container, prefix, root: path, single: None, top_level_only: !spec.recursive });
+    }
+    if meta.is_file() {
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).ok_or_else(|| EngineError::SourceNotFound(arg.path.clone()))?;
+        // A destination that names a folder (the container, or a path ending in '/') gets the
+        // file's own name; otherwise the destination is the blob's name.
+        let target = if prefix.is_empty() || url_path_ends_with_slash(&spec.destination) { blob_name::join(&prefix, &name) } else { prefix.clone() };
+        let root = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        return Ok(Scope { container, prefix, root, single: Some(Single { name, target }), top_level_only: true });
+    }
+    if !spec.recursive {
+        return Err(folder_needs_recursive(&arg.path));
+    }
+    let own_name = last_component(&arg.path).unwrap_or_default();
+    let prefix = blob_name::join(&prefix, own_name);
+    Ok(Scope { container, prefix, root: path, single: None, top_level_only: false })
+}
+
+async fn resolve_download(spec: &JobSpec, container: ContainerUrl, store: &dyn BlobStore) -> Result<Scope> {
+    let dest = PathBuf::from(&spec.destination);
+    let prefix = container.prefix.clone();
+    let (_, contents_only) = split_url_wildcard(&spec.source);
+    if spec.operation != Operation::Copy {
+        ensure_folder(&dest, &spec.destination)?;
+        return Ok(Scope { container, prefix, root: dest, single: None, top_level_only: false });
+    }
+    if contents_only {
+        ensure_folder(&dest, &spec.destination)?;
+        return Ok(Scope { container, prefix, root: dest, single: None, top_level_only: !spec.recursive });
+    }
+    if !prefix.is_empty() && blob_exists(store, &prefix).await? {
+        let name = prefix.rsplit('/').next().unwrap_or(&prefix).to_string();
+        let into_folder = dest.is_dir() || spec.destination.ends_with(['/', '\\']);
+        let target = if into_folder { dest.join(&name) } else { dest.clone() };
+        let root = target.parent().map(Path::to_path_buf).unwrap_or_default();
+        std::fs::create_dir_all(&root).map_err(|e| EngineError::local_io(&root, &e))?;
+        let parent_prefix = prefix.rsplit_once('/').map(|(p, _)| p.to_string()).unwrap_or_default();
+        let single = Single { name, target: target.to_string_lossy().into_owned() };
+        return Ok(Scope { container, prefix: parent_prefix, root, single: Some(single), top_level_only: true });
+    }
+    if !spec.recursive {
+        return Err(folder_needs_recursive(&container.display()));
+    }
+    // The container, or a virtual folder in it, lands inside the destination under its own name.
+    let own_name = if prefix.is_empty() { container.container.clone() } else { prefix.rsplit('/').next().unwrap_or(&prefix).to_string() };
+    let root = dest.join(own_name);
+    ensure_folder(&root, &root.to_string_lossy())?;
+    Ok(Scope { container, prefix, root, single: None, top_level_only: false })
+}
+
+async fn blob_exists(store: &dyn BlobStore, name: &str) -> Result<bool> {
+    let mut pages = store.list(name);
+    while let Some(page) = pages.next().await {
+        let page = page?;
+        if page.iter().any(|b| b.name == name) {
+            return Ok(true);
+        }
+        // Names sort after their prefixes: once past `name`, it is not there.
+        if page.iter().any(|b| blob_name::compare(&b.name, name) == std::cmp::Ordering::Greater) {
+            return Ok(false);
+        }
+    }
+    Ok(false)
+}
+
+pub fn existing_folder(source: &str) -> Result<PathBuf> {
+    let path = PathBuf::from(source);
+    match std::fs::metadata(&path) {
+        Ok(m) if m.is_dir() => Ok(path),
+        Ok(_) => Err(EngineError::SourceNotAFolder(source.to_string())),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(EngineError::SourceNotFound(source.to_string())),
+        Err(e) => Err(EngineError::local_io(&path, &e)),
+    }
+}
+
+/// A download's destination folder: created when missing, refused when it is a file.
+fn ensure_folder(root: &Path, shown: &str) -> Result<()> {
+    match std::fs::metadata(root) {
+        Ok(m) if !m.is_dir() => Err(EngineError::DestinationNotAFolder(shown.to_string())),
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => std::fs::create_dir_all(root).map_err(|e| EngineError::local_io(root, &e)),
+        Err(e) => Err(EngineError::local_io(root, &e)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spec(op: Operation, source: &str, destination: &str, recursive: bool) -> JobSpec {
+        JobSpec { operation: op, source: source.into(), destination: destination.into(), recursive, ..Default::default() }
+    }
+
+    fn upload(s: &JobSpec) -> Result<Scope> {
+        resolve_upload(s, container_of(s).unwrap())
+    }
+
+    #[test]
+    fn url_wildcards_are_split_before_the_query() {
+        assert_eq!(split_url_wildcard("https://a/c/dir/*?sv=1&sig=x"), ("https://a/c/dir?sv=1&sig=x".to_string(), true));
+        assert_eq!(split_url_wildcard("https://a/c/dir"), ("https://a/c/dir".to_string(), false));
+    }
+
+    #[test]
+    fn copying_a_folder_puts_it_inside_the_destination_and_contents_do_not() {
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().join("data");
+        std::fs::create_dir(&data).unwrap();
+        std::fs::write(data.join("f.txt"), b"1").unwrap();
+        let d = data.to_str().unwrap();
+        let url = "https://acct.blob.core.windows.net/cont/backups";
+
+        let s = upload(&spec(Operation::Copy, d, url, true)).unwrap();
+        assert_eq!((s.prefix.as_str(), s.top_level_only), ("backups/data", false));
+        let s = upload(&spec(Operation::Copy, &format!("{d}/*"), url, false)).unwrap();
+        assert_eq!((s.prefix.as_str(), s.top_level_only), ("backups", true));
+        let e = upload(&spec(Operation::Copy, d, url, false)).unwrap_err();
+        assert!(e.to_string().contains("--recursive"), "{e}");
+        // Sync mirrors the folder itself onto the prefix.
+        let s = upload(&spec(Operation::Sync, d, url, false)).unwrap();
+        assert_eq!(s.prefix, "backups");
+    }
+
+    #[test]
+    fn a_single_file_is_named_by_the_destination_unless_it_names_a_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("report.csv");
+        std::fs::write(&file, b"1").unwrap();
+        let f = file.to_str().unwrap();
+        let single = |url: &str| upload(&spec(Operation::Copy, f, url, false)).unwrap().single.unwrap();
+        assert_eq!(single("https://a.blob.core.windows.net/cont"), Single { name: "report.csv".into(), target: "report.csv".into() });
+        assert_eq!(single("https://a.blob.core.windows.net/cont/in/?sv=1").target, "in/report.csv");
+        assert_eq!(single("https://a.blob.core.windows.net/cont/in/renamed.csv").target, "in/renamed.csv");
+    }
+}
