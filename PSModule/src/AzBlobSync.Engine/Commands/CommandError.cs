@@ -1,4 +1,3 @@
-using AzBlobSync.Destination;
 using AzBlobSync.Errors;
 
 namespace AzBlobSync.Commands;
@@ -29,7 +28,7 @@ public sealed record CommandError(string ErrorId, CommandErrorCategory Category,
     {
         string errorId = failed.ErrorId ?? ErrorIds.InternalError;
         // The engine keeps signatures out of its messages; redacting again costs nothing.
-        string message = SecretRedaction.RedactSignatures($"'{failed.Path}' {what}: {failed.Error ?? "the engine gave no reason"}");
+        string message = $"'{failed.Path}' {what}: {MessageText.FromEngine(failed.Error ?? "the engine gave no reason")}";
         return new CommandError(errorId, ErrorIds.CategoryOf(errorId), message, failed);
     }
 }

@@ -6,7 +6,7 @@ public sealed class JobFailedException : AzBlobSyncException
     public JobFailedException(JobSummary summary)
         : base(
             summary.ErrorId ?? ErrorIds.InternalError,
-            Destination.SecretRedaction.RedactSignatures(summary.Error ?? "the job failed without saying why"),
+            MessageText.FromEngine(summary.Error ?? "the job failed without saying why"),
             summary)
     {
         Summary = summary;

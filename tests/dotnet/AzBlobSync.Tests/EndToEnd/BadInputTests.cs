@@ -80,19 +80,59 @@ public sealed class BadInputTests(AzuriteFixture azurite) : IDisposable
         Assert.DoesNotContain("not base64 at all!", error.Message);
     }
 
-    [Fact(Skip = "Engine (reported): a refused connection on loopback is retried for ~80 s before ServiceUnreachable; too slow for the suite. Passes when run.")]
+    /// <summary>The engine retries a refused connection for a while (about 13 s) before giving up; the test bounds it generously.</summary>
+    [Fact]
     public void Nothing_listening_at_the_endpoint()
     {
         int closedPort = ClosedLoopbackPort();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         var error = RunExpectingFailure(Valid("ccc") with { Destination = $"http://127.0.0.1:{closedPort}/devstoreaccount1/ccc" });
         Assert.Equal("AzBlobSync.ServiceUnreachable", error.ErrorId);
         Assert.Equal(CommandErrorCategory.ConnectionError, error.Category);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(45), $"took {clock.Elapsed} to report an unreachable endpoint");
+    }
+
+    [Fact]
+    public void A_download_into_a_file_is_refused_by_the_module_and_by_the_engine()
+    {
+        tree.Write("a-file.txt", "not a folder");
+        var download = new SyncOptions
+        {
+            Direction = SyncDirection.Download,
+            Source = azurite.ContainerUrl("ccc"),
+            Destination = tree.FullPath("a-file.txt"),
+        };
+        Assert.Equal("AzBlobSync.DestinationNotAFolder", RunExpectingFailure(download).ErrorId);
+
+        string spec = System.Text.Json.JsonSerializer.Serialize(new { operation = "sync", source = azurite.ContainerUrl("ccc"), destination = tree.FullPath("a-file.txt") });
+        using SyncJob job = SyncJob.StartRaw(Encoding.UTF8.GetBytes(spec));
+        Assert.Equal("AzBlobSync.DestinationNotAFolder", DrainToSummary(job, out _).ErrorId);
+    }
+
+    [Fact]
+    public void A_malformed_source_url_is_reported_as_the_source_without_its_signature()
+    {
+        var error = RunExpectingFailure(new SyncOptions
+        {
+            Direction = SyncDirection.Download,
+            Source = "https//acct.blob.core.windows.net/c?sv=1&sig=SECRETSIG",
+            Destination = tree.Root,
+        });
+        Assert.Equal("AzBlobSync.InvalidSource", error.ErrorId);
+        Assert.StartsWith("Source '", error.Message);
+        Assert.DoesNotContain("SECRETSIG", error.Message);
     }
 
     // The engine's own checks, reached by sending it a spec the .NET layer would have refused.
     [Theory]
     [InlineData("""{"operation":"sync","source":"/definitely/not/here","destination":"http://127.0.0.1:1/devstoreaccount1/ccc"}""", "AzBlobSync.SourceNotFound")]
-    [InlineData("""{"operation":"sync","source":"/","destination":"not a url"}""", "AzBlobSync.InvalidDestination")]
+    [InlineData("""{"operation":"sync","source":"/","destination":"http//127.0.0.1:1/a/ccc"}""", "AzBlobSync.InvalidDestination")]
+    [InlineData("""{"operation":"sync","source":"/","destination":"not a url"}""", "AzBlobSync.InvalidSpec")] // neither end is a URL
+    [InlineData("""{"operation":"sync","source":"http://127.0.0.1:1/a/ccc","destination":"http://127.0.0.1:1/a/ddd"}""", "AzBlobSync.InvalidSpec")] // both are
+    [InlineData("""{"operation":"sync","source":"/","destination":"http://127.0.0.1:1/a/ccc","checkMd5":"Sometimes"}""", "AzBlobSync.InvalidSpec")]
+    [InlineData("""{"operation":"sync","source":"/","destination":"http://127.0.0.1:1/a/ccc","includeAfter":"2026-01-31"}""", "AzBlobSync.InvalidSpec")]
+    [InlineData("""{"operation":"sync","source":"/","destination":"http://127.0.0.1:1/a/ccc","minAge":"3600"}""", "AzBlobSync.InvalidSpec")]
+    [InlineData("""{"operation":"sync","source":"/","destination":"http://127.0.0.1:1/a/ccc","includePattern":["[a"]}""", "AzBlobSync.InvalidSpec")]
     [InlineData("""{"operation":"sync","source":"/","destination":"http://127.0.0.1:1/a/ccc","colour":"blue"}""", "AzBlobSync.InvalidSpec")]
     [InlineData("""{"operation":"sync","source":"/","destination":"http://127.0.0.1:1/a/ccc","concurrency":0}""", "AzBlobSync.InvalidSpec")]
     [InlineData("""not json""", "AzBlobSync.InvalidSpec")]
@@ -107,6 +147,25 @@ public sealed class BadInputTests(AzuriteFixture azurite) : IDisposable
         Assert.Equal(expectedErrorId, summary.ErrorId);
         Assert.False(string.IsNullOrWhiteSpace(summary.Error));
         Assert.DoesNotContain('\n', summary.Error);
+    }
+
+    [Fact(Skip = "Engine issue (reported): an invalid regular expression's error is the regex crate's multi-line caret diagram "
+        + "('...regex parse error:\n    (\n    ^\nerror: unclosed group'); every other engine error is one line. The module flattens it (next test).")]
+    public void The_engine_reports_an_invalid_regex_in_one_line()
+    {
+        using SyncJob job = SyncJob.StartRaw("""{"source":"/","destination":"http://127.0.0.1:1/a/ccc","includeRegex":["("]}"""u8);
+        JobSummary summary = DrainToSummary(job, out _);
+        Assert.Equal("AzBlobSync.InvalidSpec", summary.ErrorId);
+        Assert.DoesNotContain('\n', summary.Error!);
+    }
+
+    [Fact]
+    public void An_invalid_regex_is_one_line_naming_the_filter_by_the_time_it_reaches_the_user()
+    {
+        var error = RunExpectingFailure(Valid("ccc") with { IncludeRegex = ["ok", "("] });
+        Assert.IsType<JobFailedException>(error);
+        Assert.Equal("AzBlobSync.InvalidSpec", error.ErrorId);
+        Assert.Contains("include-regex: not a valid regular expression: regex parse error: ( ^ error: unclosed group", error.Message);
     }
 
     internal static JobSummary DrainToSummary(SyncJob job, out List<TransferResult> files)

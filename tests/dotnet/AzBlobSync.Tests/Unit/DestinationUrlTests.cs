@@ -76,3 +76,17 @@ public sealed class DestinationUrlTests
         Assert.Equal(expected, SecretRedaction.RedactSignatures(input));
     }
 }
+
+public sealed class MessageTextTests
+{
+    [Theory]
+    [InlineData("one line", "one line")]
+    [InlineData("regex parse error:\n    (\n    ^\nerror: unclosed group", "regex parse error: ( ^ error: unclosed group")]
+    [InlineData("a  \r\n  b\n", "a b")]
+    [InlineData("GET https://a/c?sv=1&sig=abc failed\n", "GET https://a/c?sv=1&sig=REDACTED failed")]
+    [InlineData(null, "")]
+    public void Engine_messages_become_one_line_without_signatures(string? input, string expected)
+    {
+        Assert.Equal(expected, AzBlobSync.Errors.MessageText.FromEngine(input));
+    }
+}
