@@ -40,8 +40,7 @@ public sealed class FailedFileTests(AzuriteFixture azurite) : IDisposable
         Assert.Equal(["a.txt", "z/last.txt"], azurite.Oracle.Names(container).Order(StringComparer.Ordinal));
     }
 
-    [Fact(Skip = "Engine bug (reported): a file the local walk cannot read gets a failed event, but the summary says "
-        + "filesFailed 0 and status completed, because the walker sends its event past the job's tally (native/core/src/job.rs spawn_walker).")]
+    [Fact]
     public void The_summary_counts_an_unreadable_file_as_failed()
     {
         tree.Write("a.txt", "alpha");
