@@ -27,10 +27,19 @@ AfterAll {
     Remove-Item -Recurse -Force $source -ErrorAction SilentlyContinue
 }
 
-Describe 'Sync-AzBlob' {
-    It 'is the only command the module exports' {
-        (Get-Command -Module AzBlobSync).Name | Should -Be @('Sync-AzBlob')
+Describe 'The module' {
+    It 'exports exactly Sync-AzBlob and Test-AzBlobSync' {
+        (Get-Command -Module AzBlobSync).Name | Sort-Object | Should -Be @('Sync-AzBlob', 'Test-AzBlobSync')
     }
+
+    It 'has a table view for every output type' {
+        foreach ($type in 'AzBlobSync.TransferResult', 'AzBlobSync.JobSummary', 'AzBlobSync.SyncDifference') {
+            Get-FormatData -TypeName $type | Should -Not -BeNullOrEmpty -Because $type
+        }
+    }
+}
+
+Describe 'Sync-AzBlob' {
 
     It 'supports -WhatIf and -Confirm' {
         $command = Get-Command Sync-AzBlob
@@ -38,10 +47,52 @@ Describe 'Sync-AzBlob' {
         $command.Parameters.Keys | Should -Contain 'Confirm'
     }
 
-    It 'has -Path and -LiteralPath (alias PSPath) parameter sets' {
+    It 'has -Path and -LiteralPath (alias PSPath) upload sets and a -SourceUri download set' {
         $command = Get-Command Sync-AzBlob
-        $command.ParameterSets.Name | Sort-Object | Should -Be @('LiteralPath', 'Path')
+        $command.ParameterSets.Name | Sort-Object | Should -Be @('Download', 'LiteralPath', 'Path')
         $command.Parameters['LiteralPath'].Aliases | Should -Contain 'PSPath'
+        $command.Parameters['PutMd5'].ParameterSets.Keys | Sort-Object | Should -Be @('LiteralPath', 'Path')
+        $command.Parameters['CheckMd5'].ParameterSets.Keys | Should -Be @('Download')
+    }
+
+    It 'refuses -PutMd5 on a download and -CheckMd5 on an upload' {
+        { Sync-AzBlob -SourceUri 'http://127.0.0.1:1/devstoreaccount1/ccc' -Destination $source -PutMd5 } |
+            Should -Throw -ErrorId 'AmbiguousParameterSet,AzBlobSync.PowerShell.SyncAzBlobCommand'
+        { Sync-AzBlob -Path $source -Destination 'http://127.0.0.1:1/devstoreaccount1/ccc' -CheckMd5 LogOnly } |
+            Should -Throw -ErrorId 'AmbiguousParameterSet,AzBlobSync.PowerShell.SyncAzBlobCommand'
+    }
+
+    It 'reports a malformed -SourceUri as the source, without its signature, with the folder given by position' {
+        $err = $null
+        try { Sync-AzBlob -SourceUri 'ftp://x/y?sig=TOPSECRET' $source -ErrorAction Stop } catch { $err = $_ }
+        $err.FullyQualifiedErrorId | Should -Be 'AzBlobSync.InvalidSource,AzBlobSync.PowerShell.SyncAzBlobCommand'
+        $err.Exception.Message | Should -Not -Match 'TOPSECRET'
+    }
+
+    It 'resolves a download folder against the current PowerShell location' {
+        Push-Location $source
+        try {
+            # 'a.txt' is a file in the current location (not the process's working folder): refused as a folder.
+            { Sync-AzBlob -SourceUri 'http://127.0.0.1:1/devstoreaccount1/ccc' -Destination 'a.txt' -ErrorAction Stop } |
+                Should -Throw -ErrorId 'AzBlobSync.DestinationNotAFolder,AzBlobSync.PowerShell.SyncAzBlobCommand'
+        }
+        finally { Pop-Location }
+    }
+
+    It 'takes ages as 7d or a TimeSpan and refuses a bare number' {
+        { Sync-AzBlob -Path $source -Destination 'not a url' -MinAge '7d' -ErrorAction Stop } |
+            Should -Throw -ErrorId 'AzBlobSync.InvalidDestination,AzBlobSync.PowerShell.SyncAzBlobCommand'
+        { Sync-AzBlob -Path $source -Destination 'not a url' -MaxAge (New-TimeSpan -Hours 12) -ErrorAction Stop } |
+            Should -Throw -ErrorId 'AzBlobSync.InvalidDestination,AzBlobSync.PowerShell.SyncAzBlobCommand'
+        { Sync-AzBlob -Path $source -Destination 'not a url' -MinAge 3600 -ErrorAction Stop } |
+            Should -Throw -ErrorId 'ParameterArgumentTransformationError,AzBlobSync.PowerShell.SyncAzBlobCommand'
+    }
+
+    It 'rejects a negative -MaxDelete and an absolute -ExcludePath before doing anything' {
+        { Sync-AzBlob -Path $source -Destination 'http://127.0.0.1:1/devstoreaccount1/ccc' -DeleteDestination -MaxDelete -1 } |
+            Should -Throw -ErrorId 'ParameterArgumentValidationError,AzBlobSync.PowerShell.SyncAzBlobCommand'
+        { Sync-AzBlob -Path $source -Destination 'http://127.0.0.1:1/devstoreaccount1/ccc' -ExcludePath $source -ErrorAction Stop } |
+            Should -Throw -ErrorId 'AzBlobSync.InvalidSpec,AzBlobSync.PowerShell.SyncAzBlobCommand'
     }
 
     It 'rejects -Concurrency outside 1..512 before doing anything' {
@@ -71,5 +122,29 @@ Describe 'Sync-AzBlob' {
         try { Get-Item $source | Sync-AzBlob -Destination 'not a url' -ErrorAction Stop } catch { $err = $_ }
         # Reaching the destination check proves the piped folder was accepted as the source.
         $err.FullyQualifiedErrorId | Should -Be 'AzBlobSync.InvalidDestination,AzBlobSync.PowerShell.SyncAzBlobCommand'
+    }
+}
+
+Describe 'Test-AzBlobSync' {
+    It 'is read-only: no -WhatIf or -Confirm, and a -Quiet switch' {
+        $command = Get-Command Test-AzBlobSync
+        $command.Parameters.Keys | Should -Not -Contain 'WhatIf'
+        $command.Parameters.Keys | Should -Not -Contain 'Confirm'
+        $command.Parameters['Quiet'].SwitchParameter | Should -BeTrue
+        $command.ParameterSets.Name | Sort-Object | Should -Be @('Download', 'LiteralPath', 'Path')
+        $command.OutputType.Name | Sort-Object | Should -Be @('AzBlobSync.SyncDifference', 'System.Boolean')
+    }
+
+    It 'takes the same filters as Sync-AzBlob' {
+        $sync = (Get-Command Sync-AzBlob).Parameters
+        $test = (Get-Command Test-AzBlobSync).Parameters
+        foreach ($name in 'Include', 'Exclude', 'IncludePath', 'ExcludePath', 'IncludeRegex', 'ExcludeRegex', 'IncludeAfter', 'IncludeBefore', 'MinAge', 'MaxAge') {
+            $test[$name].ParameterType | Should -Be $sync[$name].ParameterType -Because $name
+        }
+    }
+
+    It 'reports a malformed destination with its own stable error id' {
+        { Test-AzBlobSync -Path $source -Destination 'not a url' -Quiet -ErrorAction Stop } |
+            Should -Throw -ErrorId 'AzBlobSync.InvalidDestination,AzBlobSync.PowerShell.TestAzBlobSyncCommand'
     }
 }
