@@ -1,8 +1,8 @@
 namespace AzBlobSync.Commands;
 
 /// <summary>
-/// What a command needs from its host (PowerShell's cmdlet, or a test). <see cref="SyncCommand"/>
-/// calls it only from the thread that called <see cref="SyncCommand.Run"/>, as PowerShell requires.
+/// What a command needs from its host (PowerShell's cmdlet, or a test). <see cref="SyncCommand"/> and
+/// <see cref="CheckCommand"/> call it only from the thread that called their Run, as PowerShell requires.
 /// </summary>
 public interface ICommandHost
 {
@@ -21,6 +21,10 @@ public interface ICommandHost
     /// <summary>A non-terminating error: the command goes on.</summary>
     void WriteError(CommandError error);
 
-    /// <summary>Confirms an action that changes something (-Confirm, $ConfirmPreference).</summary>
+    /// <summary>
+    /// Confirms an action that changes something (-Confirm, $ConfirmPreference): the sync as a whole,
+    /// then each deletion, while the engine waits for the answer. Returns true without prompting when
+    /// nothing asks for confirmation.
+    /// </summary>
     bool ShouldProcess(string target, string action);
 }
