@@ -1,0 +1,925 @@
+#!/usr/bin/python3
+"""AzBlobSync benchmark (not a test): our CLI, our engine through the .NET layer, rclone and the Azure
+CLI on the same local Azurite, in alternating rounds, then reference rates (md5sum, raw PUT ceiling
+with wrk) and the million-file plan. Entered through bench/run.sh [ROUNDS] [--quick].
+
+Every timed run is verified before its time counts: uploads by counting the container's blobs with the
+oracle (tests/oracle/blob_oracle.py, Azure's Python SDK), downloads by counting and sizing the local
+files, no-op re-syncs by the tool's own report that it transferred nothing (and, for 2,000 files, the
+oracle count). A run that fails verification is reported as failed and left out of the median.
+
+Results: one Markdown table on stdout and in bench/results/latest.md (quick mode: quick.md), raw runs
+beside it as .json.
+"""
+import argparse
+import datetime
+import hashlib
+import json
+import os
+import platform
+import shutil
+import signal
+import socket
+import statistics
+import struct
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+ACCOUNT = "devstoreaccount1"
+KEY = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
+AZURITE = ROOT / "tests/tools/node_modules/.bin/azurite-blob"
+ORACLE = ROOT / "tests/oracle/blob_oracle.py"
+WRK_SCRIPT = ROOT / "bench/wrk/put-16k.lua"
+MiB = 1024 * 1024
+GiB = 1024 * MiB
+
+# Peer settings, the same every round. Our tools use their defaults (32 parallel requests on 2 cores).
+RCLONE_FLAGS = ["--transfers", "32", "--checkers", "32", "-v", "--stats", "0"]
+AZ_FLAGS = ["--only-show-errors", "--no-progress", "--max-connections", "32"]
+
+OURS, OURS_MD5, DOTNET, RCLONE, AZ = "azblobsync", "azblobsync --put-md5", ".NET layer", "rclone", "az CLI"
+
+
+def log(msg):
+    print(f"[{time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def meminfo(field):
+    for line in Path("/proc/meminfo").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1]) * 1024
+    return 0
+
+
+def loadavg():
+    return Path("/proc/loadavg").read_text().split()[0]
+
+
+class Run:
+    """One timed process: wall seconds (perf_counter), peak RSS (KiB, from /usr/bin/time), output."""
+
+    def __init__(self, seconds, rss_kib, rc, out, err):
+        self.seconds, self.rss_kib, self.rc, self.out, self.err = seconds, rss_kib, rc, out, err
+        self.ok, self.note = rc == 0, "" if rc == 0 else f"exit {rc}: {last_line(err) or last_line(out)}"
+
+    def fail(self, note):
+        self.ok, self.note = False, note
+        return self
+
+
+def last_line(text):
+    lines = [l for l in text.strip().splitlines() if l.strip()]
+    return lines[-1][:200] if lines else ""
+
+
+class Bench:
+    def __init__(self, args):
+        self.args = args
+        self.quick = args.quick
+        self.rounds = args.rounds if args.rounds is not None else (1 if args.quick else 3)
+        self.small_count = 400 if self.quick else 2000
+        self.many_count = 10_000 if self.quick else 100_000
+        self.large = [64 * MiB] if self.quick else [256 * MiB, 2 * GiB]
+        self.wrk_seconds = 5 if self.quick else 10
+        self.plan_count = 100_000 if self.quick else 1_000_000
+        self.results = {}      # (workload, tool) -> [Run-like dicts]
+        self.notes = []        # lines for the report
+        self.failures = []
+        self.extra_sections = []
+        shm = Path("/dev/shm")
+        self.shm = shm if shm.is_dir() and os.access(shm, os.W_OK) else None
+        self.work = Path(tempfile.mkdtemp(prefix="azblobsync-bench-", dir=self.shm))
+        self.disk_work = Path(tempfile.mkdtemp(prefix="azblobsync-bench-"))
+        self.azurite = None
+        self.azurite_port = None
+        self.endpoint = self.conn = None
+        self.cli = self.pick_cli()
+        self.native = Path(os.environ.get("AZBLOBSYNC_NATIVE_PATH", ROOT / "target/release/libazblobsync.so"))
+        self.dotnet_app = None
+        self.dotnet_source = None
+        self.dotnet_download = False
+        self.rclone_conf = self.work / "rclone.conf"
+        self.rclone_conf.write_text("")
+        self.az_config = self.work / "az-config"
+        self.az_config.mkdir()
+        self.started = time.time()
+        self.load_start = loadavg()
+
+    # ----------------------------------------------------------------- environment
+
+    def pick_cli(self):
+        if os.environ.get("AZBLOBSYNC_CLI"):
+            return Path(os.environ["AZBLOBSYNC_CLI"])
+        laid_out, built = ROOT / "out/bin/azblobsync", ROOT / "target/release/azblobsync"
+        # ./build.sh bench lays out out/bin first; a bare cargo build leaves a newer binary in target/.
+        if built.exists() and (not laid_out.exists() or built.stat().st_mtime > laid_out.stat().st_mtime):
+            return built
+        return laid_out
+
+    def env(self, **extra):
+        env = os.environ.copy()
+        env.update(
+            AZCOPY_ACCOUNT_KEY=KEY,
+            AZBLOBSYNC_NATIVE_PATH=str(self.native),
+            RCLONE_CONFIG=str(self.rclone_conf),
+            AZURE_CONFIG_DIR=str(self.az_config),
+            AZURE_CORE_COLLECT_TELEMETRY="false",
+            AZURE_CORE_SURVEY_MESSAGE="false",
+            AZURE_CORE_NO_COLOR="true",
+            DOTNET_CLI_TELEMETRY_OPTOUT="1",
+            DOTNET_NOLOGO="1",
+        )
+        env.update(extra)
+        return env
+
+    def ensure_packages(self):
+        missing = [pkg for pkg, exe in (("azure-cli", "az"), ("wrk", "wrk"), ("rclone", "rclone")) if not shutil.which(exe)]
+        if not missing:
+            return
+        if os.geteuid() != 0:
+            sys.exit(f"missing {', '.join(missing)}; install as root: apt-get install -y {' '.join(missing)}")
+        log(f"installing {' '.join(missing)} (apt-get)")
+        env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+        if subprocess.run(["apt-get", "install", "-y", *missing], env=env, stdout=subprocess.DEVNULL).returncode != 0:
+            subprocess.run(["apt-get", "update"], env=env, stdout=subprocess.DEVNULL, check=True)
+            subprocess.run(["apt-get", "install", "-y", *missing], env=env, stdout=subprocess.DEVNULL, check=True)
+
+    def build_dotnet(self):
+        """Builds bench/dotnet against a copy of the Engine project (never in PSModule's own bin/obj, which
+        other builds use): the working tree first, HEAD when the working tree does not build."""
+        engine = "PSModule/src/AzBlobSync.Engine"
+        props = ["PSModule/Directory.Build.props", "PSModule/AzBlobSync.psd1", "PSModule/NativeEngine.props"]
+        ignore = shutil.ignore_patterns("bin", "obj")
+        attempts = []
+        tree = self.work / "dotnet-tree"
+        shutil.copytree(ROOT / engine, tree / engine, ignore=ignore)
+        for p in props:
+            if (ROOT / p).exists():
+                shutil.copy2(ROOT / p, tree / p)
+        attempts.append(("working tree", tree))
+        head = self.work / "dotnet-head"
+        head.mkdir()
+        archive = subprocess.run(["git", "-C", str(ROOT), "archive", "HEAD", engine, *props], stdout=subprocess.PIPE)
+        if archive.returncode == 0:
+            subprocess.run(["tar", "-x", "-C", str(head)], input=archive.stdout, check=True)
+            attempts.append(("HEAD " + git("rev-parse", "--short", "HEAD"), head))
+        why = []
+        for label, base in attempts:
+            shutil.copytree(ROOT / "bench/dotnet", base / "bench/dotnet", ignore=ignore)
+            log(f".NET driver: building against the Engine from the {label}")
+            p = subprocess.run(["dotnet", "build", str(base / "bench/dotnet/AzBlobSyncBench.csproj"), "-c", "Release",
+                                "-nologo", "-v", "q", "-clp:ErrorsOnly"],
+                               env=self.env(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+            if p.returncode == 0:
+                self.dotnet_app = base / "bench/dotnet/bin/Release/net10.0/AzBlobSyncBench"
+                self.dotnet_source = label + (f" (the working tree did not build: {why[0]})" if why else "")
+                text = (base / engine / "SyncOptions.cs").read_text()
+                self.dotnet_download = "SyncDirection Direction" in text
+                return
+            errors = [l.strip() for l in p.stdout.splitlines() if "error" in l]
+            why.append((errors[0] if errors else last_line(p.stdout))[:240])
+        self.dotnet_source = "not built: " + "; ".join(why)
+        log(f".NET driver {self.dotnet_source}")
+
+    # ----------------------------------------------------------------- Azurite
+
+    def start_azurite(self, location=None):
+        self.stop_azurite()
+        self.azurite_port = free_port()
+        args = [str(AZURITE), "--blobHost", "127.0.0.1", "--blobPort", str(self.azurite_port),
+                "--disableTelemetry", "--skipApiVersionCheck", "--silent"]
+        args += ["--location", str(location)] if location else ["--inMemoryPersistence"]
+        logf = open(self.work / "azurite.log", "ab")
+        self.azurite = subprocess.Popen(args, stdout=logf, stderr=logf, start_new_session=True, cwd=self.work)
+        deadline = time.time() + 120
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", self.azurite_port), timeout=1).close()
+                break
+            except OSError:
+                if self.azurite.poll() is not None or time.time() > deadline:
+                    sys.exit(f"Azurite did not start (see {self.work / 'azurite.log'})")
+                time.sleep(0.1)
+        self.endpoint = f"http://127.0.0.1:{self.azurite_port}/{ACCOUNT}"
+        self.conn = (f"DefaultEndpointsProtocol=http;AccountName={ACCOUNT};AccountKey={KEY};"
+                     f"BlobEndpoint={self.endpoint};")
+
+    def stop_azurite(self):
+        if self.azurite and self.azurite.poll() is None:
+            os.killpg(self.azurite.pid, signal.SIGTERM)
+            try:
+                self.azurite.wait(15)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.azurite.pid, signal.SIGKILL)
+                self.azurite.wait()
+        self.azurite = None
+
+    def azurite_rss_mib(self):
+        try:
+            for line in Path(f"/proc/{self.azurite.pid}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024
+        except (OSError, AttributeError):
+            pass
+        return 0
+
+    def oracle(self, *args):
+        p = subprocess.run(["/usr/bin/python3", str(ORACLE), self.conn, *args],
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        if p.returncode != 0:
+            raise RuntimeError(f"oracle {args[0]} failed: {last_line(p.stderr)}")
+        return p.stdout
+
+    def count_blobs(self, container):
+        return len(self.oracle("names", container).splitlines())
+
+    def service(self):
+        from azure.storage.blob import BlobServiceClient
+        return BlobServiceClient.from_connection_string(self.conn)
+
+    def delete_container(self, container):
+        try:
+            self.service().delete_container(container)
+        except Exception as e:  # a leftover container only costs Azurite memory
+            log(f"could not delete {container}: {e}")
+
+    def url(self, container):
+        return f"{self.endpoint}/{container}"
+
+    def rclone_remote(self, container):
+        sas = self.oracle("sas", container).strip()
+        return f":azureblob,sas_url='{sas}':{container}"
+
+    # ----------------------------------------------------------------- running and recording
+
+    def timed(self, cmd, cwd=None, **env):
+        tfile = self.work / "time.out"
+        t0 = time.perf_counter()
+        p = subprocess.run(["/usr/bin/time", "-f", "%e %M", "-o", str(tfile), *map(str, cmd)], env=self.env(**env),
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, errors="replace", cwd=cwd)
+        seconds = time.perf_counter() - t0
+        try:
+            rss = int(tfile.read_text().strip().splitlines()[-1].split()[1])
+        except (OSError, IndexError, ValueError):
+            rss = 0
+        return Run(seconds, rss, p.returncode, p.stdout, p.stderr)
+
+    def record(self, workload, tool, run, **extra):
+        if hasattr(run, "job_seconds"):
+            extra["job_seconds"] = run.job_seconds
+        entry = {"seconds": run.seconds, "rss_kib": run.rss_kib, "ok": run.ok, "note": run.note, **extra}
+        self.results.setdefault((workload, tool), []).append(entry)
+        state = "ok" if run.ok else f"FAILED ({run.note})"
+        log(f"  {workload} | {tool}: {run.seconds:.3f} s, {run.rss_kib / 1024:.0f} MiB, {state}")
+        if not run.ok:
+            self.failures.append(f"{workload} / {tool}: {run.note}")
+
+    def rotate(self, tools, r):
+        k = r % len(tools)
+        return tools[k:] + tools[:k]
+
+    # ----------------------------------------------------------------- tool invocations
+
+    @staticmethod
+    def summary(run):
+        for line in reversed(run.out.splitlines()):
+            if line.startswith("{") and '"summary"' in line:
+                return json.loads(line)
+        return None
+
+    def ours_sync(self, src, dst, *flags):
+        run = self.timed([self.cli, "sync", src, dst, "--log-level", "NONE", "--output-type", "json", *flags])
+        s = self.summary(run)
+        if run.ok and (s is None or s.get("status") != "completed"):
+            run.fail(f"summary: {s and (s.get('error') or s.get('status'))}")
+        run.transferred = s.get("filesTransferred", -1) if s else -1
+        return run
+
+    def dotnet_sync(self, src, dst):
+        run = self.timed([self.dotnet_app, "sync", src, dst])
+        try:
+            s = json.loads(last_line(run.out))
+        except ValueError:
+            s = None
+        if run.ok and (s is None or s.get("status") != "Completed"):
+            run.fail(f"summary: {s}")
+        elif not run.ok and s:
+            run.fail(f"exit {run.rc}: {s.get('status')} {s.get('firstError') or ''}")
+        run.transferred = s.get("filesTransferred", -1) if s else -1
+        run.job_seconds = s.get("elapsedMs", 0) / 1000 if s else 0
+        return run
+
+    def rclone_copy(self, src, dst):
+        run = self.timed(["rclone", "copy", src, dst, *RCLONE_FLAGS])
+        run.transferred = sum(1 for l in run.err.splitlines() if ": Copied (" in l)
+        return run
+
+    def az_upload(self, src, container):
+        run = self.timed(["az", "storage", "blob", "upload-batch", "-d", container, "-s", src,
+                          "--connection-string", self.conn, *AZ_FLAGS])
+        try:
+            run.transferred = len(json.loads(run.out or "[]"))
+        except ValueError:
+            run.transferred = -1
+        return run
+
+    def az_download(self, container, dst):
+        Path(dst).mkdir(parents=True, exist_ok=True)
+        run = self.timed(["az", "storage", "blob", "download-batch", "-d", dst, "-s", container,
+                          "--connection-string", self.conn, *AZ_FLAGS])
+        try:
+            run.transferred = len(json.loads(run.out or "[]"))
+        except ValueError:
+            run.transferred = -1
+        return run
+
+    # ----------------------------------------------------------------- datasets
+
+    def make_small(self, root, count, size, folders=20, nested=True):
+        rng = os.urandom(size * 64)
+        for i in range(count):
+            d = root / f"folder {i % folders:02d}"
+            if nested:
+                d = d / ("été" if i % 3 == 0 else "sub")
+            d.mkdir(parents=True, exist_ok=True)
+            off = (i * 977) % (len(rng) - size)
+            (d / f"file #{i:05d}.dat").write_bytes(struct.pack("<Q", i) + rng[off + 8:off + size])
+
+    def make_many(self, root, count, size=1024, per_folder=1000):
+        rng = os.urandom(1 << 20)
+        for i in range(count):
+            d = root / f"dir {i // per_folder:03d}"
+            if i % per_folder == 0:
+                d.mkdir(parents=True, exist_ok=True)
+            off = (i * 131) % (len(rng) - size)
+            with open(d / f"f{i:06d}.txt", "wb") as f:
+                f.write(struct.pack("<Q", i) + rng[off + 8:off + size])
+
+    @staticmethod
+    def make_large(path, size):
+        block = bytearray(os.urandom(16 * MiB))
+        with open(path, "wb") as f:
+            for i in range(size // len(block)):
+                block[:8] = struct.pack("<Q", i)
+                f.write(block)
+            f.write(block[: size % len(block)])
+
+    @staticmethod
+    def tree_stats(root):
+        count = total = 0
+        for dirpath, _, files in os.walk(root):
+            for name in files:
+                count += 1
+                total += os.path.getsize(os.path.join(dirpath, name))
+        return count, total
+
+    # ----------------------------------------------------------------- workloads
+
+    def phase_small(self):
+        n, size = self.small_count, 16 * 1024
+        src = self.work / "small"
+        self.make_small(src, n, size)
+        up, noop, down = f"upload {n:,} × 16 KiB (20 folders)", f"no-op re-sync {n:,} × 16 KiB", f"download {n:,} × 16 KiB into an empty folder"
+        self.workloads += [(up, n, n * size, "files"), (noop, n, 0, "files"), (down, n, n * size, "files")]
+        # One source container for every tool's download, seeded once (untimed) by our CLI.
+        self.oracle("create-container", "dl-src")
+        seed = self.ours_sync(src, self.url("dl-src"))
+        if not seed.ok or self.count_blobs("dl-src") != n:
+            sys.exit(f"could not seed the download container: {seed.note}")
+        tools = [OURS, DOTNET, RCLONE, AZ]
+        for w in (up, noop, down):
+            self.results.setdefault((w, DOTNET), [])  # an n/a row when the driver did not build
+        self.results.setdefault((noop, AZ), [])
+        for r in range(self.rounds):
+            log(f"small files, round {r + 1}/{self.rounds} (load {loadavg()})")
+            for tool in self.rotate(tools, r):
+                if tool == DOTNET and not self.dotnet_app:
+                    continue
+                container = f"up-{slug(tool)}-{r}"
+                self.oracle("create-container", container)
+                # upload into a fresh container
+                run = self.upload(tool, src, container)
+                if run.ok:
+                    got = self.count_blobs(container)
+                    if got != n:
+                        run.fail(f"{got} blobs after the upload, expected {n}")
+                    elif run.transferred != n:
+                        run.fail(f"reported {run.transferred} transferred, expected {n}")
+                self.record(up, tool, run)
+                # no-op re-sync of the same files
+                if tool != AZ and run.ok:
+                    again = self.upload(tool, src, container)
+                    if again.ok:
+                        got = self.count_blobs(container)
+                        if again.transferred != 0:
+                            again.fail(f"transferred {again.transferred} files, expected none")
+                        elif got != n:
+                            again.fail(f"{got} blobs after the re-sync, expected {n}")
+                    self.record(noop, tool, again)
+                self.delete_container(container)
+                # download the shared container into an empty folder
+                dst = self.work / f"down-{slug(tool)}-{r}"
+                run = self.download(tool, "dl-src", dst)
+                if run is not None:
+                    if run.ok:
+                        got = self.tree_stats(dst)
+                        if got != (n, n * size):
+                            run.fail(f"{got[0]} files / {got[1]} bytes downloaded, expected {n} / {n * size}")
+                    self.record(down, tool, run)
+                shutil.rmtree(dst, ignore_errors=True)
+        self.delete_container("dl-src")
+        self.small_src = src
+
+    def upload(self, tool, src, container, put_md5=False):
+        if tool in (OURS, OURS_MD5):
+            return self.ours_sync(src, self.url(container), *(["--put-md5"] if tool == OURS_MD5 else []))
+        if tool == DOTNET:
+            return self.dotnet_sync(src, self.url(container))
+        if tool == RCLONE:
+            return self.rclone_copy(src, self.rclone_remote(container))
+        return self.az_upload(src, container)
+
+    def download(self, tool, container, dst):
+        if tool == OURS:
+            return self.ours_sync(self.url(container), dst)
+        if tool == DOTNET:
+            if not self.dotnet_app or not self.dotnet_download:
+                return None
+            return self.dotnet_sync(self.url(container), dst)
+        if tool == RCLONE:
+            return self.rclone_copy(self.rclone_remote(container), dst)
+        return self.az_download(container, dst)
+
+    def phase_wrk(self):
+        workload = f"ceiling: raw Put Blob 16 KiB, wrk {self.wrk_seconds} s × 64 connections"
+        self.workloads.append((workload, None, None, "req"))
+        for r in range(self.rounds):
+            container = f"wrk-{r}"
+            self.oracle("create-container", container)
+            sas_url = self.oracle("sas", container).strip()
+            path, query = sas_url.split("?", 1)
+            path = "/" + path.split("/", 3)[3]
+            run = self.timed(["wrk", "-t2", "-c64", f"-d{self.wrk_seconds}s", "--timeout", "10s", "-s", WRK_SCRIPT,
+                              f"http://127.0.0.1:{self.azurite_port}", "--", path, query])
+            try:
+                w = json.loads(last_line(run.out))
+            except ValueError:
+                w = None
+                run.fail(f"no summary from wrk: {last_line(run.out)} {last_line(run.err)}")
+            if w:
+                good = w["requests"] - w["non2xx"]
+                blobs = self.count_blobs(container)
+                errors = w["connect"] + w["read"] + w["write"] + w["timeout"]
+                if w["non2xx"] or errors:
+                    run.fail(f"{w['non2xx']} non-2xx responses, {errors} socket errors")
+                elif not good <= blobs <= good + 64:
+                    run.fail(f"{blobs} blobs for {good} successful PUTs")
+                run.seconds = w["duration_us"] / 1e6
+                self.record(workload, "wrk", run, requests=good, p50_ms=w["p50_ms"], p99_ms=w["p99_ms"])
+            else:
+                self.record(workload, "wrk", run)
+            self.delete_container(container)
+
+    def phase_first_call(self):
+        empty = self.work / "empty"
+        empty.mkdir()
+        first, warm, cli = (".NET first call: library load + first job, empty folder",
+                            ".NET warm call: second job in the same process, empty folder",
+                            "CLI whole process: sync of an empty folder")
+        self.workloads += [(first, None, None, "ms"), (warm, None, None, "ms"), (cli, None, None, "ms")]
+        for r in range(self.rounds):
+            container = f"first-call-{r}"
+            self.oracle("create-container", container)
+            if self.dotnet_app:
+                run = self.timed([self.dotnet_app, "first-call", empty, self.url(container)])
+                try:
+                    f = json.loads(last_line(run.out))
+                except ValueError:
+                    f = None
+                    run.fail(f"no result: {last_line(run.err)}")
+                if f:
+                    process_s = run.seconds
+                    if not f["ok"]:
+                        run.fail(f"job status {f['status']}: {f['error']}")
+                    run.seconds = f["firstJobMs"] / 1000
+                    self.record(first, DOTNET, run, process_seconds=process_s, to_main_ms=f["processToMainMs"])
+                    w = Run(f["warmJobMs"] / 1000, run.rss_kib, 0, "", "")
+                    w.ok, w.note = run.ok, run.note
+                    self.record(warm, DOTNET, w)
+            run = self.ours_sync(empty, self.url(container))
+            self.record(cli, OURS, run)
+            self.delete_container(container)
+
+    def phase_large(self):
+        tools = [OURS, OURS_MD5, DOTNET, RCLONE, AZ]
+        for size in self.large:
+            label = f"{size // GiB} GiB" if size >= GiB else f"{size // MiB} MiB"
+            workload = f"upload 1 × {label} (fresh Azurite)"
+            where = self.large_file_dir(size)
+            if where is None:
+                self.notes.append(f"upload 1 × {label} skipped: {self.skip_reason}")
+                log(self.notes[-1])
+                continue
+            self.workloads.append((workload, 1, size, "bytes"))
+            folder = where / f"large-{label.replace(' ', '')}"
+            folder.mkdir()
+            log(f"making a {label} file in {where}")
+            self.make_large(folder / "large.bin", size)
+            for r in range(self.rounds):
+                log(f"upload 1 × {label}, round {r + 1}/{self.rounds} (load {loadavg()})")
+                for tool in self.rotate(tools, r):
+                    if tool == DOTNET and not self.dotnet_app:
+                        continue
+                    # A fresh in-memory Azurite per run: it keeps deleted blobs' bytes until its 10-minute GC.
+                    self.start_azurite()
+                    container = f"large-{slug(tool)}"
+                    self.oracle("create-container", container)
+                    run = self.upload(tool, folder, container)
+                    if run.ok:
+                        props = list(self.service().get_container_client(container).list_blobs())
+                        if len(props) != 1 or props[0].size != size or self.count_blobs(container) != 1:
+                            run.fail(f"container holds {[(p.name, p.size) for p in props]}")
+                    self.record(workload, tool, run, azurite_rss_mib=self.azurite_rss_mib())
+            shutil.rmtree(folder, ignore_errors=True)
+            self.stop_azurite()
+
+    def large_file_dir(self, size):
+        need = size + 512 * MiB
+        avail = meminfo("MemAvailable")
+        # Azurite holds the uploaded blob in memory, and a file on tmpfs is memory too.
+        if self.shm and shutil.disk_usage(self.shm).free > need and avail > 2 * size + GiB:
+            return self.work
+        if shutil.disk_usage(self.disk_work).free > need and avail > size + GiB:
+            return self.disk_work
+        self.skip_reason = (f"needs {need / GiB:.1f} GiB free for the file and {size / GiB:.1f} GiB of memory for Azurite; "
+                            f"/dev/shm has {shutil.disk_usage(self.shm).free / GiB if self.shm else 0:.1f} GiB free, "
+                            f"{self.disk_work.parent} {shutil.disk_usage(self.disk_work).free / GiB:.1f} GiB, "
+                            f"memory available {avail / GiB:.1f} GiB")
+        return None
+
+    def phase_many(self):
+        """No-op re-sync of many small files. Azurite (Loki) scans all its blobs on every insert, so
+        uploading 100,000 blobs takes it more than 15 minutes here; instead the container's metadata is
+        written into a persisted Azurite database (the exact document our CLI's upload produces, repeated
+        for every file with that file's name, size, MD5 and mtime), then served by the same Azurite in
+        on-disk mode. The oracle counts the blobs before any tool runs."""
+        n = self.many_count
+        src = self.work / "many"
+        log(f"making {n:,} files of 1 KiB")
+        self.make_many(src, n)
+        workload = f"no-op re-sync {n:,} × 1 KiB (1,000 per folder)"
+        self.workloads.append((workload, n, 0, "files"))
+        location = self.work / "azurite-many"
+        self.synthesize_container(location, "many", src)
+        self.start_azurite(location)
+        got = self.count_blobs("many")
+        if got != n:
+            sys.exit(f"the synthesized container holds {got} blobs, expected {n}")
+        tools = [OURS, DOTNET, RCLONE] if self.dotnet_app else [OURS, RCLONE]
+        self.results.setdefault((workload, DOTNET), [])
+        self.results.setdefault((workload, AZ), [])
+        for r in range(self.rounds):
+            log(f"no-op {n:,}, round {r + 1}/{self.rounds} (load {loadavg()})")
+            for tool in self.rotate(tools, r):
+                run = self.upload(tool, src, "many")
+                if run.ok and run.transferred != 0:
+                    run.fail(f"transferred {run.transferred} files, expected none")
+                self.record(workload, tool, run)
+        got = self.count_blobs("many")
+        if got != n:
+            self.failures.append(f"{workload}: {got} blobs at the end, expected {n}")
+        self.stop_azurite()
+        shutil.rmtree(location, ignore_errors=True)
+        shutil.rmtree(src, ignore_errors=True)
+
+    def synthesize_container(self, location, container, src):
+        # 1. A real upload of one file by our CLI gives the document templates of this Azurite version.
+        location.mkdir()
+        self.start_azurite(location)
+        self.oracle("create-container", container)
+        sample = self.work / "many-sample"
+        first = sorted(p for p in src.rglob("*") if p.is_file())[0]
+        (sample / first.relative_to(src)).parent.mkdir(parents=True)
+        shutil.copy2(first, sample / first.relative_to(src))
+        run = self.ours_sync(sample, self.url(container))
+        if not run.ok or self.count_blobs(container) != 1:
+            sys.exit(f"could not upload the template blob: {run.note}")
+        self.stop_azurite()  # Azurite saves its database on exit
+        shutil.rmtree(sample)
+        db_path, extent_db_path = location / "__azurite_db_blob__.json", location / "__azurite_db_blob_extent__.json"
+        db, extent_db = json.loads(db_path.read_text()), json.loads(extent_db_path.read_text())
+        blobs = next(c for c in db["collections"] if c["name"] == "$BLOBS_COLLECTION$")
+        extents = next(c for c in extent_db["collections"] if c["name"] == "$EXTENTS_COLLECTION$")
+        template = blobs["data"][0]
+        assert template["metadata"].get("mtime"), "our CLI no longer stores the mtime metadata"
+        # 2. Every file's bytes go into one extent; one blob document per file.
+        extent_id = str(uuid.uuid4())
+        store = location / "__blobstorage__"
+        for old in store.iterdir():
+            old.unlink()
+        now = datetime.datetime.now(datetime.timezone.utc)
+        iso = now.strftime("%Y-%m-%dT%H:%M:%S.") + f"{now.microsecond // 1000:03d}Z"
+        now_ms = int(now.timestamp() * 1000)
+        files = sorted((p.relative_to(src).as_posix(), p) for p in src.rglob("*") if p.is_file())
+        data, offset = [], 0
+        with open(store / extent_id, "wb") as extent:
+            for i, (name, path) in enumerate(files):
+                content = path.read_bytes()
+                extent.write(content)
+                doc = json.loads(json.dumps(template))
+                doc["name"] = name
+                doc["metadata"]["mtime"] = rfc3339_ns(path.stat().st_mtime_ns)
+                props = doc["properties"]
+                props.update(creationTime=iso, lastModified=iso, accessTierChangeTime=iso,
+                             etag=f'"0x{uuid.uuid4().hex[:15].upper()}"', contentLength=len(content),
+                             contentMD5={"type": "Buffer", "data": list(hashlib.md5(content).digest())})
+                doc["persistency"] = {"id": extent_id, "offset": offset, "count": len(content)}
+                doc["meta"] = {"revision": 0, "created": now_ms, "version": 0}
+                doc["$loki"] = i + 1
+                data.append(doc)
+                offset += len(content)
+        blobs["data"], blobs["maxId"] = data, len(data)
+        identity = list(range(len(data)))
+        for prop, index in blobs["binaryIndices"].items():
+            # Loki's binary indices: document positions sorted by the property (names are ASCII here).
+            index["values"] = sorted(identity, key=lambda i: data[i][prop]) if prop == "name" else identity
+            index["dirty"] = False
+        extent_doc = dict(extents["data"][0], id=extent_id, path=extent_id, size=offset, lastModifiedInMS=now_ms)
+        extent_doc["$loki"] = 1
+        extents["data"], extents["maxId"] = [extent_doc], 1
+        for index in extents["binaryIndices"].values():
+            index["values"], index["dirty"] = [0], False
+        db_path.write_text(json.dumps(db))
+        extent_db_path.write_text(json.dumps(extent_db))
+
+    def phase_md5(self):
+        """Reference for a future --compare-hash: md5sum in 2 parallel processes over local files."""
+        small = f"md5sum {self.small_count:,} × 16 KiB (the upload set), 2 processes"
+        count = 8
+        avail = min(meminfo("MemAvailable") - 4 * GiB, shutil.disk_usage(self.shm or self.disk_work).free - GiB)
+        each = 64 * MiB if self.quick else 256 * MiB
+        while count > 2 and count * each > avail:
+            count //= 2
+        big = f"md5sum {count} × {each // MiB} MiB ({count * each / GiB:.2g} GiB), 2 processes"
+        self.workloads += [(small, self.small_count, self.small_count * 16 * 1024, "files"), (big, count, count * each, "bytes")]
+        folder = (self.work if self.shm else self.disk_work) / "md5"
+        folder.mkdir()
+        for i in range(count):
+            self.make_large(folder / f"part{i}.bin", each)
+        for r in range(self.rounds):
+            for workload, root, per in ((small, self.small_src, 100), (big, folder, 1)):
+                cmd = ["sh", "-c", f"find . -type f -print0 | xargs -0 -P2 -n{per} md5sum > /dev/null"]
+                run = self.timed(cmd, cwd=root)
+                self.record(workload, "md5sum", run)
+        shutil.rmtree(folder, ignore_errors=True)
+
+    def phase_plan(self):
+        plan = self.plan
+        if plan is None:
+            self.notes.append("million-file plan skipped: target/release/plan-1m is not built")
+            return
+        tree = self.work / "plan"
+        log(f"planning {self.plan_count:,} files against a {self.plan_count:,}-entry listing (plan-1m)")
+        p = subprocess.run([str(plan), str(self.plan_count), str(tree)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        shutil.rmtree(tree, ignore_errors=True)
+        for leftover in self.work.glob("plan.complete-*"):
+            leftover.unlink()
+        if p.returncode != 0:
+            self.failures.append(f"plan-1m: exit {p.returncode}: {last_line(p.stderr)}")
+            return
+        self.extra_sections.append(
+            f"### Plan only: {self.plan_count:,} local files against a {self.plan_count:,}-entry listing "
+            f"(target/release/plan-1m, fake listing server, no Azurite)\n\n" + p.stdout.strip())
+
+    # ----------------------------------------------------------------- report
+
+    def report(self):
+        lines = ["| workload | tool | median s | rate | peer/ours | peak RSS MiB | runs | note |",
+                 "|---|---|---|---:|---:|---:|---|---|"]
+        for workload, count, nbytes, unit in self.workloads:
+            tools = [t for (w, t) in self.results if w == workload]
+            ours_t = self.median(workload, OURS)
+            for tool in sorted(tools, key=tool_order):
+                runs = self.results[(workload, tool)]
+                good = [x for x in runs if x["ok"]]
+                note = self.row_note(workload, tool, runs)
+                if not runs:
+                    lines.append(f"| {workload} | {tool} | n/a | | | | 0 | {note} |")
+                    continue
+                if not good:
+                    lines.append(f"| {workload} | {tool} | FAILED | | | | 0/{len(runs)} | {runs[0]['note']} |")
+                    continue
+                t = statistics.median(x["seconds"] for x in good)
+                rss = max(x["rss_kib"] for x in good) / 1024
+                rate = self.rate(unit, t, count, nbytes, good)
+                ratio = "" if ours_t is None or tool in ("md5sum", "wrk") else f"{t / ours_t:.2f}×"
+                if unit == "ms":
+                    ratio = ""
+                shown = f"{t:.3f}"
+                rss_s = "" if tool in ("wrk", "md5sum") else f"{rss:.0f}"
+                lines.append(f"| {workload} | {tool} | {shown} | {rate} | {ratio} | {rss_s} | {len(good)}/{len(runs)} | {note} |")
+        return "\n".join(lines)
+
+    def median(self, workload, tool):
+        good = [x["seconds"] for x in self.results.get((workload, tool), []) if x["ok"]]
+        return statistics.median(good) if good else None
+
+    @staticmethod
+    def rate(unit, t, count, nbytes, good):
+        if unit == "files":
+            return f"{count / t:,.0f} files/s" if t else ""
+        if unit == "bytes":
+            return f"{nbytes / MiB / t:,.0f} MiB/s"
+        if unit == "req":
+            reqs = statistics.median(x["requests"] / x["seconds"] for x in good)
+            return f"{reqs:,.0f} req/s ({reqs * 16 / 1024:,.1f} MiB/s)"
+        return ""
+
+    def row_note(self, workload, tool, runs):
+        notes = []
+        good = [x for x in runs if x["ok"]]
+        if len(good) < len(runs):
+            notes.append(f"{len(runs) - len(good)} failed: {next(x['note'] for x in runs if not x['ok'])}")
+        if not runs:
+            if tool == AZ:
+                notes.append("az has no sync: upload-batch would upload everything again")
+            elif tool == DOTNET:
+                notes.append(".NET driver " + (self.dotnet_source or "not built"))
+        if tool == DOTNET and workload.startswith("download") and not runs:
+            notes.append("this build of the .NET layer has no download direction")
+        if good and "p50_ms" in good[0]:
+            notes.append(f"latency p50 {statistics.median(x['p50_ms'] for x in good):.1f} ms, "
+                         f"p99 {statistics.median(x['p99_ms'] for x in good):.1f} ms; "
+                         f"{statistics.median(x['requests'] for x in good):,.0f} blobs per run")
+        if good and "to_main_ms" in good[0]:
+            notes.append(f"whole process {statistics.median(x['process_seconds'] for x in good) * 1000:,.0f} ms, "
+                         f"of which process start to Main {statistics.median(x['to_main_ms'] for x in good):,.0f} ms")
+        if good and good[0].get("job_seconds"):
+            notes.append(f"the job alone (inside the process) {statistics.median(x['job_seconds'] for x in good):.3f} s")
+        if good and "azurite_rss_mib" in good[0]:
+            notes.append(f"Azurite {max(x['azurite_rss_mib'] for x in good):,.0f} MiB after")
+        return "; ".join(notes)
+
+    def machine(self):
+        def out(cmd):
+            try:
+                return subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True).stdout.strip()
+            except OSError:
+                return "?"
+        cpu = next((l.split(":", 1)[1].strip() for l in Path("/proc/cpuinfo").read_text().splitlines()
+                    if l.startswith("model name")), platform.machine())
+        az = "?"
+        try:
+            az = json.loads(out(["az", "version", "-o", "json"]))["azure-cli"]
+        except (ValueError, KeyError):
+            pass
+        azurite = json.loads((ROOT / "tests/tools/node_modules/azurite/package.json").read_text())["version"]
+        runtimes = [l.split(" [")[0] for l in out(["dotnet", "--list-runtimes"]).splitlines() if "NETCore.App" in l]
+        runtime = runtimes[-1] if runtimes else "no .NET runtime"
+        dirty = " (working tree has uncommitted changes)" if out(["git", "-C", str(ROOT), "status", "--porcelain", "-uno"]) else ""
+        return [
+            f"- machine: {os.cpu_count()} cores ({cpu}), {meminfo('MemTotal') / GiB:.0f} GiB, {platform.system()} {platform.release()}",
+            f"- load average at start {self.load_start}, at end {loadavg()} (other work on the machine makes numbers noisy)",
+            f"- azblobsync: {self.cli_label}; commit {git('rev-parse', '--short', 'HEAD')}{dirty}",
+            f"- .NET layer: Engine from the {self.dotnet_source}; native engine "
+            f"{self.native_label}; {runtime}",
+            f"- rclone {out(['rclone', 'version']).splitlines()[0].split()[-1]} ({' '.join(RCLONE_FLAGS[:4])}, `rclone copy`); "
+            f"Azure CLI {az} (upload-batch / download-batch, {' '.join(AZ_FLAGS[2:])}); "
+            f"Azurite {azurite} (in memory unless noted); {out(['wrk', '-v']).splitlines()[0].split(' [')[0] if shutil.which('wrk') else 'wrk ?'}",
+            f"- datasets on {'/dev/shm (tmpfs)' if self.shm else 'disk'}; {self.rounds} round(s), tools in rotating order; "
+            f"run took {(time.time() - self.started) / 60:.1f} min",
+        ]
+
+    def write(self, plan_table):
+        name = "quick" if self.quick else "latest"
+        title = f"# AzBlobSync benchmark ({'quick, ' if self.quick else ''}{time.strftime('%Y-%m-%d %H:%M %Z')})"
+        body = [title, "", "`bench/run.sh " + " ".join(self.args.raw) + "`", "", *self.machine(), "",
+                "Median wall time of the verified runs; peer/ours = the peer's median time over our CLI's "
+                "(> 1 means we are faster); peak RSS is the largest of the runs (`/usr/bin/time %M`).", "",
+                plan_table, ""]
+        body += [f"- {n}" for n in self.notes + self.method_notes()]
+        if self.failures:
+            body += ["", "**Failures:**", *[f"- {f}" for f in self.failures]]
+        body += ["", *self.extra_sections, ""]
+        text = "\n".join(body)
+        out_dir = ROOT / "bench/results"
+        out_dir.mkdir(exist_ok=True)
+        (out_dir / f"{name}.md").write_text(text)
+        raw = {f"{w} | {t}": runs for (w, t), runs in self.results.items()}
+        (out_dir / f"{name}.json").write_text(json.dumps(raw, indent=1, ensure_ascii=False) + "\n")
+        print(text)
+        log(f"written to bench/results/{name}.md and {name}.json")
+
+    def method_notes(self):
+        return [
+            "compare-hash slot: `azblobsync sync --compare-hash` does not exist yet, so there is no row for it; "
+            "the md5sum rows are the local hashing rate it would have to reach on this machine.",
+            f"no-op re-sync of {self.many_count:,} files: the container is written directly into Azurite's on-disk "
+            "database (Azurite scans every blob it holds on each insert, so uploading them takes it over 15 minutes), "
+            "then served by the same Azurite in on-disk mode; the oracle counts the blobs first, and each run must "
+            "report nothing transferred.",
+            "upload 1 × N: each run starts a fresh in-memory Azurite (it frees deleted blobs only in a 10-minute GC). "
+            "rclone sets Content-MD5 on uploads (it hashes the file), so `azblobsync --put-md5` is the like-for-like row.",
+            "az CLI uploads a batch one file at a time (--max-connections only splits blobs over 64 MB); it has no "
+            "sync, so its no-op rows are n/a.",
+        ]
+
+    def cleanup(self):
+        self.stop_azurite()
+        shutil.rmtree(self.work, ignore_errors=True)
+        shutil.rmtree(self.disk_work, ignore_errors=True)
+
+    def snapshot_binaries(self):
+        """Copies the CLI, the engine library and plan-1m into the work folder: another build replacing
+        them halfway through must not mix two versions into one table."""
+        snap = self.work / "bin"
+        snap.mkdir()
+        self.cli_label = (f"{rel(self.cli)} ({run_text([str(self.cli), '--version'])}, built "
+                          f"{time.strftime('%Y-%m-%d %H:%M', time.localtime(self.cli.stat().st_mtime))})")
+        self.native_label = rel(self.native)
+        self.cli = Path(shutil.copy2(self.cli, snap / "azblobsync"))
+        if self.native.exists():
+            self.native = Path(shutil.copy2(self.native, snap / self.native.name))
+        plan = ROOT / "target/release/plan-1m"
+        self.plan = Path(shutil.copy2(plan, snap / "plan-1m")) if plan.exists() else None
+
+    def main(self):
+        self.workloads = []
+        self.ensure_packages()
+        if not self.cli.exists():
+            sys.exit(f"{self.cli} is missing: ./build.sh build first")
+        self.snapshot_binaries()
+        log(f"CLI {self.cli}; engine {self.native}; work in {self.work}; load {loadavg()}")
+        self.build_dotnet()
+        self.start_azurite()
+        self.phase_small()
+        self.phase_wrk()
+        self.phase_first_call()
+        self.phase_large()
+        self.phase_many()
+        self.phase_md5()
+        self.phase_plan()
+        self.write(self.report())
+        return 1 if self.failures else 0
+
+
+def tool_order(tool):
+    order = [OURS, OURS_MD5, DOTNET, RCLONE, AZ, "md5sum", "wrk"]
+    return order.index(tool) if tool in order else len(order)
+
+
+def slug(tool):
+    return {OURS: "ours", OURS_MD5: "oursmd5", DOTNET: "dotnet", RCLONE: "rclone", AZ: "az"}[tool]
+
+
+def rfc3339_ns(ns):
+    """The engine's format: RFC 3339 in UTC with the nanoseconds, trailing zeros dropped."""
+    seconds, frac = divmod(ns, 1_000_000_000)
+    base = datetime.datetime.fromtimestamp(seconds, datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")
+    return base + (f".{frac:09d}".rstrip("0") if frac else "") + "Z"
+
+
+def rel(path):
+    path = Path(path)
+    return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
+
+
+def run_text(cmd):
+    try:
+        return subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True).stdout.strip()
+    except OSError:
+        return "?"
+
+
+def git(*args):
+    return subprocess.run(["git", "-C", str(ROOT), *args], stdout=subprocess.PIPE, text=True).stdout.strip()
+
+
+def parse_args(argv):
+    p = argparse.ArgumentParser(prog="bench/run.sh", description=__doc__.split("\n\n")[0])
+    p.add_argument("rounds", nargs="?", type=int, help="alternating rounds (default 3; 1 with --quick)")
+    p.add_argument("--quick", action="store_true", help="fewer files, smaller large file, no 2 GiB, 100,000-file plan")
+    args = p.parse_args(argv)
+    args.raw = argv
+    return args
+
+
+if __name__ == "__main__":
+    bench = Bench(parse_args(sys.argv[1:]))
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    try:
+        code = bench.main()
+    finally:
+        bench.cleanup()
+    sys.exit(code)
