@@ -5,7 +5,7 @@ use azblobsync_core::download::CheckMd5;
 use azblobsync_core::store::AccessTier;
 use azblobsync_core::error::{EngineError, Result};
 use azblobsync_core::plan::Overwrite;
-use azblobsync_core::spec::{JobSpec, Operation};
+use azblobsync_core::spec::{CompareHash, JobSpec, Operation};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 #[derive(Parser)]
@@ -92,6 +92,8 @@ pub struct CheckArgs {
     pub log_level: LogLevel,
     #[command(flatten)]
     pub filters: FilterArgs,
+    #[command(flatten)]
+    pub hashing: HashArgs,
 }
 
 impl CheckArgs {
@@ -103,6 +105,7 @@ impl CheckArgs {
             ..Default::default()
         };
         self.filters.apply(&mut spec);
+        self.hashing.apply(&mut spec);
         spec.validate()?;
         Ok(spec)
     }
@@ -275,7 +278,37 @@ pub struct SyncArgs {
     #[arg(long, value_name = "N")]
     pub max_delete: Option<u64>,
     #[command(flatten)]
+    pub hashing: HashArgs,
+    #[command(flatten)]
     pub transfer: TransferArgs,
+}
+
+/// Judging same-sized files by content instead of modified time.
+#[derive(Args, Default)]
+pub struct HashArgs {
+    /// MD5: a same-sized file counts as changed only if its MD5 differs from the blob's
+    /// Content-MD5 (local MD5s are remembered against size and time, so reruns re-read only what
+    /// changed).
+    #[arg(long, value_enum, value_name = "MD5")]
+    pub compare_hash: Option<CompareHashArg>,
+    /// Where local MD5s are remembered (default: the user's cache folder).
+    #[arg(long, value_name = "FILE")]
+    pub hash_cache: Option<String>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CompareHashArg {
+    #[value(name = "MD5", alias = "md5")]
+    Md5,
+}
+
+impl HashArgs {
+    fn apply(&self, spec: &mut JobSpec) {
+        if self.compare_hash.is_some() {
+            spec.compare_hash = CompareHash::Md5;
+        }
+        spec.hash_cache_path = self.hash_cache.clone();
+    }
 }
 
 impl SyncArgs {
@@ -284,6 +317,7 @@ impl SyncArgs {
         spec.delete_destination = matches!(self.delete_destination, Some(DeleteArg::True | DeleteArg::Prompt));
         spec.confirm_deletes = self.delete_destination == Some(DeleteArg::Prompt);
         spec.max_delete = self.max_delete;
+        self.hashing.apply(&mut spec);
         spec.validate()?;
         Ok(spec)
     }

@@ -104,3 +104,28 @@ fn walk(root: &Path) -> Vec<String> {
     }
     out
 }
+
+#[test]
+fn a_dry_run_or_check_of_a_download_creates_nothing_and_a_bad_source_url_is_named_as_the_source() {
+    let azurite = Azurite::start();
+    let oracle = azurite.oracle();
+    oracle.create_container("nothing");
+    let staging = tempfile::tempdir().unwrap();
+    let p = staging.path().join("f");
+    std::fs::write(&p, b"x").unwrap();
+    oracle.put("nothing", "d/f.txt", &p, None);
+    let parent = tempfile::tempdir().unwrap();
+    let dest = parent.path().join("not-yet");
+    let url = azurite.container_url("nothing");
+
+    let (events, summary, _) = sync_json_from(&url, &dest, &["--dry-run"]);
+    assert_eq!((events[0]["status"].as_str(), summary["filesTransferred"].as_u64()), (Some("whatIf"), Some(1)));
+    let out = azblobsync(&["check", &url, dest.to_str().unwrap()], Some(DEV_KEY));
+    assert_eq!(out.status.code(), Some(1));
+    assert!(!dest.exists(), "nothing written, not even the folder");
+
+    let out = azblobsync(&["sync", "http//127.0.0.1:1/acct/cont?sig=SECRET", dest.to_str().unwrap(), "--output-type", "json"], Some(DEV_KEY));
+    let (_, summary) = json_events(&out);
+    assert_eq!(summary["errorId"], "InvalidSource");
+    assert!(!summary["error"].as_str().unwrap().contains("SECRET"));
+}

@@ -24,6 +24,8 @@ pub trait Direction: Send + Sync + 'static {
     /// The full blob name an entry of this relative name maps to (for events).
     fn blob_name(&self, relative: &str) -> String;
     async fn transfer(&self, source: &Self::Source) -> Result<Transferred>;
+    /// Compare-hash: whether a same-sized pair holds the same bytes.
+    async fn verify(&self, source: &Self::Source, dest: &Self::Dest) -> Result<crate::content_hash::Verdict>;
     /// Deletes the destination entry with this relative name.
     async fn delete(&self, relative: &str) -> Result<()>;
 }

@@ -45,6 +45,7 @@ pub struct Downloads {
     pub cancel: CancellationToken,
     pub progress: Arc<Progress>,
     pub check_md5: CheckMd5,
+    pub hasher: Arc<crate::content_hash::ContentHasher>,
 }
 
 /// Where a blob lands under `root`, or why it cannot land anywhere. Every platform refuses `..` and
@@ -160,6 +161,10 @@ impl Direction for Downloads {
                 Err(e)
             }
         }
+    }
+
+    async fn verify(&self, source: &RemoteEntry, dest: &LocalEntry) -> Result<crate::content_hash::Verdict> {
+        self.hasher.compare(dest, source).await
     }
 
     async fn delete(&self, relative: &str) -> Result<()> {

@@ -64,7 +64,10 @@ fn url_path_ends_with_slash(url: &str) -> bool {
 pub fn container_of(spec: &JobSpec) -> Result<ContainerUrl> {
     match (is_url(&spec.source), is_url(&spec.destination)) {
         (false, true) => ContainerUrl::parse(&spec.destination),
-        (true, false) => ContainerUrl::parse(&split_url_wildcard(&spec.source).0),
+        (true, false) => ContainerUrl::parse(&split_url_wildcard(&spec.source).0).map_err(|e| match e {
+            EngineError::InvalidDestination { url, why } => EngineError::InvalidSource { url, why },
+            e => e,
+        }),
         (true, true) => Err(EngineError::InvalidSpec(
             "both ends are URLs; copying between containers is not supported yet: give a local folder on one side".into(),
         )),
@@ -139,7 +142,6 @@ async fn resolve_download(spec: &JobSpec, container: ContainerUrl, store: &dyn B
         let into_folder = dest.is_dir() || spec.destination.ends_with(['/', '\\']);
         let target = if into_folder { dest.join(&name) } else { dest.clone() };
         let root = target.parent().map(Path::to_path_buf).unwrap_or_default();
-        std::fs::create_dir_all(&root).map_err(|e| EngineError::local_io(&root, &e))?;
         let parent_prefix = prefix.rsplit_once('/').map(|(p, _)| p.to_string()).unwrap_or_default();
         let single = Single { name, target: target.to_string_lossy().into_owned() };
         return Ok(Scope { container, prefix: parent_prefix, root, single: Some(single), top_level_only: true });
@@ -179,12 +181,13 @@ pub fn existing_folder(source: &str) -> Result<PathBuf> {
     }
 }
 
-/// A download's destination folder: created when missing, refused when it is a file.
+/// A download's destination folder: refused when it is a file. A missing one is fine: downloads
+/// create folders as they write, and a dry run or check must create nothing.
 fn ensure_folder(root: &Path, shown: &str) -> Result<()> {
     match std::fs::metadata(root) {
         Ok(m) if !m.is_dir() => Err(EngineError::DestinationNotAFolder(shown.to_string())),
         Ok(_) => Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => std::fs::create_dir_all(root).map_err(|e| EngineError::local_io(root, &e)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
         Err(e) => Err(EngineError::local_io(root, &e)),
     }
 }

@@ -15,6 +15,8 @@ pub enum EngineError {
     DestinationNotAFolder(String),
     #[error("destination '{url}' is not a valid container URL: {why}. Expected https://<account>.blob.core.windows.net/<container>[/<prefix>][?<SAS>]")]
     InvalidDestination { url: String, why: String },
+    #[error("source '{url}' is not a valid container URL: {why}. Expected https://<account>.blob.core.windows.net/<container>[/<prefix>][?<SAS>]")]
+    InvalidSource { url: String, why: String },
     #[error("container '{container}' does not exist at {url}; create it first or check the name")]
     ContainerNotFound { container: String, url: String },
     #[error("the storage account rejected the credentials ({code}): check the account key or SAS token and that it is not expired")]
@@ -33,8 +35,8 @@ pub enum EngineError {
     LocalIo { path: String, detail: String },
     #[error("file '{path}' changed while it was being uploaded; it will be picked up by the next run")]
     SourceChanged { path: String },
-    #[error("the plan would delete {planned} blobs, more than the limit of {limit}; nothing was deleted. Check the source, or raise the limit (--max-delete / -MaxDelete)")]
-    MaxDeleteExceeded { planned: u64, limit: u64 },
+    #[error("the plan would delete {planned} {what}, more than the limit of {limit}; nothing was deleted. Check the source, or raise the limit (--max-delete / -MaxDelete)")]
+    MaxDeleteExceeded { planned: u64, limit: u64, what: &'static str },
     #[error("blob '{name}' cannot be saved as a local file: {why}")]
     InvalidLocalName { name: String, why: String },
     #[error("blob '{blob}' failed its MD5 check and was not kept: {detail}")]
@@ -54,6 +56,7 @@ impl EngineError {
             Self::SourceNotAFolder(_) => "SourceNotAFolder",
             Self::DestinationNotAFolder(_) => "DestinationNotAFolder",
             Self::InvalidDestination { .. } => "InvalidDestination",
+            Self::InvalidSource { .. } => "InvalidSource",
             Self::ContainerNotFound { .. } => "ContainerNotFound",
             Self::AuthenticationFailed { .. } => "AuthenticationFailed",
             Self::AuthorizationFailed { .. } => "AuthorizationFailed",

@@ -69,7 +69,11 @@ fn regex_set(flag: &str, patterns: &[String]) -> Result<Option<RegexSet>> {
     if patterns.is_empty() {
         return Ok(None);
     }
-    RegexSet::new(patterns).map(Some).map_err(|e| EngineError::InvalidSpec(format!("{flag}: not a valid regular expression: {e}")))
+    RegexSet::new(patterns).map(Some).map_err(|e| {
+        // The regex crate draws a multi-line caret diagram; errors here are one line.
+        let one_line = e.to_string().split_whitespace().collect::<Vec<_>>().join(" ");
+        EngineError::InvalidSpec(format!("{flag}: not a valid regular expression: {one_line}"))
+    })
 }
 
 /// Normalises a user's relative path: '/' separators, no leading "./" or '/', no trailing '/'.
@@ -246,6 +250,7 @@ mod tests {
         spec.include_regex = vec!["(unclosed".into()];
         let e = Filter::new(&spec, SystemTime::now()).unwrap_err();
         assert!(e.to_string().contains("include-regex"), "{e}");
+        assert_eq!(e.to_string().lines().count(), 1, "{e}");
         let mut spec = FilterSpec::default();
         spec.exclude_patterns = vec!["[z-a]".into()];
         assert!(Filter::new(&spec, SystemTime::now()).is_err());

@@ -18,7 +18,10 @@ use crate::store::{BlobStore, SOURCE_MTIME_KEY};
 use crate::direction::Direction;
 use crate::endpoints::{self, Endpoints, container_of, existing_folder, is_url};
 use crate::plan::Overwrite;
-use crate::spec::Operation;
+use crate::content_hash::{ContentHasher, Verdict};
+use crate::hash_cache::{self, HashCache};
+use crate::plan::Reason;
+use crate::spec::{CompareHash, Operation};
 use crate::download::Downloads;
 use crate::plan::PlanItem;
 use crate::upload::{UploadContext, Uploads, parse_source_mtime};
@@ -242,6 +245,14 @@ impl Job {
             Some(single) => ListScope::Exact { blob: blob_name::join(&scope.prefix, &single.name), relative: single.name.clone() },
             None => ListScope::Prefix(scope.prefix.clone()),
         };
+        let hasher = ContentHasher::new(match spec.compare_hash {
+            CompareHash::Md5 => {
+                let path = spec.hash_cache_path.as_ref().map_or_else(hash_cache::default_location, PathBuf::from);
+                // Without the cache the job still runs: it only re-reads files next time.
+                HashCache::open(&path).ok()
+            }
+            CompareHash::None => None,
+        });
         // Copy with overwrite = true never looks at the destination.
         let blind_copy = spec.operation == Operation::Copy && spec.overwrite == Overwrite::True;
         match endpoints {
@@ -266,14 +277,18 @@ impl Job {
                     properties: spec.upload_properties().map_err(fail)?,
                 };
                 let single_target = scope.single.map(|s| s.target);
-                self.execute(Arc::new(Uploads { ctx, prefix: scope.prefix, single_target }), plan, problems, &spec).await
+                let uploads = Uploads { ctx, prefix: scope.prefix, single_target, hasher: hasher.clone() };
+                let outcome = self.execute(Arc::new(uploads), plan, problems, &spec).await;
+                hasher.flush();
+                outcome
             }
             Endpoints::Download(scope) => {
                 let listing = spawn_lister(store.clone(), list_scope, listing_error.clone(), self.cancel.clone());
                 let (local, problems) = match &scope.single {
                     Some(_) if blind_copy => (empty_stream(), mpsc::unbounded_channel().1),
                     Some(single) => one_local_entry(Path::new(&single.target), &single.name),
-                    None if blind_copy => (empty_stream(), mpsc::unbounded_channel().1),
+                    // A destination folder that does not exist yet is simply empty.
+                    None if blind_copy || !scope.root.exists() => (empty_stream(), mpsc::unbounded_channel().1),
                     None => self.spawn_walker(scope.root.clone(), filter),
                 };
                 let plan = self.spawn_planner(listing, local, listing_error, rules);
@@ -286,8 +301,11 @@ impl Job {
                     cancel: self.cancel.clone(),
                     progress: self.progress.clone(),
                     check_md5: spec.check_md5,
+                    hasher: hasher.clone(),
                 };
-                self.execute(Arc::new(downloads), plan, problems, &spec).await
+                let outcome = self.execute(Arc::new(downloads), plan, problems, &spec).await;
+                hasher.flush();
+                outcome
             }
         }
     }
@@ -337,10 +355,9 @@ impl Job {
                     break;
                 }
             };
-            let (source, decision) = match entry {
-                PlanEntry::Source { source, decision, .. } => (source, decision),
+            let (source, dest, decision) = match entry {
+                PlanEntry::Source { source, dest, decision } => (source, dest, decision),
                 PlanEntry::Delete(dest) => {
-                    tally.differences += 1;
                     deletes.push(dest.relative().to_string());
                     continue;
                 }
@@ -349,6 +366,41 @@ impl Job {
             let relative = source.relative().to_string();
             let blob = direction.blob_name(&relative);
             let size = source.size();
+            if decision == Decision::Verify {
+                // Hashing reads the local file: it runs in the pool like a transfer, then transfers
+                // (or reports) only when the content differs.
+                let permit = tokio::select! {
+                    p = files_in_flight.clone().acquire_owned() => p.expect("never closed"),
+                    _ = self.cancel.cancelled() => break,
+                };
+                in_flight += 1;
+                let (direction, done_tx, progress) = (direction.clone(), done_tx.clone(), self.progress.clone());
+                let dest = dest.expect("a verified pair has both sides");
+                tokio::spawn(async move {
+                    let _permit = permit;
+                    let reason = match direction.verify(&source, &dest).await {
+                        Ok(Verdict::Same) => {
+                            let _ = done_tx.send(file_event(relative, blob, Action::Skip, FileStatus::Skipped, "unchanged", 0));
+                            return;
+                        }
+                        Ok(Verdict::Different) => Reason::ContentChanged.as_str(),
+                        Ok(Verdict::NoBlobHash) => Reason::NoHashToCompare.as_str(),
+                        Err(e) => {
+                            let _ = done_tx.send(failed_event(relative, blob, D::ACTION, "unreadable", &e));
+                            return;
+                        }
+                    };
+                    Progress::add(&progress.files_to_transfer, 1);
+                    Progress::add(&progress.bytes_to_transfer, size);
+                    let ev = if writes_nothing {
+                        file_event(relative, blob, D::ACTION, FileStatus::WhatIf, reason, size)
+                    } else {
+                        transfer_event(direction.as_ref(), &source, relative, blob, reason).await
+                    };
+                    let _ = done_tx.send(ev);
+                });
+                continue;
+            }
             let reason = match decision {
                 Decision::Skip(reason) => {
                     let ev = file_event(relative, blob, Action::Skip, FileStatus::Skipped, reason.as_str(), 0);
@@ -356,6 +408,7 @@ impl Job {
                     continue;
                 }
                 Decision::Transfer(reason) => reason.as_str(),
+                Decision::Verify => unreachable!("handled above"),
                 // A dry run reports what it would ask; a real run asks first.
                 Decision::Ask(reason) if writes_nothing => reason.as_str(),
                 Decision::Ask(reason) => match self.confirm(D::ACTION, &relative, &blob, reason.as_str()).await {
@@ -368,7 +421,6 @@ impl Job {
                     Err(_) => break,
                 },
             };
-            tally.differences += 1;
             Progress::add(&self.progress.files_to_transfer, 1);
             Progress::add(&self.progress.bytes_to_transfer, size);
             if writes_nothing {
@@ -388,14 +440,7 @@ impl Job {
             let (direction, done_tx) = (direction.clone(), done_tx.clone());
             tokio::spawn(async move {
                 let _permit = permit;
-                let ev = match direction.transfer(&source).await {
-                    Ok(done) => FileEvent {
-                        content_md5: done.content_md5.map(|m| base64_encode(&m)),
-                        warning: done.warning,
-                        ..file_event(relative, blob, D::ACTION, FileStatus::Success, reason, done.bytes)
-                    },
-                    Err(e) => failed_event(relative, blob, D::ACTION, reason, &e),
-                };
+                let ev = transfer_event(direction.as_ref(), &source, relative, blob, reason).await;
                 let _ = done_tx.send(ev);
             });
             if fatal.is_some() {
@@ -436,7 +481,8 @@ impl Job {
     ) -> Result<()> {
         let planned = deletes.len() as u64;
         if let Some(limit) = spec.max_delete.filter(|limit| planned > *limit) {
-            return Err(EngineError::MaxDeleteExceeded { planned, limit });
+            let what = if D::ACTION == Action::Download { "local files" } else { "blobs" };
+            return Err(EngineError::MaxDeleteExceeded { planned, limit, what });
         }
         if spec.confirm_deletes && !spec.writes_nothing() {
             return self.delete_confirmed(direction, deletes, tally).await;
@@ -506,6 +552,11 @@ impl Job {
     }
 
     async fn finish_file(&self, ev: FileEvent, tally: &mut Tally, fatal: &mut Option<EngineError>) {
+        // Anything a real run would change (or tried to) is a difference; unreadable files are
+        // problems, not differences.
+        if ev.action != Action::Skip && ev.reason != "unreadable" {
+            tally.differences += 1;
+        }
         match ev.status {
             FileStatus::Success if ev.action == Action::Delete => tally.deleted += 1,
             FileStatus::WhatIf if ev.action == Action::Delete => {}
@@ -733,6 +784,17 @@ fn credential_for(spec: &JobSpec, location: &ContainerUrl) -> Credential {
 fn base64_encode(bytes: &[u8]) -> String {
     use base64::Engine as _;
     base64::engine::general_purpose::STANDARD.encode(bytes)
+}
+
+async fn transfer_event<D: Direction>(direction: &D, source: &D::Source, relative: String, blob: String, reason: &'static str) -> FileEvent {
+    match direction.transfer(source).await {
+        Ok(done) => FileEvent {
+            content_md5: done.content_md5.map(|m| base64_encode(&m)),
+            warning: done.warning,
+            ..file_event(relative, blob, D::ACTION, FileStatus::Success, reason, done.bytes)
+        },
+        Err(e) => failed_event(relative, blob, D::ACTION, reason, &e),
+    }
 }
 
 fn file_event(path: String, blob: String, action: Action, status: FileStatus, reason: &'static str, bytes: u64) -> FileEvent {

@@ -20,6 +20,8 @@ pub mod upload;
 pub mod direction;
 pub mod download;
 pub mod endpoints;
+pub mod hash_cache;
+pub mod content_hash;
 pub mod windows_path;
 pub mod blob_name;
 pub mod filter;

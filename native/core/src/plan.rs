@@ -75,6 +75,8 @@ pub enum Decision {
     Skip(Reason),
     /// Transfer only if the host approves (overwrite = prompt).
     Ask(Reason),
+    /// Same size: transfer only if the content hashes differ (compare-hash).
+    Verify,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -95,6 +97,10 @@ pub enum Reason {
     NotNewer,
     /// Copy with overwrite = true: the destination was not looked at.
     Copy,
+    /// Compare-hash: same size, different MD5.
+    ContentChanged,
+    /// Compare-hash: the blob has no Content-MD5, so it cannot be shown to be the same.
+    NoHashToCompare,
 }
 
 impl Reason {
@@ -109,6 +115,8 @@ impl Reason {
             Self::Exists => "exists",
             Self::NotNewer => "notNewer",
             Self::Copy => "copy",
+            Self::ContentChanged => "contentChanged",
+            Self::NoHashToCompare => "noHashToCompare",
         }
     }
 }
@@ -170,6 +178,8 @@ pub enum Overwrite {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
     Sync,
+    /// Sync judging same-sized pairs by content hash instead of modified time.
+    SyncByHash,
     Copy(Overwrite),
 }
 
@@ -207,6 +217,11 @@ impl PlanRules {
     fn decide(&self, source: &impl PlanItem, dest: Option<&impl PlanItem>) -> Decision {
         match self.mode {
             Mode::Sync => decide(source, dest),
+            Mode::SyncByHash => match dest {
+                None => Decision::Transfer(Reason::Missing),
+                Some(d) if d.size() != source.size() => Decision::Transfer(Reason::SizeChanged),
+                Some(_) => Decision::Verify,
+            },
             Mode::Copy(overwrite) => decide_copy(source, dest, overwrite),
         }
     }

@@ -23,6 +23,15 @@ pub enum Operation {
     Copy,
 }
 
+/// AzCopy's `--compare-hash`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+pub enum CompareHash {
+    #[default]
+    None,
+    #[serde(rename = "MD5", alias = "Md5", alias = "md5")]
+    Md5,
+}
+
 #[derive(Deserialize, Default)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct JobSpec {
@@ -46,6 +55,12 @@ pub struct JobSpec {
     /// Block size for staged uploads; `None` chooses from the file size.
     #[serde(default)]
     pub block_size_bytes: Option<u64>,
+    /// Sync and check: judge same-sized files by MD5 instead of modified time.
+    #[serde(default)]
+    pub compare_hash: CompareHash,
+    /// Where local MD5s are remembered between runs (default: the user's cache folder).
+    #[serde(default)]
+    pub hash_cache_path: Option<String>,
     /// Copy: descend into sub-folders (a folder source needs it).
     #[serde(default)]
     pub recursive: bool,
@@ -203,9 +218,10 @@ impl JobSpec {
     }
 
     pub fn mode(&self) -> crate::plan::Mode {
-        match self.operation {
-            Operation::Copy => crate::plan::Mode::Copy(self.overwrite),
-            Operation::Sync | Operation::Check => crate::plan::Mode::Sync,
+        match (self.operation, self.compare_hash) {
+            (Operation::Copy, _) => crate::plan::Mode::Copy(self.overwrite),
+            (_, CompareHash::Md5) => crate::plan::Mode::SyncByHash,
+            (_, CompareHash::None) => crate::plan::Mode::Sync,
         }
     }
 

@@ -185,6 +185,7 @@ pub struct Uploads {
     pub prefix: String,
     /// Copying one file: its blob's full name (which may differ from the file's).
     pub single_target: Option<String>,
+    pub hasher: std::sync::Arc<crate::content_hash::ContentHasher>,
 }
 
 #[async_trait::async_trait]
@@ -201,6 +202,10 @@ impl crate::direction::Direction for Uploads {
         let blob = crate::direction::Direction::blob_name(self, &source.relative);
         let up = upload_file(&self.ctx, source, &blob).await?;
         Ok(crate::direction::Transferred { bytes: up.bytes, content_md5: up.content_md5, warning: None })
+    }
+
+    async fn verify(&self, source: &LocalEntry, dest: &crate::plan::RemoteEntry) -> Result<crate::content_hash::Verdict> {
+        self.hasher.compare(source, dest).await
     }
 
     async fn delete(&self, relative: &str) -> Result<()> {
