@@ -8,13 +8,14 @@ use async_trait::async_trait;
 use azure_core::http::policies::Policy;
 use azure_core::http::{ClientOptions, NoFormat, RequestContent, StatusCode};
 use azure_storage_blob::models::{
-    BlobClientDeleteOptions, BlobClientDownloadOptions, BlobContainerClientListBlobsOptions, DeleteSnapshotsOptionType, BlockBlobClientCommitBlockListOptions, BlockBlobClientUploadOptions, BlockLookupList,
+    BlobClientDeleteOptions, BlobClientDownloadOptions, BlobClientStartCopyFromUrlOptions, BlobContainerClientListBlobsOptions, DeleteSnapshotsOptionType, BlockBlobClientCommitBlockListOptions, BlockBlobClientUploadOptions, BlockLookupList,
     ListBlobsIncludeItem,
 };
 use azure_storage_blob::{BlobContainerClient, BlobContainerClientOptions};
 use bytes::Bytes;
 use futures::StreamExt;
 use futures::stream::BoxStream;
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::SystemTime;
 
@@ -161,6 +162,39 @@ impl BlobStore for AzureBlobStore {
         let result = self.container.blob_client(name).download(Some(options)).await.map_err(|e| map_error(e, &self.location))?;
         let location = self.location.clone();
         Ok(result.body.map(move |chunk| chunk.map_err(|e| map_error(e, &location))).boxed())
+    }
+
+    fn blob_url(&self, name: &str) -> url::Url {
+        self.container.blob_client(name).url().clone()
+    }
+
+    async fn copy_from_url(&self, name: &str, source: &url::Url, metadata: HashMap<String, String>) -> Result<()> {
+        use azure_storage_blob::models::{BlobClientGetPropertiesResultHeaders, BlobClientStartCopyFromUrlResultHeaders, CopyStatus};
+        let blob = self.container.blob_client(name);
+        let options = BlobClientStartCopyFromUrlOptions { metadata: Some(metadata), ..Default::default() };
+        let started = blob.start_copy_from_url(source.to_string(), Some(options)).await.map_err(|e| map_error(e, &self.location))?;
+        let mut status = started.copy_status().map_err(|e| map_error(e, &self.location))?;
+        // Within an account the copy is done at once; across accounts the service copies in the
+        // background and the blob's properties report progress.
+        let mut delay = std::time::Duration::from_millis(100);
+        loop {
+            match status {
+                Some(CopyStatus::Success) | None => return Ok(()),
+                Some(CopyStatus::Pending) => {
+                    tokio::time::sleep(delay).await;
+                    delay = (delay * 2).min(std::time::Duration::from_secs(5));
+                    let props = blob.get_properties(None).await.map_err(|e| map_error(e, &self.location))?;
+                    status = props.copy_status().map_err(|e| map_error(e, &self.location))?;
+                }
+                Some(other) => {
+                    return Err(EngineError::Service {
+                        status: None,
+                        code: Some(format!("Copy{other:?}")),
+                        message: format!("the server-side copy of '{name}' ended as {other:?}"),
+                    });
+                }
+            }
+        }
     }
 
     async fn delete_blob(&self, name: &str) -> Result<()> {

@@ -68,9 +68,8 @@ pub fn container_of(spec: &JobSpec) -> Result<ContainerUrl> {
             EngineError::InvalidDestination { url, why } => EngineError::InvalidSource { url, why },
             e => e,
         }),
-        (true, true) => Err(EngineError::InvalidSpec(
-            "both ends are URLs; copying between containers is not supported yet: give a local folder on one side".into(),
-        )),
+        // Container to container has two; the job handles that case itself.
+        (true, true) => ContainerUrl::parse(&spec.destination),
         (false, false) => Err(EngineError::InvalidSpec(
             "neither end is a container URL; one side must be https://<account>.blob.core.windows.net/<container>".into(),
         )),

@@ -8,6 +8,8 @@ use serde::Serialize;
 pub enum Action {
     Upload,
     Download,
+    /// Container to container, server-side.
+    Copy,
     Delete,
     Skip,
 }

@@ -15,6 +15,7 @@ use crate::plan::{Decision, PlanEntry, PlanRules, RemoteEntry, SyncPlan};
 use crate::progress::{JobState, Progress, ProgressSnapshot};
 use crate::spec::JobSpec;
 use crate::store::{BlobStore, SOURCE_MTIME_KEY};
+use crate::blob_copy::BlobCopies;
 use crate::direction::Direction;
 use crate::endpoints::{self, Endpoints, container_of, existing_folder, is_url};
 use crate::plan::Overwrite;
@@ -214,6 +215,9 @@ impl Job {
 
     async fn sync(&self, spec: JobSpec) -> std::result::Result<Tally, (EngineError, Tally)> {
         let fail = |e| (e, Tally::default());
+        if is_url(&spec.source) && is_url(&spec.destination) {
+            return self.between_containers(spec).await;
+        }
         let location = container_of(&spec).map_err(fail)?;
         // Fail on a missing local source before any network round trip.
         if is_url(&spec.destination) && spec.operation != Operation::Copy {
@@ -308,6 +312,55 @@ impl Job {
                 outcome
             }
         }
+    }
+
+    /// Container (prefix) → container (prefix), every blob copied by the service itself.
+    async fn between_containers(&self, spec: JobSpec) -> std::result::Result<Tally, (EngineError, Tally)> {
+        let fail = |e| (e, Tally::default());
+        if spec.operation == Operation::Copy {
+            return Err(fail(EngineError::InvalidSpec(
+                "copy between containers is not supported yet; sync mirrors one container (or prefix) into another".into(),
+            )));
+        }
+        let source = ContainerUrl::parse(&spec.source).map_err(|e| match e {
+            EngineError::InvalidDestination { url, why } => EngineError::InvalidSource { url, why },
+            e => e,
+        });
+        let source = source.map_err(fail)?;
+        let dest = ContainerUrl::parse(&spec.destination).map_err(fail)?;
+        if source.sas().is_none() && source.account != dest.account {
+            return Err(fail(EngineError::InvalidSpec(
+                "the service reads the source itself, and an account key only vouches for its own account: add a SAS (read, list) to the source URL".into(),
+            )));
+        }
+        let concurrency = spec.effective_concurrency();
+        let mut stores = Vec::new();
+        for location in [&source, &dest] {
+            let credential = credential_for(&spec, location);
+            let store: Arc<dyn BlobStore> = Arc::new(AzureBlobStore::new(location, credential, concurrency).map_err(fail)?);
+            tokio::select! {
+                r = store.check_container() => r.map_err(fail)?,
+                _ = self.cancel.cancelled() => return Err(fail(EngineError::Cancelled)),
+            }
+            stores.push(store);
+        }
+        let (source_store, dest_store) = (stores[0].clone(), stores[1].clone());
+        self.progress.set_state(JobState::Scanning);
+        let filter = Arc::new(Filter::new(&spec.filter_spec().map_err(fail)?, SystemTime::now()).map_err(fail)?);
+        let rules = PlanRules { filter, delete_extras: spec.plans_deletes(), mode: spec.mode() };
+        let listing_error = Arc::new(Mutex::new(None));
+        let from = spawn_lister(source_store.clone(), ListScope::Prefix(source.prefix.clone()), listing_error.clone(), self.cancel.clone());
+        let to = spawn_lister(dest_store.clone(), ListScope::Prefix(dest.prefix.clone()), listing_error.clone(), self.cancel.clone());
+        let plan = self.spawn_planner(from, to, listing_error, rules);
+        let copies = BlobCopies {
+            source: source_store,
+            source_prefix: source.prefix.clone(),
+            dest: dest_store,
+            dest_prefix: dest.prefix.clone(),
+            request_slots: Arc::new(Semaphore::new(concurrency)),
+            cancel: self.cancel.clone(),
+        };
+        self.execute(Arc::new(copies), plan, mpsc::unbounded_channel().1, &spec).await
     }
 
     /// The job loop, the same for every direction: take plan entries in order, start transfers up

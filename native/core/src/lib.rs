@@ -19,6 +19,7 @@ pub mod azure_store;
 pub mod upload;
 pub mod direction;
 pub mod download;
+pub mod blob_copy;
 pub mod endpoints;
 pub mod hash_cache;
 pub mod content_hash;

@@ -61,6 +61,11 @@ pub trait BlobStore: Send + Sync {
     async fn commit_blocks(&self, name: &str, block_ids: Vec<Vec<u8>>, properties: &BlobProperties) -> Result<()>;
     /// The blob's content as a stream of chunks, in order.
     async fn download(&self, name: &str) -> Result<BoxStream<'static, Result<Bytes>>>;
+    /// The URL another service request can read this blob through (with the SAS, if any).
+    fn blob_url(&self, name: &str) -> url::Url;
+    /// Makes `name` a server-side copy of the blob at `source` (the service reads it; no bytes pass
+    /// through this machine), with `metadata`, and waits until the copy has completed.
+    async fn copy_from_url(&self, name: &str, source: &url::Url, metadata: HashMap<String, String>) -> Result<()>;
     /// Deletes a blob (and its snapshots); a blob already gone counts as deleted.
     async fn delete_blob(&self, name: &str) -> Result<()>;
     /// Checks the container can be reached and read with the credentials given.

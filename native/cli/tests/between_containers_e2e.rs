@@ -1,0 +1,43 @@
+//! Container → container sync: server-side copies, checked by the oracle.
+
+mod common;
+
+use azblobsync_testkit::Azurite;
+use common::*;
+
+#[test]
+fn mirrors_a_prefix_into_another_container_server_side() {
+    let azurite = Azurite::start();
+    let oracle = azurite.oracle();
+    oracle.create_container("origin");
+    oracle.create_container("mirror");
+    let staging = tempfile::tempdir().unwrap();
+    for (name, content) in [("data/a.txt", "alpha"), ("data/sub/b.txt", "beta"), ("other/c.txt", "gamma")] {
+        let p = staging.path().join("f");
+        std::fs::write(&p, content).unwrap();
+        oracle.put("origin", name, &p, None);
+    }
+    let p = staging.path().join("f");
+    std::fs::write(&p, "stale").unwrap();
+    oracle.put("mirror", "copy/extra.txt", &p, None);
+    let from = format!("{}/data", azurite.container_url("origin"));
+    let to = format!("{}/copy", azurite.container_url("mirror"));
+
+    let mut args = vec!["sync", from.as_str(), to.as_str(), "--output-type", "json", "--delete-destination"];
+    let out = azblobsync(&args, Some(azblobsync_testkit::DEV_KEY));
+    let (events, summary) = json_events(&out);
+    assert!(out.status.success(), "{summary}");
+    assert_eq!((summary["filesTransferred"].as_u64(), summary["filesDeleted"].as_u64()), (Some(2), Some(1)), "{events:?}");
+    assert!(events.iter().filter(|e| e["status"] == "success").all(|e| e["action"] == "copy" || e["action"] == "delete"));
+    let inventory = oracle.inventory("mirror");
+    let names: Vec<&str> = inventory.iter().map(|b| b.name.as_str()).collect();
+    assert_eq!(names, vec!["copy/a.txt", "copy/sub/b.txt"]);
+    assert_eq!(inventory[0].md5_of_content, md5_hex(b"alpha"));
+    assert!(inventory[0].metadata.contains_key("mtime"), "the source's time travels with the copy");
+
+    // Nothing changed: nothing to copy.
+    args.pop();
+    let out = azblobsync(&args, Some(azblobsync_testkit::DEV_KEY));
+    let (_, summary) = json_events(&out);
+    assert_eq!((summary["filesTransferred"].as_u64(), summary["filesSkipped"].as_u64()), (Some(0), Some(2)), "{summary}");
+}
