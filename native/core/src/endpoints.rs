@@ -60,14 +60,19 @@ fn url_path_ends_with_slash(url: &str) -> bool {
     url.split('?').next().unwrap_or(url).ends_with('/')
 }
 
+/// A source URL, whose errors say "source".
+pub fn parse_source_url(raw: &str) -> Result<ContainerUrl> {
+    ContainerUrl::parse(raw).map_err(|e| match e {
+        EngineError::InvalidDestination { url, why } => EngineError::InvalidSource { url, why },
+        e => e,
+    })
+}
+
 /// The container a job talks to, known before anything is listed.
 pub fn container_of(spec: &JobSpec) -> Result<ContainerUrl> {
     match (is_url(&spec.source), is_url(&spec.destination)) {
         (false, true) => ContainerUrl::parse(&spec.destination),
-        (true, false) => ContainerUrl::parse(&split_url_wildcard(&spec.source).0).map_err(|e| match e {
-            EngineError::InvalidDestination { url, why } => EngineError::InvalidSource { url, why },
-            e => e,
-        }),
+        (true, false) => parse_source_url(&split_url_wildcard(&spec.source).0),
         // Container to container has two; the job handles that case itself.
         (true, true) => ContainerUrl::parse(&spec.destination),
         (false, false) => Err(EngineError::InvalidSpec(

@@ -322,11 +322,7 @@ impl Job {
                 "copy between containers is not supported yet; sync mirrors one container (or prefix) into another".into(),
             )));
         }
-        let source = ContainerUrl::parse(&spec.source).map_err(|e| match e {
-            EngineError::InvalidDestination { url, why } => EngineError::InvalidSource { url, why },
-            e => e,
-        });
-        let source = source.map_err(fail)?;
+        let source = endpoints::parse_source_url(&spec.source).map_err(fail)?;
         let dest = ContainerUrl::parse(&spec.destination).map_err(fail)?;
         if source.sas().is_none() && source.account != dest.account {
             return Err(fail(EngineError::InvalidSpec(
