@@ -7,7 +7,7 @@ using AzBlobSync.Destination;
 namespace AzBlobSync;
 
 /// <summary>
-/// What to sync (or check) and how. The account key stays a <see cref="SecureString"/> until the
+/// What to sync, check or copy, and how. The account key stays a <see cref="SecureString"/> until the
 /// moment the job starts and never appears in <see cref="ToString"/>; a SAS signature in
 /// <see cref="Source"/> or <see cref="Destination"/> is redacted wherever this object is shown.
 /// </summary>
@@ -16,13 +16,25 @@ public sealed record SyncOptions
     /// <summary>Largest accepted <see cref="Concurrency"/> (the engine's limit).</summary>
     public const int MaxConcurrency = 512;
 
+    /// <summary>Most index tags a blob takes (the service's limit).</summary>
+    public const int MaxTags = 10;
+
+    private static readonly IReadOnlyDictionary<string, string> EmptyProperties = new Dictionary<string, string>();
+
     /// <summary>Which way data moves; decides what <see cref="Source"/> and <see cref="Destination"/> hold.</summary>
     public SyncDirection Direction { get; init; } = SyncDirection.Upload;
 
-    /// <summary>Upload: local folder (a file-system path, already resolved by the caller). Download: container URL, optionally with a prefix and a SAS query.</summary>
+    /// <summary>
+    /// Upload: local folder (a file-system path, already resolved by the caller); a copy also takes a file, or a
+    /// folder's contents as <c>folder/*</c> (<see cref="Commands.CopySourcePath"/>). Download: container URL, optionally
+    /// with a prefix and a SAS query; a copy also takes <c>url/prefix/*</c> (the contents) or the URL of one blob.
+    /// </summary>
     public required string Source { get; init; }
 
-    /// <summary>Upload: container URL, optionally with a prefix and a SAS query. Download: local folder (created if missing).</summary>
+    /// <summary>
+    /// Upload: container URL, optionally with a prefix and a SAS query (a copy of one file to a URL not ending in
+    /// '/' names the blob). Download: local folder (created if missing); a copy of one blob may name the file.
+    /// </summary>
     public required string Destination { get; init; }
 
     /// <summary>Uploads: compute each file's MD5 and store it as the blob's Content-MD5.</summary>
@@ -30,6 +42,33 @@ public sealed record SyncOptions
 
     /// <summary>Downloads: what to do with the blob's Content-MD5.</summary>
     public CheckMd5Mode CheckMd5 { get; init; } = CheckMd5Mode.FailIfDifferent;
+
+    /// <summary>Sync and check: judge same-sized pairs by content (MD5) instead of modified time.</summary>
+    public CompareHashMode CompareHash { get; init; } = CompareHashMode.None;
+
+    /// <summary>With <see cref="CompareHash"/> MD5: the file that remembers local MD5s between runs; null for the engine's default (in the user's cache folder).</summary>
+    public string? HashCachePath { get; init; }
+
+    /// <summary>Copy only: descend into sub-folders. A folder (not its contents) needs it.</summary>
+    public bool Recursive { get; init; }
+
+    /// <summary>Copy only: what to do when the destination exists.</summary>
+    public OverwriteMode Overwrite { get; init; } = OverwriteMode.True;
+
+    /// <summary>Uploads: Content-Type for every blob instead of the one guessed from the extension; null to guess.</summary>
+    public string? ContentType { get; init; }
+
+    /// <summary>Uploads: Cache-Control for every blob.</summary>
+    public string? CacheControl { get; init; }
+
+    /// <summary>Uploads: metadata for every blob. Names are C# identifiers; <c>mtime</c> is reserved (it holds the source's modified time).</summary>
+    public IReadOnlyDictionary<string, string> Metadata { get; init; } = EmptyProperties;
+
+    /// <summary>Uploads: blob index tags for every blob (at most 10).</summary>
+    public IReadOnlyDictionary<string, string> Tags { get; init; } = EmptyProperties;
+
+    /// <summary>Uploads: the access tier every blob gets; null for the account's default.</summary>
+    public BlobAccessTier? AccessTier { get; init; }
 
     /// <summary>Plan only: report what would transfer, write nothing.</summary>
     public bool DryRun { get; init; }
@@ -86,7 +125,44 @@ public sealed record SyncOptions
         $"{Direction} '{SecretRedaction.RedactSignatures(Source)}' -> '{SecretRedaction.RedactSignatures(Destination)}' "
         + $"(PutMd5={PutMd5}, CheckMd5={CheckMd5}, DryRun={DryRun}, Concurrency={(Concurrency?.ToString() ?? "default")}, "
         + $"AccountKey={(AccountKey is null ? "not set" : "set")}, IncludeSkipped={IncludeSkipped}, "
-        + $"DeleteDestination={DeleteDestination}, MaxDelete={(MaxDelete?.ToString() ?? "none")}, Filters={DescribeFilters()})";
+        + $"DeleteDestination={DeleteDestination}, MaxDelete={(MaxDelete?.ToString() ?? "none")}, "
+        + $"CompareHash={CompareHash}{(HashCachePath is null ? string.Empty : $", HashCachePath={HashCachePath}")}, "
+        + $"Recursive={Recursive}, Overwrite={Overwrite}, Filters={DescribeFilters()}, Properties={DescribeProperties()})";
+
+    /// <summary>The upload properties that are set, e.g. <c>ContentType=text/plain Metadata=dept=hr AccessTier=Cool</c>, or <c>none</c>.</summary>
+    private string DescribeProperties()
+    {
+        var parts = new List<string>();
+        if (ContentType is not null)
+        {
+            parts.Add($"ContentType={ContentType}");
+        }
+        if (CacheControl is not null)
+        {
+            parts.Add($"CacheControl={CacheControl}");
+        }
+        if (Metadata.Count > 0)
+        {
+            parts.Add($"Metadata={string.Join(';', Pairs(Metadata))}");
+        }
+        if (Tags.Count > 0)
+        {
+            parts.Add($"Tags={string.Join(';', Pairs(Tags))}");
+        }
+        if (AccessTier is BlobAccessTier tier)
+        {
+            parts.Add($"AccessTier={tier}");
+        }
+        return parts.Count == 0 ? "none" : string.Join(' ', parts);
+
+        static IEnumerable<string> Pairs(IReadOnlyDictionary<string, string> values)
+        {
+            foreach (KeyValuePair<string, string> pair in values)
+            {
+                yield return $"{pair.Key}={pair.Value}";
+            }
+        }
+    }
 
     /// <summary>The filters that are set, e.g. <c>ExcludePattern=*.tmp;*.bak ExcludePath=logs</c>, or <c>none</c>.</summary>
     private string DescribeFilters()

@@ -21,6 +21,13 @@ public sealed record CommandError(string ErrorId, CommandErrorCategory Category,
         return For(failed, what);
     }
 
+    /// <summary>A problem with one input among several (e.g. one item of a pipeline): written, and the others go on.</summary>
+    public static CommandError From(AzBlobSyncException exception)
+    {
+        System.ArgumentNullException.ThrowIfNull(exception);
+        return new CommandError(exception.ErrorId, exception.Category, exception.Message, exception.Target);
+    }
+
     /// <summary>The error for a file a check could not compare (e.g. unreadable).</summary>
     public static CommandError ForUncomparedFile(TransferResult failed) => For(failed, "could not be compared");
 

@@ -1,8 +1,9 @@
 namespace AzBlobSync.Commands;
 
 /// <summary>
-/// What a command needs from its host (PowerShell's cmdlet, or a test). <see cref="SyncCommand"/> and
-/// <see cref="CheckCommand"/> call it only from the thread that called their Run, as PowerShell requires.
+/// What a command needs from its host (PowerShell's cmdlet, or a test). <see cref="SyncCommand"/>,
+/// <see cref="CheckCommand"/> and <see cref="CopyCommand"/> call it only from the thread that called their
+/// Run, as PowerShell requires.
 /// </summary>
 public interface ICommandHost
 {
@@ -27,4 +28,11 @@ public interface ICommandHost
     /// nothing asks for confirmation.
     /// </summary>
     bool ShouldProcess(string target, string action);
+
+    /// <summary>
+    /// Confirms replacing an existing destination, for a copy with <see cref="OverwriteMode.Prompt"/>, while the
+    /// engine waits for the answer. The user asked to be asked, so a host may ask even when nothing else asks for
+    /// confirmation (PowerShell's host does). By default the same as <see cref="ShouldProcess"/>.
+    /// </summary>
+    bool ShouldOverwrite(string target, string action) => ShouldProcess(target, action);
 }

@@ -92,9 +92,7 @@ public sealed class SyncCommand
 
     private bool Confirm(ConfirmationRequest request, JobEndpoints endpoints)
     {
-        (string target, string action) = request.Action == TransferAction.Delete
-            ? endpoints.DeletionPrompt(request)
-            : (request.Blob, request.Action.ToString());
+        (string target, string action) = endpoints.ConfirmationPrompt(request);
         return host.ShouldProcess(target, action);
     }
 

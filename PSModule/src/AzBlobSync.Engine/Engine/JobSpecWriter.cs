@@ -29,7 +29,12 @@ internal static class JobSpecWriter
         {
             using var json = new Utf8JsonWriter(output, WriterOptions);
             json.WriteStartObject();
-            json.WriteString("operation", start.Operation == JobOperation.Check ? "check" : "sync");
+            json.WriteString("operation", start.Operation switch
+            {
+                JobOperation.Check => "check",
+                JobOperation.Copy => "copy",
+                _ => "sync",
+            });
             json.WriteString("source", options.Source);
             json.WriteString("destination", options.Destination);
             json.WriteBoolean("putMd5", options.PutMd5);
@@ -45,6 +50,10 @@ internal static class JobSpecWriter
             WriteAccountKey(json, options);
             json.WriteNull("blockSizeBytes");
             json.WriteString("checkMd5", options.CheckMd5.ToString());
+            json.WriteString("compareHash", options.CompareHash.ToString());
+            WriteOptional(json, "hashCachePath", options.HashCachePath);
+            json.WriteBoolean("recursive", options.Recursive);
+            json.WriteString("overwrite", FormatOverwrite(options.Overwrite));
             json.WriteBoolean("deleteDestination", options.DeleteDestination);
             json.WriteBoolean("confirmDeletes", start.ConfirmDeletes);
             if (options.MaxDelete is long maxDelete)
@@ -65,6 +74,11 @@ internal static class JobSpecWriter
             WriteOptional(json, "includeBefore", options.IncludeBefore is DateTime before ? FormatTime(before) : null);
             WriteOptional(json, "minAge", options.MinAge is TimeSpan minAge ? FormatAge(minAge) : null);
             WriteOptional(json, "maxAge", options.MaxAge is TimeSpan maxAge ? FormatAge(maxAge) : null);
+            WriteOptional(json, "contentType", options.ContentType);
+            WriteOptional(json, "cacheControl", options.CacheControl);
+            WriteMap(json, "metadata", options.Metadata);
+            WriteMap(json, "tags", options.Tags);
+            WriteOptional(json, "accessTier", options.AccessTier?.ToString());
             json.WriteEndObject();
             json.Flush();
             return output;
@@ -101,6 +115,26 @@ internal static class JobSpecWriter
         return milliseconds % 1000 == 0
             ? (milliseconds / 1000).ToString(CultureInfo.InvariantCulture) + "s"
             : milliseconds.ToString(CultureInfo.InvariantCulture) + "ms";
+    }
+
+    /// <summary>The engine's spelling of an overwrite rule: <c>true</c>, <c>false</c>, <c>ifSourceNewer</c>, <c>prompt</c>.</summary>
+    public static string FormatOverwrite(OverwriteMode overwrite) => overwrite switch
+    {
+        OverwriteMode.True => "true",
+        OverwriteMode.False => "false",
+        OverwriteMode.IfSourceNewer => "ifSourceNewer",
+        OverwriteMode.Prompt => "prompt",
+        _ => throw new ArgumentOutOfRangeException(nameof(overwrite), overwrite, "Not an overwrite rule."),
+    };
+
+    private static void WriteMap(Utf8JsonWriter json, string name, IReadOnlyDictionary<string, string>? values)
+    {
+        json.WriteStartObject(name);
+        foreach (KeyValuePair<string, string> pair in values ?? new Dictionary<string, string>())
+        {
+            json.WriteString(pair.Key, pair.Value);
+        }
+        json.WriteEndObject();
     }
 
     private static void WriteArray(Utf8JsonWriter json, string name, IReadOnlyList<string>? values)

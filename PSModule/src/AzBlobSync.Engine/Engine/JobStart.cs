@@ -8,6 +8,9 @@ internal enum JobOperation
 
     /// <summary>Compare only: report every difference, write nothing.</summary>
     Check,
+
+    /// <summary>Copy a file, a folder or a folder's contents, as <see cref="SyncOptions.Overwrite"/> says; never deletes.</summary>
+    Copy,
 }
 
 /// <summary>
@@ -19,4 +22,7 @@ internal readonly record struct JobStart(JobOperation Operation, bool DryRun, bo
     public static JobStart Sync(bool dryRun, bool confirmDeletes = false) => new(JobOperation.Sync, dryRun, confirmDeletes);
 
     public static JobStart Check { get; } = new(JobOperation.Check, false, false);
+
+    /// <summary>A copy: with <see cref="OverwriteMode.Prompt"/> the engine asks before each overwrite by itself, so there is nothing more to ask for.</summary>
+    public static JobStart Copy(bool dryRun) => new(JobOperation.Copy, dryRun, false);
 }

@@ -1,8 +1,9 @@
 namespace AzBlobSync;
 
 /// <summary>
-/// The engine asks before an action (today: each deletion, when the job asked for confirmations) and
-/// waits until the host answers it through <see cref="Engine.SyncJob.Answer"/>.
+/// The engine asks before an action (each deletion, when the job asked for confirmations; each overwrite of
+/// an existing destination, in a copy with <see cref="OverwriteMode.Prompt"/>) and waits until the host
+/// answers it through <see cref="Engine.SyncJob.Answer"/>.
 /// </summary>
 public sealed record ConfirmationRequest
 {
@@ -17,6 +18,6 @@ public sealed record ConfirmationRequest
     /// <summary>Full blob name in the container (prefix included).</summary>
     public required string Blob { get; init; }
 
-    /// <summary>Why the engine wants to do it (e.g. <c>extra</c>: no source for it).</summary>
+    /// <summary>Why the engine wants to do it (<c>extra</c>: a deletion, no source for it; <c>overwrite</c>: the destination exists).</summary>
     public required string Reason { get; init; }
 }

@@ -6,7 +6,7 @@ public enum DifferenceKind
     /// <summary>At the source only: a sync would copy it.</summary>
     Missing,
 
-    /// <summary>On both sides but different (size, or modified time): a sync would copy it again.</summary>
+    /// <summary>On both sides but different (size; modified time, or content with CompareHash MD5): a sync would copy it again.</summary>
     Changed,
 
     /// <summary>At the destination only: a sync with DeleteDestination would delete it.</summary>

@@ -11,7 +11,7 @@ public sealed record SyncDifference
 
     public required DifferenceKind Kind { get; init; }
 
-    /// <summary>The engine's reason: missing, sizeChanged, modifiedTimeChanged, newerThanDestination or extra.</summary>
+    /// <summary>The engine's reason: missing, sizeChanged, modifiedTimeChanged, newerThanDestination, extra; with CompareHash MD5 also contentChanged or noHashToCompare.</summary>
     public required string Reason { get; init; }
 
     /// <summary>What a sync would do about it: Upload, Download, or Delete (with DeleteDestination).</summary>

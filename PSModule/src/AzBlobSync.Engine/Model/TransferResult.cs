@@ -15,7 +15,9 @@ public sealed record TransferResult
 
     /// <summary>
     /// Why the plan chose the action: missing, sizeChanged, modifiedTimeChanged, newerThanDestination,
-    /// unchanged, unreadable; for deletions extra, or declined when the confirmation was refused.
+    /// unchanged, unreadable; with CompareHash MD5 also contentChanged and noHashToCompare; for a copy copy
+    /// (the destination was not looked at), overwrite, exists and notNewer (skipped), or declined (an
+    /// overwrite refused); for deletions extra, or declined when the confirmation was refused.
     /// </summary>
     public required string Reason { get; init; }
 

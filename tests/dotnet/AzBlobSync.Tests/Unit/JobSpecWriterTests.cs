@@ -12,9 +12,10 @@ public sealed class JobSpecWriterTests
     private static readonly string[] AllFields =
     [
         "operation", "source", "destination", "putMd5", "dryRun", "concurrency", "accountKey", "blockSizeBytes",
-        "checkMd5", "deleteDestination", "confirmDeletes", "maxDelete",
+        "checkMd5", "compareHash", "hashCachePath", "recursive", "overwrite", "deleteDestination", "confirmDeletes", "maxDelete",
         "includePattern", "excludePattern", "includePath", "excludePath", "includeRegex", "excludeRegex",
         "includeAfter", "includeBefore", "minAge", "maxAge",
+        "contentType", "cacheControl", "metadata", "tags", "accessTier",
     ];
 
     private static JsonElement Written(SyncOptions options, JobStart start)
@@ -58,10 +59,15 @@ public sealed class JobSpecWriterTests
         Assert.Equal("FailIfDifferent", root.GetProperty("checkMd5").GetString());
         Assert.False(root.GetProperty("deleteDestination").GetBoolean());
         Assert.False(root.GetProperty("confirmDeletes").GetBoolean());
-        foreach (string name in new[] { "maxDelete", "includeAfter", "includeBefore", "minAge", "maxAge" })
+        foreach (string name in new[] { "maxDelete", "includeAfter", "includeBefore", "minAge", "maxAge", "hashCachePath", "contentType", "cacheControl", "accessTier" })
         {
             Assert.Equal(JsonValueKind.Null, root.GetProperty(name).ValueKind);
         }
+        Assert.Equal("None", root.GetProperty("compareHash").GetString());
+        Assert.False(root.GetProperty("recursive").GetBoolean());
+        Assert.Equal("true", root.GetProperty("overwrite").GetString());
+        Assert.Empty(root.GetProperty("metadata").EnumerateObject());
+        Assert.Empty(root.GetProperty("tags").EnumerateObject());
         foreach (string name in new[] { "includePattern", "excludePattern", "includePath", "excludePath", "includeRegex", "excludeRegex" })
         {
             Assert.Equal(0, root.GetProperty(name).GetArrayLength());
@@ -119,6 +125,52 @@ public sealed class JobSpecWriterTests
         Assert.Equal("check", root.GetProperty("operation").GetString());
         Assert.False(root.GetProperty("dryRun").GetBoolean());
         Assert.False(root.GetProperty("confirmDeletes").GetBoolean());
+    }
+
+    [Theory]
+    [InlineData(OverwriteMode.True, "true")]
+    [InlineData(OverwriteMode.False, "false")]
+    [InlineData(OverwriteMode.IfSourceNewer, "ifSourceNewer")]
+    [InlineData(OverwriteMode.Prompt, "prompt")]
+    public void A_copy_is_the_copy_operation_with_the_engines_overwrite_spelling(OverwriteMode overwrite, string expected)
+    {
+        var options = new SyncOptions { Source = @"C:\data\*", Destination = "http://127.0.0.1:1/a/ccc/", Recursive = true, Overwrite = overwrite };
+        var root = Written(options, JobStart.Copy(dryRun: false));
+        Assert.Equal(AllFields, root.EnumerateObject().Select(p => p.Name));
+        Assert.Equal("copy", root.GetProperty("operation").GetString());
+        Assert.Equal(@"C:\data\*", root.GetProperty("source").GetString());
+        Assert.Equal("http://127.0.0.1:1/a/ccc/", root.GetProperty("destination").GetString());
+        Assert.True(root.GetProperty("recursive").GetBoolean());
+        Assert.Equal(expected, root.GetProperty("overwrite").GetString());
+        // A copy never deletes, and its overwrite prompts come from the overwrite rule, not from confirmDeletes.
+        Assert.False(root.GetProperty("deleteDestination").GetBoolean());
+        Assert.False(root.GetProperty("confirmDeletes").GetBoolean());
+    }
+
+    [Fact]
+    public void Compare_hash_and_upload_properties_are_written_as_the_engine_names_them()
+    {
+        var options = new SyncOptions
+        {
+            Source = "/s",
+            Destination = "http://127.0.0.1:1/a/ccc",
+            CompareHash = CompareHashMode.MD5,
+            HashCachePath = "/cache/hashes.redb",
+            ContentType = "text/csv",
+            CacheControl = "max-age=60",
+            Metadata = new Dictionary<string, string> { ["dept"] = "hr", ["Owner_1"] = "zoë" },
+            Tags = new Dictionary<string, string> { ["env"] = "prod" },
+            AccessTier = BlobAccessTier.Cool,
+        };
+        var root = Written(options, JobStart.Sync(dryRun: false));
+        Assert.Equal(AllFields, root.EnumerateObject().Select(p => p.Name));
+        Assert.Equal("MD5", root.GetProperty("compareHash").GetString());
+        Assert.Equal("/cache/hashes.redb", root.GetProperty("hashCachePath").GetString());
+        Assert.Equal("text/csv", root.GetProperty("contentType").GetString());
+        Assert.Equal("max-age=60", root.GetProperty("cacheControl").GetString());
+        Assert.Equal([("dept", "hr"), ("Owner_1", "zoë")], root.GetProperty("metadata").EnumerateObject().Select(p => (p.Name, p.Value.GetString())));
+        Assert.Equal([("env", "prod")], root.GetProperty("tags").EnumerateObject().Select(p => (p.Name, p.Value.GetString())));
+        Assert.Equal("Cool", root.GetProperty("accessTier").GetString());
     }
 
     [Fact]
