@@ -7,17 +7,17 @@
     Author               = 'AzBlobSync contributors'
     CompanyName          = 'AzBlobSync contributors'
     Copyright            = '(c) AzBlobSync contributors. MIT License.'
-    Description          = 'One-way sync between a local folder and an Azure Blob Storage container, either way, and a read-only check of what differs; backed by a native Rust engine.'
+    Description          = 'One-way sync between a local folder and an Azure Blob Storage container, either way, a read-only check of what differs, and AzCopy-style copies of files, folders and blobs; backed by a native Rust engine.'
     PowerShellVersion    = '7.4'
     CompatiblePSEditions = @('Core')
     FormatsToProcess     = @('AzBlobSync.format.ps1xml')
-    CmdletsToExport      = @('Sync-AzBlob', 'Test-AzBlobSync')
+    CmdletsToExport      = @('Copy-AzBlob', 'Sync-AzBlob', 'Test-AzBlobSync')
     FunctionsToExport    = @()
     AliasesToExport      = @()
     VariablesToExport    = @()
     PrivateData          = @{
         PSData = @{
-            Tags       = @('Azure', 'Blob', 'Storage', 'Sync')
+            Tags       = @('Azure', 'Blob', 'Storage', 'Sync', 'Copy')
             LicenseUri = 'https://opensource.org/licenses/MIT'
         }
     }

@@ -4,7 +4,7 @@ using AzBlobSync.Commands;
 namespace AzBlobSync.PowerShell;
 
 /// <summary>
-/// Lets the engine layer's commands (<see cref="SyncCommand"/>, <see cref="CheckCommand"/>) write
+/// Lets the engine layer's commands (<see cref="SyncCommand"/>, <see cref="CheckCommand"/>, <see cref="CopyCommand"/>) write
 /// through a cmdlet. They call it only on the thread that runs ProcessRecord, which is the only
 /// thread PowerShell allows to write.
 /// </summary>
@@ -14,14 +14,22 @@ internal sealed class CmdletCommandHost : ICommandHost
 
     private readonly PSCmdlet cmdlet;
     private readonly string progressActivity;
+    private readonly bool askBeforeOverwriting;
+    private bool yesToAll;
+    private bool noToAll;
 
     /// <param name="cmdlet">The cmdlet to write through.</param>
     /// <param name="isWhatIf">-WhatIf (or $WhatIfPreference) is in effect.</param>
     /// <param name="progressActivity">The progress bar's title: the cmdlet's name.</param>
-    public CmdletCommandHost(PSCmdlet cmdlet, bool isWhatIf, string progressActivity)
+    /// <param name="askBeforeOverwriting">
+    /// -Overwrite Prompt without -Confirm: ShouldProcess would approve each overwrite silently, so
+    /// <see cref="ShouldOverwrite"/> also asks (ShouldContinue, with Yes to All and No to All).
+    /// </param>
+    public CmdletCommandHost(PSCmdlet cmdlet, bool isWhatIf, string progressActivity, bool askBeforeOverwriting = false)
     {
         this.cmdlet = cmdlet;
         this.progressActivity = progressActivity;
+        this.askBeforeOverwriting = askBeforeOverwriting;
         IsWhatIf = isWhatIf;
     }
 
@@ -38,4 +46,8 @@ internal sealed class CmdletCommandHost : ICommandHost
     public void WriteError(CommandError error) => cmdlet.WriteError(ErrorRecords.From(error));
 
     public bool ShouldProcess(string target, string action) => cmdlet.ShouldProcess(target, action);
+
+    public bool ShouldOverwrite(string target, string action) =>
+        cmdlet.ShouldProcess(target, action)
+        && (!askBeforeOverwriting || cmdlet.ShouldContinue($"{action} '{target}'?", "Confirm overwrite", ref yesToAll, ref noToAll));
 }

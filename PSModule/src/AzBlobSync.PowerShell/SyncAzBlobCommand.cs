@@ -1,3 +1,4 @@
+using System.Collections;
 using System.Management.Automation;
 using AzBlobSync.Commands;
 
@@ -9,9 +10,11 @@ namespace AzBlobSync.PowerShell;
 /// from the container, or whose size or modified time differ, are uploaded. Download (-SourceUri with a container
 /// URL, and a local folder in -Destination, created if missing): blobs missing locally or changed are downloaded
 /// into a temporary file, verified (-CheckMd5), given the blob's time and renamed into place. Unchanged files are
-/// skipped. Nothing is deleted unless -DeleteDestination is given; then each deletion of a destination entry that
-/// has no source is confirmed through ShouldProcess (prompting under -Confirm), and -MaxDelete refuses a plan that
-/// would delete too much before anything is deleted. The filters (-Include, -Exclude, -IncludePath, -ExcludePath,
+/// skipped; with -CompareHash MD5 a file and blob of the same size are compared by content instead of time. Uploads
+/// can give every blob a content type, cache control, metadata, index tags and an access tier. Nothing is deleted
+/// unless -DeleteDestination is given; then each deletion of a destination entry that has no source is confirmed
+/// through ShouldProcess (prompting under -Confirm), and -MaxDelete refuses a plan that would delete too much before
+/// anything is deleted. The filters (-Include, -Exclude, -IncludePath, -ExcludePath,
 /// -IncludeRegex, -ExcludeRegex, -IncludeAfter, -IncludeBefore, -MinAge, -MaxAge) apply the same both ways, and
 /// destination entries outside them are never compared or deleted. Emits one TransferResult per transferred or
 /// deleted file, a non-terminating error per failed file, a warning per file warning, and a JobSummary at the end.</para>
@@ -28,6 +31,7 @@ namespace AzBlobSync.PowerShell;
 public sealed class SyncAzBlobCommand : EndpointCmdletBase
 {
     private long? maxDelete;
+    private BlobAccessTier? accessTier;
 
     /// <summary>Upload: compute each file's MD5 and store it as the blob's Content-MD5.</summary>
     [Parameter(ParameterSetName = PathParameterSet)]
@@ -41,6 +45,37 @@ public sealed class SyncAzBlobCommand : EndpointCmdletBase
     /// </summary>
     [Parameter(ParameterSetName = DownloadParameterSet)]
     public CheckMd5Mode CheckMd5 { get; set; } = CheckMd5Mode.FailIfDifferent;
+
+    /// <summary>Upload: the Content-Type of every uploaded blob, instead of the one guessed from the file's extension.</summary>
+    [Parameter(ParameterSetName = PathParameterSet)]
+    [Parameter(ParameterSetName = LiteralPathParameterSet)]
+    [ValidateNotNullOrEmpty]
+    public string? ContentType { get; set; }
+
+    /// <summary>Upload: the Cache-Control of every uploaded blob (e.g. 'max-age=3600').</summary>
+    [Parameter(ParameterSetName = PathParameterSet)]
+    [Parameter(ParameterSetName = LiteralPathParameterSet)]
+    [ValidateNotNullOrEmpty]
+    public string? CacheControl { get; set; }
+
+    /// <summary>Upload: metadata for every uploaded blob, e.g. @{ dept = 'hr' }. Names are letters, digits and '_' (not starting with a digit); 'mtime' is reserved.</summary>
+    [Parameter(ParameterSetName = PathParameterSet)]
+    [Parameter(ParameterSetName = LiteralPathParameterSet)]
+    public Hashtable? Metadata { get; set; }
+
+    /// <summary>Upload: blob index tags for every uploaded blob, e.g. @{ env = 'prod' } (at most 10).</summary>
+    [Parameter(ParameterSetName = PathParameterSet)]
+    [Parameter(ParameterSetName = LiteralPathParameterSet)]
+    public Hashtable? Tag { get; set; }
+
+    /// <summary>Upload: the access tier of every uploaded blob (Hot, Cool, Cold, Archive); the account's default when omitted.</summary>
+    [Parameter(ParameterSetName = PathParameterSet)]
+    [Parameter(ParameterSetName = LiteralPathParameterSet)]
+    public BlobAccessTier AccessTier
+    {
+        get => accessTier ?? default;
+        set => accessTier = value;
+    }
 
     /// <summary>Also output unchanged (skipped) files and declined deletions.</summary>
     [Parameter]
@@ -64,7 +99,7 @@ public sealed class SyncAzBlobCommand : EndpointCmdletBase
 
     protected override void ProcessRecord() => RunCommand(() =>
     {
-        SyncOptions options = BuildOptions() with
+        SyncOptions options = WithUploadProperties(BuildOptions(), ContentType, CacheControl, Metadata, Tag, accessTier) with
         {
             PutMd5 = PutMd5.IsPresent,
             CheckMd5 = CheckMd5,
@@ -74,14 +109,4 @@ public sealed class SyncAzBlobCommand : EndpointCmdletBase
         };
         new SyncCommand(CreateHost(IsWhatIfRequested())).Run(options, StopToken);
     });
-
-    /// <summary>-WhatIf on this call, or $WhatIfPreference inherited from the caller.</summary>
-    private bool IsWhatIfRequested()
-    {
-        if (MyInvocation.BoundParameters.TryGetValue("WhatIf", out object? bound))
-        {
-            return LanguagePrimitives.IsTrue(bound);
-        }
-        return LanguagePrimitives.IsTrue(GetVariableValue("WhatIfPreference"));
-    }
 }

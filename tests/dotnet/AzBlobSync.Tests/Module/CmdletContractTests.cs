@@ -24,17 +24,26 @@ public sealed class CmdletContractTests : IClassFixture<ModuleMetadata>
     /// <summary>Verbs a read-only cmdlet may use; a cmdlet with any other verb is presumed to write.</summary>
     private static readonly string[] ReadOnlyVerbs = ["Get", "Test", "Find", "Search", "Compare", "Measure", "Resolve"];
 
-    /// <summary>The parameters both cmdlets share (declared once, in EndpointCmdletBase).</summary>
-    private static readonly string[] SharedParameters =
+    /// <summary>The filters, credentials and concurrency every cmdlet takes (declared once, in TransferCmdletBase).</summary>
+    private static readonly string[] TransferParameters =
     [
-        "Concurrency", "Destination", "Exclude", "ExcludePath", "ExcludeRegex", "Include", "IncludeAfter", "IncludeBefore",
-        "IncludePath", "IncludeRegex", "LiteralPath", "MaxAge", "MinAge", "Path", "SourceUri", "StorageAccountKey",
+        "Concurrency", "Exclude", "ExcludePath", "ExcludeRegex", "Include", "IncludeAfter", "IncludeBefore",
+        "IncludePath", "IncludeRegex", "MaxAge", "MinAge", "StorageAccountKey",
     ];
 
+    /// <summary>The parameters Sync-AzBlob and Test-AzBlobSync share (the ends and the comparison, in EndpointCmdletBase, and the above).</summary>
+    private static readonly string[] SharedParameters =
+    [
+        .. TransferParameters, "CompareHash", "Destination", "HashCachePath", "LiteralPath", "Path", "SourceUri",
+    ];
+
+    /// <summary>What uploads can set on every blob: Sync-AzBlob and Copy-AzBlob, upload sets only.</summary>
+    private static readonly string[] UploadPropertyParameters = ["AccessTier", "CacheControl", "ContentType", "Metadata", "Tag"];
+
     [Fact]
-    public void The_assembly_defines_Sync_AzBlob_and_Test_AzBlobSync()
+    public void The_assembly_defines_Copy_AzBlob_Sync_AzBlob_and_Test_AzBlobSync()
     {
-        Assert.Equal(["Sync-AzBlob", "Test-AzBlobSync"], metadata.CmdletTypes().Select(metadata.CmdletName).Order());
+        Assert.Equal(["Copy-AzBlob", "Sync-AzBlob", "Test-AzBlobSync"], metadata.CmdletTypes().Select(metadata.CmdletName).Order());
     }
 
     [Fact]
@@ -43,6 +52,7 @@ public sealed class CmdletContractTests : IClassFixture<ModuleMetadata>
         var approved = metadata.ApprovedVerbs();
         Assert.Contains("Sync", approved);
         Assert.Contains("Test", approved);
+        Assert.Contains("Copy", approved);
         Assert.DoesNotContain("Upload", approved); // the list is PowerShell's, not a catch-all
 
         Assert.NotEmpty(metadata.CmdletTypes());
@@ -87,6 +97,12 @@ public sealed class CmdletContractTests : IClassFixture<ModuleMetadata>
     }
 
     [Fact]
+    public void Copy_AzBlob_declares_results_and_summaries_like_Sync_AzBlob()
+    {
+        Assert.Equal(["AzBlobSync.JobSummary", "AzBlobSync.TransferResult"], OutputTypes(Cmdlet("Copy-AzBlob")));
+    }
+
+    [Fact]
     public void Test_AzBlobSync_declares_differences_and_the_quiet_bool()
     {
         Assert.Equal(["AzBlobSync.SyncDifference", "System.Boolean"], OutputTypes(Cmdlet("Test-AzBlobSync")));
@@ -123,9 +139,9 @@ public sealed class CmdletContractTests : IClassFixture<ModuleMetadata>
     }
 
     [Fact]
-    public void Both_cmdlets_take_the_same_filters_with_the_same_types()
+    public void Every_cmdlet_takes_the_same_filters_with_the_same_types()
     {
-        foreach (string name in new[] { "Sync-AzBlob", "Test-AzBlobSync" })
+        foreach (string name in new[] { "Sync-AzBlob", "Test-AzBlobSync", "Copy-AzBlob" })
         {
             var parameters = Parameters(Cmdlet(name));
             foreach (string list in new[] { "Include", "Exclude", "IncludePath", "ExcludePath", "IncludeRegex", "ExcludeRegex" })
@@ -148,11 +164,100 @@ public sealed class CmdletContractTests : IClassFixture<ModuleMetadata>
         }
         var sync = Parameters(Cmdlet("Sync-AzBlob"));
         var test = Parameters(Cmdlet("Test-AzBlobSync"));
+        var copy = Parameters(Cmdlet("Copy-AzBlob"));
         foreach (string shared in SharedParameters)
         {
             Assert.Equal(sync[shared].PropertyType.FullName, test[shared].PropertyType.FullName);
             Assert.Equal(ParameterSets(sync[shared]), ParameterSets(test[shared]));
         }
+        foreach (string shared in TransferParameters)
+        {
+            Assert.Same(sync[shared].DeclaringType, copy[shared].DeclaringType);
+            Assert.Equal(ParameterSets(sync[shared]), ParameterSets(copy[shared]));
+        }
+    }
+
+    [Fact]
+    public void Sync_and_check_compare_by_hash_alike_in_every_set()
+    {
+        foreach (string name in new[] { "Sync-AzBlob", "Test-AzBlobSync" })
+        {
+            var parameters = Parameters(Cmdlet(name));
+            Type compareHash = parameters["CompareHash"].PropertyType;
+            Assert.True(compareHash.IsEnum);
+            Assert.Equal("AzBlobSync.CompareHashMode", compareHash.FullName);
+            Assert.Equal(["MD5", "None"], compareHash.GetEnumNames().Order(StringComparer.Ordinal));
+            Assert.Equal([null], ParameterSets(parameters["CompareHash"]));
+            Assert.Equal("System.String", parameters["HashCachePath"].PropertyType.FullName);
+            Assert.Equal([null], ParameterSets(parameters["HashCachePath"]));
+        }
+    }
+
+    [Fact]
+    public void Upload_properties_are_the_same_in_Sync_AzBlob_and_Copy_AzBlob_and_only_on_upload()
+    {
+        var sync = Parameters(Cmdlet("Sync-AzBlob"));
+        var copy = Parameters(Cmdlet("Copy-AzBlob"));
+        foreach (string name in UploadPropertyParameters)
+        {
+            Assert.Equal(sync[name].PropertyType.FullName, copy[name].PropertyType.FullName);
+            Assert.Equal(["LiteralPath", "Path"], ParameterSets(sync[name]).Order());
+            Assert.Equal(["LiteralPath", "Path"], ParameterSets(copy[name]).Order());
+        }
+        Assert.Equal("System.String", sync["ContentType"].PropertyType.FullName);
+        Assert.Equal("System.String", sync["CacheControl"].PropertyType.FullName);
+        Assert.Equal("System.Collections.Hashtable", sync["Metadata"].PropertyType.FullName);
+        Assert.Equal("System.Collections.Hashtable", sync["Tag"].PropertyType.FullName);
+        Type tier = sync["AccessTier"].PropertyType;
+        Assert.True(tier.IsEnum);
+        Assert.Equal(["Archive", "Cold", "Cool", "Hot"], tier.GetEnumNames().Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void Copy_AzBlob_parameters_follow_the_contract()
+    {
+        Type cmdlet = Cmdlet("Copy-AzBlob");
+        var parameters = Parameters(cmdlet);
+        Assert.Equal(
+            new[] { "CheckMd5", "Destination", "LiteralPath", "Overwrite", "Path", "PutMd5", "Recursive", "SourceUri" }
+                .Concat(TransferParameters).Concat(UploadPropertyParameters).Order(StringComparer.Ordinal),
+            parameters.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal("Path", metadata.Attribute(cmdlet, "CmdletAttribute")!.NamedArguments.Single(a => a.MemberName == "DefaultParameterSetName").TypedValue.Value);
+        Assert.Equal(["Download", "LiteralPath", "Path"], parameters.Values.SelectMany(ParameterSets).OfType<string>().Distinct().Order());
+
+        // -Path: several, wildcards, by value from the pipeline.
+        Assert.Equal("System.String[]", parameters["Path"].PropertyType.FullName);
+        Assert.NotNull(metadata.Attribute(parameters["Path"], "SupportsWildcardsAttribute"));
+        Assert.Equal(["Path"], ParameterSets(parameters["Path"]));
+        Assert.Equal(0, Position(parameters["Path"]));
+        Assert.True(PipelineFlag(parameters["Path"], "ValueFromPipeline"));
+
+        // -LiteralPath: what Get-ChildItem pipes in binds by FullName (or PSPath).
+        Assert.Equal("System.String[]", parameters["LiteralPath"].PropertyType.FullName);
+        Assert.Equal(["LiteralPath"], ParameterSets(parameters["LiteralPath"]));
+        Assert.True(PipelineFlag(parameters["LiteralPath"], "ValueFromPipelineByPropertyName"), "-LiteralPath must bind from the pipeline by property name");
+        var aliases = ((IEnumerable<CustomAttributeTypedArgument>)metadata.Attribute(parameters["LiteralPath"], "AliasAttribute")!.ConstructorArguments[0].Value!)
+            .Select(a => (string)a.Value!).ToList();
+        Assert.Contains("FullName", aliases);
+        Assert.Contains("PSPath", aliases);
+        Assert.True(IsMandatory(parameters["LiteralPath"]));
+
+        Assert.Equal(["Download"], ParameterSets(parameters["SourceUri"]));
+        Assert.True(IsMandatory(parameters["SourceUri"]));
+        Assert.Null(Position(parameters["SourceUri"]));
+        Assert.True(IsMandatory(parameters["Destination"]));
+        Assert.Equal([null], ParameterSets(parameters["Destination"]));
+        Assert.Equal(1, Position(parameters["Destination"]));
+
+        Assert.Equal("System.Management.Automation.SwitchParameter", parameters["Recursive"].PropertyType.FullName);
+        Assert.Equal([null], ParameterSets(parameters["Recursive"]));
+        Type overwrite = parameters["Overwrite"].PropertyType;
+        Assert.True(overwrite.IsEnum);
+        Assert.Equal(["True", "False", "IfSourceNewer", "Prompt"], overwrite.GetEnumNames());
+        Assert.Equal([null], ParameterSets(parameters["Overwrite"]));
+        Assert.Equal(["LiteralPath", "Path"], ParameterSets(parameters["PutMd5"]).Order());
+        Assert.Equal(["Download"], ParameterSets(parameters["CheckMd5"]));
+        Assert.Equal(parameters["CheckMd5"].PropertyType, Parameters(Cmdlet("Sync-AzBlob"))["CheckMd5"].PropertyType);
     }
 
     [Fact]
@@ -160,7 +265,8 @@ public sealed class CmdletContractTests : IClassFixture<ModuleMetadata>
     {
         var parameters = Parameters(Cmdlet("Sync-AzBlob"));
         Assert.Equal(
-            new[] { "CheckMd5", "DeleteDestination", "IncludeSkipped", "MaxDelete", "PutMd5" }.Concat(SharedParameters).Order(StringComparer.Ordinal),
+            new[] { "CheckMd5", "DeleteDestination", "IncludeSkipped", "MaxDelete", "PutMd5" }.Concat(SharedParameters).Concat(UploadPropertyParameters)
+                .Order(StringComparer.Ordinal),
             parameters.Keys.Order(StringComparer.Ordinal));
 
         Assert.Equal("System.Management.Automation.SwitchParameter", parameters["PutMd5"].PropertyType.FullName);
@@ -182,7 +288,7 @@ public sealed class CmdletContractTests : IClassFixture<ModuleMetadata>
     public void Test_AzBlobSync_parameters_follow_the_contract()
     {
         var parameters = Parameters(Cmdlet("Test-AzBlobSync"));
-        // Read-only: nothing about writing, deleting or MD5s (a check compares sizes and times).
+        // Read-only: nothing about writing, deleting or putting MD5s (a check compares sizes and times, or content with -CompareHash).
         Assert.Equal(SharedParameters.Append("Quiet").Order(StringComparer.Ordinal), parameters.Keys.Order(StringComparer.Ordinal));
         Assert.Equal("System.Management.Automation.SwitchParameter", parameters["Quiet"].PropertyType.FullName);
     }
@@ -263,7 +369,8 @@ public sealed class CmdletContractTests : IClassFixture<ModuleMetadata>
 
         var transferColumns = views.Single(v => v.Descendants("TypeName").Single().Value == "AzBlobSync.TransferResult")
             .Descendants("PropertyName").Select(p => p.Value).ToList();
-        Assert.Equal(["Status", "Action", "Bytes", "Path", "Blob", "Error"], transferColumns);
+        // The reason matters for a copy (overwrite, exists, notNewer) and a hash comparison (contentChanged).
+        Assert.Equal(["Status", "Action", "Reason", "Bytes", "Path", "Blob", "Error"], transferColumns);
         var differenceColumns = views.Single(v => v.Descendants("TypeName").Single().Value == "AzBlobSync.SyncDifference")
             .Descendants("PropertyName").Select(p => p.Value).ToList();
         Assert.Equal(["Kind", "Reason", "Action", "Bytes", "Path", "Blob"], differenceColumns);
@@ -297,6 +404,11 @@ public sealed class CmdletContractTests : IClassFixture<ModuleMetadata>
             .Select(a => a.NamedArguments.SingleOrDefault(n => n.MemberName == "Position").TypedValue.Value as int?)
             .Distinct()
             .Single();
+
+    /// <summary>A pipeline flag (ValueFromPipeline, ValueFromPipelineByPropertyName) set in every [Parameter] the parameter has.</summary>
+    private bool PipelineFlag(PropertyInfo parameter, string flag) =>
+        metadata.Attributes(parameter, "ParameterAttribute")
+            .All(a => a.NamedArguments.Any(n => n.MemberName == flag && n.TypedValue.Value is true));
 
     private List<string?> ParameterSets(PropertyInfo parameter) =>
         metadata.Attributes(parameter, "ParameterAttribute")

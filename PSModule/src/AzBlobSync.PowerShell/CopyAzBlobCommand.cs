@@ -1,0 +1,175 @@
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.Management.Automation;
+using AzBlobSync.Commands;
+using AzBlobSync.Errors;
+
+namespace AzBlobSync.PowerShell;
+
+/// <summary>
+/// <para type="synopsis">Copies files or folders to an Azure Blob Storage container, or blobs from one, as AzCopy copy does.</para>
+/// <para type="description">Upload (-Path or -LiteralPath, and a container URL in -Destination): a file goes to
+/// &lt;container-url&gt;/&lt;file name&gt; when -Destination is the container or ends with '/', otherwise -Destination
+/// names the blob. A folder needs -Recursive and lands inside the destination under its own name (C:\data →
+/// &lt;prefix&gt;/data/...). A trailing \* or /* copies a folder's contents instead (C:\data\* → &lt;prefix&gt;/...), only
+/// the files directly in it unless -Recursive. Files and folders piped in (Get-ChildItem | Copy-AzBlob) are copied one
+/// by one; an item that cannot be copied as given (a folder without -Recursive) is a non-terminating error and the others
+/// go on. Download (-SourceUri, and a local path in -Destination): url/prefix/* copies the blobs under the prefix (the top
+/// level unless -Recursive); the URL of one blob copies that blob (into -Destination when it is a folder or ends with a
+/// separator, otherwise to that file name); any other prefix, or a whole container, needs -Recursive and lands under its
+/// own name. -Overwrite says what happens to a destination that exists: True (the default) replaces it, False keeps it,
+/// IfSourceNewer replaces it only when the source is newer, Prompt asks before each one (Yes to All and No to All
+/// included). Nothing is ever deleted. Emits one TransferResult per copied file, a non-terminating error per failed file,
+/// and a JobSummary per copy.</para>
+/// </summary>
+/// <example>
+/// <code>Copy-AzBlob -Path D:\Exports\* -Destination https://acct.blob.core.windows.net/backups/exports -Overwrite IfSourceNewer</code>
+/// </example>
+/// <example>
+/// <code>Get-ChildItem D:\Reports -Filter *.pdf | Copy-AzBlob -Destination "https://acct.blob.core.windows.net/reports/2026/?$sas" -ContentType application/pdf</code>
+/// </example>
+/// <example>
+/// <code>Copy-AzBlob -SourceUri "https://acct.blob.core.windows.net/backups/exports/*?$sas" -Destination D:\Restore -Recursive -Overwrite Prompt</code>
+/// </example>
+/// <remarks>Thin by design: parameters in, <see cref="CopyCommand"/> does the rest.</remarks>
+[Cmdlet(VerbsCommon.Copy, "AzBlob", SupportsShouldProcess = true, DefaultParameterSetName = PathParameterSet)]
+[OutputType(typeof(TransferResult), typeof(JobSummary))]
+public sealed class CopyAzBlobCommand : TransferCmdletBase
+{
+    private BlobAccessTier? accessTier;
+
+    /// <summary>
+    /// Upload: the files or folders to copy; wildcards allowed, each match copied on its own. A trailing \* or /*
+    /// (C:\data\*) means the folder's contents rather than the folder.
+    /// </summary>
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathParameterSet, ValueFromPipeline = true)]
+    [SupportsWildcards]
+    [ValidateNotNullOrEmpty]
+    public string[] Path { get; set; } = Array.Empty<string>();
+
+    /// <summary>
+    /// Upload: the files or folders to copy, taken literally (no wildcards, except that a trailing \* or /* still means a
+    /// folder's contents). Binds the FullName (or PSPath) of items piped in, as from Get-ChildItem.
+    /// </summary>
+    [Parameter(Mandatory = true, ParameterSetName = LiteralPathParameterSet, ValueFromPipelineByPropertyName = true)]
+    [Alias("PSPath", "FullName")]
+    [ValidateNotNullOrEmpty]
+    public string[] LiteralPath { get; set; } = Array.Empty<string>();
+
+    /// <summary>
+    /// Download: the container URL to copy from, optionally with a SAS: url/prefix/* for the blobs under the prefix, the
+    /// URL of one blob for that blob, or a prefix (or the container) with -Recursive for everything under it.
+    /// </summary>
+    [Parameter(Mandatory = true, ParameterSetName = DownloadParameterSet)]
+    [ValidateNotNullOrEmpty]
+    public string SourceUri { get; set; } = string.Empty;
+
+    /// <summary>
+    /// Upload: the container URL, optionally with a folder prefix and a SAS; for a single file, a URL not ending in '/'
+    /// names the blob. Download (with -SourceUri): the local folder, or the file one blob is copied to; a trailing
+    /// separator means a folder.
+    /// </summary>
+    [Parameter(Mandatory = true, Position = 1)]
+    [ValidateNotNullOrEmpty]
+    public string Destination { get; set; } = string.Empty;
+
+    /// <summary>Copy folders (or a prefix) and everything below them; without it a folder is refused and contents (dir\*) means the top level only.</summary>
+    [Parameter]
+    public SwitchParameter Recursive { get; set; }
+
+    /// <summary>
+    /// What to do when the destination exists: True (the default) replaces it; False keeps it; IfSourceNewer replaces it
+    /// only when the source was modified later; Prompt asks before replacing each one.
+    /// </summary>
+    [Parameter]
+    public OverwriteMode Overwrite { get; set; } = OverwriteMode.True;
+
+    /// <summary>Upload: compute each file's MD5 and store it as the blob's Content-MD5.</summary>
+    [Parameter(ParameterSetName = PathParameterSet)]
+    [Parameter(ParameterSetName = LiteralPathParameterSet)]
+    public SwitchParameter PutMd5 { get; set; }
+
+    /// <summary>Download: what to do with the blob's Content-MD5 (FailIfDifferent by default; see Sync-AzBlob).</summary>
+    [Parameter(ParameterSetName = DownloadParameterSet)]
+    public CheckMd5Mode CheckMd5 { get; set; } = CheckMd5Mode.FailIfDifferent;
+
+    /// <summary>Upload: the Content-Type of every uploaded blob, instead of the one guessed from the file's extension.</summary>
+    [Parameter(ParameterSetName = PathParameterSet)]
+    [Parameter(ParameterSetName = LiteralPathParameterSet)]
+    [ValidateNotNullOrEmpty]
+    public string? ContentType { get; set; }
+
+    /// <summary>Upload: the Cache-Control of every uploaded blob (e.g. 'max-age=3600').</summary>
+    [Parameter(ParameterSetName = PathParameterSet)]
+    [Parameter(ParameterSetName = LiteralPathParameterSet)]
+    [ValidateNotNullOrEmpty]
+    public string? CacheControl { get; set; }
+
+    /// <summary>Upload: metadata for every uploaded blob, e.g. @{ dept = 'hr' }. Names are letters, digits and '_' (not starting with a digit); 'mtime' is reserved.</summary>
+    [Parameter(ParameterSetName = PathParameterSet)]
+    [Parameter(ParameterSetName = LiteralPathParameterSet)]
+    public Hashtable? Metadata { get; set; }
+
+    /// <summary>Upload: blob index tags for every uploaded blob, e.g. @{ env = 'prod' } (at most 10).</summary>
+    [Parameter(ParameterSetName = PathParameterSet)]
+    [Parameter(ParameterSetName = LiteralPathParameterSet)]
+    public Hashtable? Tag { get; set; }
+
+    /// <summary>Upload: the access tier of every uploaded blob (Hot, Cool, Cold, Archive); the account's default when omitted.</summary>
+    [Parameter(ParameterSetName = PathParameterSet)]
+    [Parameter(ParameterSetName = LiteralPathParameterSet)]
+    public BlobAccessTier AccessTier
+    {
+        get => accessTier ?? default;
+        set => accessTier = value;
+    }
+
+    /// <summary>
+    /// Called once per pipeline record (once in all without pipeline input). Each input item, and each item a wildcard
+    /// matches, is copied as its own engine job, one after the other: simple, and each item keeps AzCopy's meaning (a
+    /// file, a folder under its own name, or contents). Many small items piped in cost one job start each (a few ms);
+    /// pipe a folder with -Recursive, or give folder\*, to copy many files in one job.
+    /// </summary>
+    protected override void ProcessRecord() => RunCommand(() =>
+    {
+        var command = new CopyCommand(CreateHost(IsWhatIfRequested(), askBeforeOverwriting: Overwrite == OverwriteMode.Prompt));
+        if (IsDownload)
+        {
+            string destination = CopySourcePath.KeepTrailingSeparator(Destination, ResolveLocalDestination(Destination), System.IO.Path.DirectorySeparatorChar);
+            command.Run(Options(SyncDirection.Download, SourceUri, destination) with { CheckMd5 = CheckMd5 }, StopToken);
+            return;
+        }
+        SyncOptions options = WithUploadProperties(Options(SyncDirection.Upload, string.Empty, Destination), ContentType, CacheControl, Metadata, Tag, accessTier)
+            with { PutMd5 = PutMd5.IsPresent };
+        command.RunEach(ResolveSources(), options, StopToken);
+    });
+
+    private SyncOptions Options(SyncDirection direction, string source, string destination) =>
+        SharedOptions(direction, source, destination) with { Recursive = Recursive.IsPresent, Overwrite = Overwrite };
+
+    /// <summary>
+    /// This record's sources in the engine's terms (<see cref="CopySourcePath.Resolve"/>: a trailing \* survives
+    /// resolution as "contents"). A path that resolves to nothing is a non-terminating error, as with Copy-Item.
+    /// </summary>
+    private List<string> ResolveSources()
+    {
+        bool literal = ParameterSetName == LiteralPathParameterSet;
+        var sources = new List<string>();
+        foreach (string typed in literal ? LiteralPath : Path)
+        {
+            try
+            {
+                sources.AddRange(CopySourcePath.Resolve(
+                    typed,
+                    path => literal ? new[] { ResolveLiteralPath(path) } : ResolveWildcardPath(path),
+                    System.IO.Path.DirectorySeparatorChar));
+            }
+            catch (AzBlobSyncException e)
+            {
+                WriteError(ErrorRecords.From(e));
+            }
+        }
+        return sources;
+    }
+}

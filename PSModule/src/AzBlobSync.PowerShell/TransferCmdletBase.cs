@@ -1,0 +1,268 @@
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.Collections.ObjectModel;
+using System.Management.Automation;
+using System.Security;
+using System.Threading;
+using AzBlobSync.Commands;
+using AzBlobSync.Errors;
+
+namespace AzBlobSync.PowerShell;
+
+/// <summary>
+/// What every cmdlet that runs an engine job shares (Sync-AzBlob, Test-AzBlobSync, Copy-AzBlob): the
+/// filters, credentials and concurrency; resolving local paths through PowerShell's providers; Ctrl+C;
+/// and turning the engine layer's errors into error records. The ends themselves are declared by each
+/// cmdlet family (<see cref="EndpointCmdletBase"/> for a sync or check, Copy-AzBlob for a copy).
+/// </summary>
+public abstract class TransferCmdletBase : PSCmdlet, IDisposable
+{
+    /// <summary>Upload from a local path given by -Path (wildcards allowed).</summary>
+    protected const string PathParameterSet = "Path";
+
+    /// <summary>Upload from a local path given by -LiteralPath.</summary>
+    protected const string LiteralPathParameterSet = "LiteralPath";
+
+    /// <summary>Download from the container in -SourceUri into the local path in -Destination.</summary>
+    protected const string DownloadParameterSet = "Download";
+
+    private readonly CancellationTokenSource stopping = new();
+    private int? concurrency;
+    private DateTime? includeAfter;
+    private DateTime? includeBefore;
+    private TimeSpan? minAge;
+    private TimeSpan? maxAge;
+
+    /// <summary>Parallel requests (1-512); the engine picks a default from the machine when omitted.</summary>
+    [Parameter]
+    [ValidateRange(1, SyncOptions.MaxConcurrency)]
+    public int Concurrency
+    {
+        get => concurrency ?? 0;
+        set => concurrency = value;
+    }
+
+    /// <summary>Storage account key. Without it (and without a SAS) AZCOPY_ACCOUNT_KEY or AZURE_STORAGE_KEY is used.</summary>
+    [Parameter]
+    public SecureString? StorageAccountKey { get; set; }
+
+    /// <summary>Only files whose NAME matches one of these wildcards (e.g. *.jpg, *.pdf); a ';' inside a value also separates.</summary>
+    [Parameter]
+    [SupportsWildcards]
+    [ValidateNotNull]
+    public string[] Include { get; set; } = Array.Empty<string>();
+
+    /// <summary>Leave out files whose NAME matches one of these wildcards.</summary>
+    [Parameter]
+    [SupportsWildcards]
+    [ValidateNotNull]
+    public string[] Exclude { get; set; } = Array.Empty<string>();
+
+    /// <summary>Only these paths, relative to the folder (and the container prefix): a file, or a folder and everything below it.</summary>
+    [Parameter]
+    [ValidateNotNull]
+    public string[] IncludePath { get; set; } = Array.Empty<string>();
+
+    /// <summary>Leave out these relative paths (a file, or a folder and everything below it); excluded folders are never even listed.</summary>
+    [Parameter]
+    [ValidateNotNull]
+    public string[] ExcludePath { get; set; } = Array.Empty<string>();
+
+    /// <summary>Only files whose relative path ('/'-separated) matches one of these regular expressions.</summary>
+    [Parameter]
+    [ValidateNotNull]
+    public string[] IncludeRegex { get; set; } = Array.Empty<string>();
+
+    /// <summary>Leave out files whose relative path ('/'-separated) matches one of these regular expressions.</summary>
+    [Parameter]
+    [ValidateNotNull]
+    public string[] ExcludeRegex { get; set; } = Array.Empty<string>();
+
+    /// <summary>Only files modified at or after this time (a time without a zone is local time).</summary>
+    [Parameter]
+    public DateTime IncludeAfter
+    {
+        get => includeAfter ?? default;
+        set => includeAfter = value;
+    }
+
+    /// <summary>Only files modified at or before this time (a time without a zone is local time).</summary>
+    [Parameter]
+    public DateTime IncludeBefore
+    {
+        get => includeBefore ?? default;
+        set => includeBefore = value;
+    }
+
+    /// <summary>Only files at least this old: a TimeSpan, or a number with a unit (90s, 30m, 12h, 7d).</summary>
+    [Parameter]
+    [DurationTransformation]
+    public TimeSpan MinAge
+    {
+        get => minAge ?? default;
+        set => minAge = value;
+    }
+
+    /// <summary>Only files at most this old: a TimeSpan, or a number with a unit (90s, 30m, 12h, 7d).</summary>
+    [Parameter]
+    [DurationTransformation]
+    public TimeSpan MaxAge
+    {
+        get => maxAge ?? default;
+        set => maxAge = value;
+    }
+
+    /// <summary>Signalled by Ctrl+C (StopProcessing); the engine is asked to stop and polled until its summary.</summary>
+    protected CancellationToken StopToken => stopping.Token;
+
+    /// <summary>The ParameterSetName is the download set: the source is a URL and the destination local.</summary>
+    protected bool IsDownload => ParameterSetName == DownloadParameterSet;
+
+    public void Dispose()
+    {
+        stopping.Dispose();
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Ctrl+C: ask the engine to stop; ProcessRecord keeps polling until its summary arrives.</summary>
+    protected override void StopProcessing() => stopping.Cancel();
+
+    /// <summary>The options every command shares, around ends the caller has resolved.</summary>
+    protected SyncOptions SharedOptions(SyncDirection direction, string source, string destination) => new()
+    {
+        Direction = direction,
+        Source = source,
+        Destination = destination,
+        Concurrency = concurrency,
+        AccountKey = StorageAccountKey,
+        IncludePattern = Include,
+        ExcludePattern = Exclude,
+        IncludePath = IncludePath,
+        ExcludePath = ExcludePath,
+        IncludeRegex = IncludeRegex,
+        ExcludeRegex = ExcludeRegex,
+        IncludeAfter = includeAfter,
+        IncludeBefore = includeBefore,
+        MinAge = minAge,
+        MaxAge = maxAge,
+    };
+
+    /// <summary>The upload properties (-ContentType, -CacheControl, -Metadata, -Tag, -AccessTier) added to <paramref name="options"/>.</summary>
+    protected static SyncOptions WithUploadProperties(
+        SyncOptions options, string? contentType, string? cacheControl, Hashtable? metadata, Hashtable? tag, BlobAccessTier? accessTier) =>
+        options with
+        {
+            ContentType = string.IsNullOrWhiteSpace(contentType) ? null : contentType,
+            CacheControl = string.IsNullOrWhiteSpace(cacheControl) ? null : cacheControl,
+            Metadata = PropertyTable.From(metadata, "Metadata", ToText),
+            Tags = PropertyTable.From(tag, "Tag", ToText),
+            AccessTier = accessTier,
+        };
+
+    /// <summary>A host for the engine layer that writes through this cmdlet.</summary>
+    private protected CmdletCommandHost CreateHost(bool isWhatIf, bool askBeforeOverwriting = false) =>
+        new(this, isWhatIf, MyInvocation.MyCommand.Name, askBeforeOverwriting && !IsConfirmRequested());
+
+    /// <summary>Runs the command, turning the engine layer's exceptions into terminating errors with their stable ids.</summary>
+    protected void RunCommand(Action run)
+    {
+        try
+        {
+            run();
+        }
+        catch (AzBlobSyncException e)
+        {
+            ThrowTerminatingError(ErrorRecords.From(e));
+        }
+    }
+
+    /// <summary>-WhatIf on this call, or $WhatIfPreference inherited from the caller.</summary>
+    protected bool IsWhatIfRequested()
+    {
+        if (MyInvocation.BoundParameters.TryGetValue("WhatIf", out object? bound))
+        {
+            return LanguagePrimitives.IsTrue(bound);
+        }
+        return LanguagePrimitives.IsTrue(GetVariableValue("WhatIfPreference"));
+    }
+
+    /// <summary>
+    /// ShouldProcess already prompts for every action: -Confirm on this call, or a $ConfirmPreference at or
+    /// below this cmdlet's impact (Medium).
+    /// </summary>
+    private bool IsConfirmRequested()
+    {
+        if (MyInvocation.BoundParameters.TryGetValue("Confirm", out object? bound))
+        {
+            return LanguagePrimitives.IsTrue(bound);
+        }
+        return LanguagePrimitives.TryConvertTo(GetVariableValue("ConfirmPreference"), out ConfirmImpact preference)
+            && preference != ConfirmImpact.None
+            && preference <= ConfirmImpact.Medium;
+    }
+
+    /// <summary>A local path with wildcards, resolved through the provider: every file-system item it matches (none for a wildcard that matches nothing).</summary>
+    protected IReadOnlyList<string> ResolveWildcardPath(string path, string role = "Source")
+    {
+        Collection<string> resolved;
+        ProviderInfo provider;
+        try
+        {
+            resolved = GetResolvedProviderPathFromPSPath(path, out provider);
+        }
+        catch (ItemNotFoundException)
+        {
+            throw new AzBlobSyncException(ErrorIds.SourceNotFound, $"{role} '{path}' does not exist; check the path.", path);
+        }
+        catch (DriveNotFoundException e)
+        {
+            throw new AzBlobSyncException(ErrorIds.SourceNotFound, $"{role} '{path}' does not exist: {e.Message}", path);
+        }
+        SourcePathResolution.EnsureFileSystem(path, provider.Name);
+        return resolved;
+    }
+
+    /// <summary>A local path taken literally (relative to the current location, ~ expanded); it need not exist.</summary>
+    protected string ResolveLiteralPath(string path)
+    {
+        string literal = SessionState.Path.GetUnresolvedProviderPathFromPSPath(path, out ProviderInfo provider, out _);
+        SourcePathResolution.EnsureFileSystem(path, provider.Name);
+        return literal;
+    }
+
+    /// <summary>A download's local destination may not exist yet, so it is resolved without requiring it (relative to the current location, ~ expanded).</summary>
+    protected string ResolveLocalDestination(string destination)
+    {
+        ProviderInfo provider;
+        string resolved;
+        try
+        {
+            resolved = SessionState.Path.GetUnresolvedProviderPathFromPSPath(destination, out provider, out _);
+        }
+        catch (Exception e) when (e is DriveNotFoundException or ProviderNotFoundException)
+        {
+            throw new AzBlobSyncException(ErrorIds.DestinationNotAFolder, $"Destination folder '{destination}' cannot be used: {e.Message}", destination);
+        }
+        SourcePathResolution.EnsureFileSystemDestination(destination, provider.Name);
+        return resolved;
+    }
+
+    /// <summary>A file the module writes for itself (e.g. -HashCachePath), resolved like any PowerShell path; null stays null.</summary>
+    protected string? ResolveOptionalFile(string? path, string parameterName)
+    {
+        if (string.IsNullOrWhiteSpace(path))
+        {
+            return null;
+        }
+        string resolved = SessionState.Path.GetUnresolvedProviderPathFromPSPath(path, out ProviderInfo provider, out _);
+        if (!string.Equals(provider.Name, SourcePathResolution.FileSystemProvider, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new AzBlobSyncException(ErrorIds.InvalidSpec, $"-{parameterName} '{path}' is on the {provider.Name} provider; give a file-system path.", path);
+        }
+        return resolved;
+    }
+
+    /// <summary>PowerShell's own (culture-invariant) conversion of a hashtable key or value to text.</summary>
+    private static string? ToText(object? value) => value is null ? null : LanguagePrimitives.ConvertTo<string>(value);
+}
