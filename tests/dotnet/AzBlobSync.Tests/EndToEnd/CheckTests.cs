@@ -103,9 +103,7 @@ public sealed class CheckTests(AzuriteFixture azurite) : IDisposable
         Assert.Equal([false], host.Objects);
     }
 
-    [Fact(Skip = "Engine bug (reported): a download's destination folder is created while the ends are resolved "
-        + "(native/core/src/job.rs Endpoints::resolve, create_dir_all), before and regardless of writes_nothing(): "
-        + "a check or a -WhatIf download into a missing folder creates it.")]
+    [Fact]
     public void A_check_of_a_download_into_a_missing_folder_creates_nothing()
     {
         string container = azurite.NewContainer("check-nofolder");

@@ -69,6 +69,7 @@ public sealed class DeleteTests(AzuriteFixture azurite) : IDisposable
         Assert.Equal(CommandErrorCategory.LimitsExceeded, error.Category);
         Assert.Contains("3", error.Message);
         Assert.Contains("2", error.Message);
+        Assert.Contains("blobs", error.Message);
         Assert.Equal(["pre/kept.txt", "pre/x1.txt", "pre/x2.txt", "pre/x3.txt"], azurite.Oracle.Names(container).Order(StringComparer.Ordinal));
         Assert.Single(host.ShouldProcessCalls); // only the sync's own: no deletion was ever proposed
         Assert.Empty(host.Summaries);
@@ -119,5 +120,22 @@ public sealed class DeleteTests(AzuriteFixture azurite) : IDisposable
         Assert.Equal([(declinedPath, "Delete file"), (tree.FullPath("old.txt"), "Delete file")], host.ShouldProcessCalls.Skip(1).Order());
         Assert.Equal((1L, 1L), (summary.FilesTransferred, summary.FilesDeleted));
         Assert.Equal(["a.txt"], azurite.Oracle.Names(container)); // the source is never touched
+
+        // Over the limit the message counts local files, not blobs, and nothing is deleted.
+        tree.Write("x1.txt", "1");
+        tree.Write("x2.txt", "2");
+        var error = Assert.Throws<JobFailedException>(() => new SyncCommand(new RecordingHost()).Run(new SyncOptions
+        {
+            Direction = SyncDirection.Download,
+            Source = azurite.ContainerUrl(container),
+            Destination = tree.Root,
+            AccountKey = Secrets.ToSecureString(AzuriteFixture.AccountKey),
+            DeleteDestination = true,
+            MaxDelete = 2,
+        }));
+        Assert.Equal("AzBlobSync.MaxDeleteExceeded", error.ErrorId);
+        Assert.Contains("local files", error.Message);
+        Assert.DoesNotContain("blobs", error.Message);
+        Assert.Equal(["a.txt", "keep/mine.txt", "x1.txt", "x2.txt"], Seed.LocalFiles(tree.Root).Keys.Order(StringComparer.Ordinal));
     }
 }

@@ -11,5 +11,8 @@ public sealed record OracleBlob
     [JsonPropertyName("md5OfContent")] public required string Md5OfContent { get; init; }
     [JsonPropertyName("contentType")] public string? ContentType { get; init; }
     [JsonPropertyName("metadata")] public Dictionary<string, string> Metadata { get; init; } = new();
+    [JsonPropertyName("cacheControl")] public string? CacheControl { get; init; }
+    [JsonPropertyName("accessTier")] public string? AccessTier { get; init; }
+    [JsonPropertyName("tags")] public Dictionary<string, string> Tags { get; init; } = new();
     [JsonPropertyName("lastModified")] public string? LastModified { get; init; }
 }
