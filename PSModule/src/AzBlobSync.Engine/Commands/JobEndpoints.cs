@@ -203,17 +203,35 @@ public sealed class JobEndpoints
                     ErrorIds.InvalidSpec, $"Metadata name '{name}' is reserved: it holds the source's modified time, which is how changes are found.", name);
             }
         }
+        // Metadata travels in HTTP headers: printable ASCII only. The engine sends anything, and the service then
+        // fails the whole job as if the credentials were wrong.
+        foreach (KeyValuePair<string, string> pair in metadata)
+        {
+            if (!pair.Value.All(c => c is >= ' ' and <= '~'))
+            {
+                throw new AzBlobSyncException(
+                    ErrorIds.InvalidSpec, $"Metadata '{pair.Key}' has a value the service cannot take: use printable ASCII only (no accents, no line breaks).", pair.Key);
+            }
+        }
     }
 
+    /// <summary>The service's rules for index tags: at most 10; names 1-128 and values 0-256 characters of letters, digits, space and + - . / : = _.</summary>
     private static void CheckTags(IReadOnlyDictionary<string, string> tags)
     {
         if (tags.Count > SyncOptions.MaxTags)
         {
             throw new AzBlobSyncException(ErrorIds.InvalidSpec, $"A blob takes at most {SyncOptions.MaxTags} tags, got {tags.Count}.");
         }
-        if (tags.Keys.Any(string.IsNullOrEmpty))
+        static bool Allowed(string text) => text.All(c => char.IsAsciiLetterOrDigit(c) || c is ' ' or '+' or '-' or '.' or '/' or ':' or '=' or '_');
+        foreach (KeyValuePair<string, string> pair in tags)
         {
-            throw new AzBlobSyncException(ErrorIds.InvalidSpec, "A tag name cannot be empty.");
+            if (pair.Key.Length is < 1 or > 128 || pair.Value.Length > 256 || !Allowed(pair.Key) || !Allowed(pair.Value))
+            {
+                throw new AzBlobSyncException(
+                    ErrorIds.InvalidSpec,
+                    $"Tag '{pair.Key}' is not valid: names take 1-128 and values up to 256 characters, each a letter, a digit, a space or one of + - . / : = _.",
+                    pair.Key);
+            }
         }
     }
 

@@ -187,7 +187,13 @@ public sealed class CopyCommandTests : IDisposable
                      valid with { Metadata = new Dictionary<string, string> { ["MTime"] = "x" } },
                      valid with { Metadata = new Dictionary<string, string> { ["1st"] = "x" } },
                      valid with { Metadata = new Dictionary<string, string> { ["a-b"] = "x" } },
+                     valid with { Metadata = new Dictionary<string, string> { ["owner"] = "zoë" } },
+                     valid with { Metadata = new Dictionary<string, string> { ["note"] = "two\nlines" } },
                      valid with { Tags = Enumerable.Range(0, 11).ToDictionary(i => $"t{i}", i => "v") },
+                     valid with { Tags = new Dictionary<string, string> { ["a b"] = "c!d" } },
+                     valid with { Tags = new Dictionary<string, string> { [""] = "v" } },
+                     valid with { Tags = new Dictionary<string, string> { [new string('k', 129)] = "v" } },
+                     valid with { Tags = new Dictionary<string, string> { ["k"] = new string('v', 257) } },
                      valid with { HashCachePath = source.Root },
                  })
         {
@@ -200,14 +206,15 @@ public sealed class CopyCommandTests : IDisposable
     }
 
     [Fact]
-    public void Metadata_names_that_are_identifiers_and_ten_tags_are_accepted()
+    public void Identifier_metadata_names_ascii_values_and_ten_valid_tags_are_accepted()
     {
         source.Write("a.txt", "a");
         var (command, starts) = Command(new RecordingHost(), () => Completed());
         command.Run(Upload(source.FullPath("a.txt")) with
         {
-            Metadata = new Dictionary<string, string> { ["dept"] = "hr", ["_x"] = "", ["Owner_1"] = "zoë" },
-            Tags = Enumerable.Range(0, 10).ToDictionary(i => $"t{i}", i => "v"),
+            Metadata = new Dictionary<string, string> { ["dept"] = "hr", ["_x"] = "", ["Owner_1"] = "Zoe O'Brien <zoe@example.com>" },
+            Tags = Enumerable.Range(0, 9).ToDictionary(i => $"t{i}", i => "v")
+                .Append(new KeyValuePair<string, string>("Project Name_1", "a+b-c.d/e:f=g _")).ToDictionary(),
         });
         Assert.Single(starts);
     }
