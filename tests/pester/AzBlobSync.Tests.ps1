@@ -28,8 +28,8 @@ AfterAll {
 }
 
 Describe 'The module' {
-    It 'exports exactly Sync-AzBlob and Test-AzBlobSync' {
-        (Get-Command -Module AzBlobSync).Name | Sort-Object | Should -Be @('Sync-AzBlob', 'Test-AzBlobSync')
+    It 'exports exactly Copy-AzBlob, Sync-AzBlob and Test-AzBlobSync' {
+        (Get-Command -Module AzBlobSync).Name | Sort-Object | Should -Be @('Copy-AzBlob', 'Sync-AzBlob', 'Test-AzBlobSync')
     }
 
     It 'has a table view for every output type' {
@@ -122,6 +122,95 @@ Describe 'Sync-AzBlob' {
         try { Get-Item $source | Sync-AzBlob -Destination 'not a url' -ErrorAction Stop } catch { $err = $_ }
         # Reaching the destination check proves the piped folder was accepted as the source.
         $err.FullyQualifiedErrorId | Should -Be 'AzBlobSync.InvalidDestination,AzBlobSync.PowerShell.SyncAzBlobCommand'
+    }
+}
+
+Describe 'Sync-AzBlob and Test-AzBlobSync compare by hash' {
+    It 'take -CompareHash None or MD5 and -HashCachePath in every set' {
+        foreach ($name in 'Sync-AzBlob', 'Test-AzBlobSync') {
+            $parameters = (Get-Command $name).Parameters
+            [enum]::GetNames($parameters['CompareHash'].ParameterType) | Sort-Object | Should -Be @('MD5', 'None') -Because $name
+            $parameters['HashCachePath'].ParameterType | Should -Be ([string]) -Because $name
+        }
+        { Sync-AzBlob -Path $source -Destination 'http://127.0.0.1:1/devstoreaccount1/ccc' -CompareHash SHA1 } |
+            Should -Throw -ErrorId 'ParameterArgumentTransformationError,AzBlobSync.PowerShell.SyncAzBlobCommand'
+    }
+
+    It 'refuses a folder as -HashCachePath before doing anything' {
+        { Test-AzBlobSync -Path $source -Destination 'http://127.0.0.1:1/devstoreaccount1/ccc' -CompareHash MD5 -HashCachePath $source -ErrorAction Stop } |
+            Should -Throw -ErrorId 'AzBlobSync.InvalidSpec,AzBlobSync.PowerShell.TestAzBlobSyncCommand'
+    }
+
+    It 'gives Sync-AzBlob upload properties on upload only' {
+        $parameters = (Get-Command Sync-AzBlob).Parameters
+        foreach ($name in 'ContentType', 'CacheControl', 'Metadata', 'Tag', 'AccessTier') {
+            $parameters[$name].ParameterSets.Keys | Sort-Object | Should -Be @('LiteralPath', 'Path') -Because $name
+        }
+        { Sync-AzBlob -Path $source -Destination 'http://127.0.0.1:1/devstoreaccount1/ccc' -Metadata @{ mtime = 'forged' } -ErrorAction Stop } |
+            Should -Throw -ErrorId 'AzBlobSync.InvalidSpec,AzBlobSync.PowerShell.SyncAzBlobCommand'
+    }
+}
+
+Describe 'Copy-AzBlob' {
+    BeforeAll {
+        $url = 'http://127.0.0.1:1/devstoreaccount1/ccc/in/'
+        foreach ($folder in 'folder', 'folder2') {
+            New-Item -ItemType Directory -Path (Join-Path $source $folder) -Force | Out-Null
+            Set-Content -Path (Join-Path $source $folder 'b.txt') -Value 'b'
+        }
+    }
+
+    It 'supports -WhatIf and -Confirm and has the upload and download sets' {
+        $command = Get-Command Copy-AzBlob
+        $command.Parameters.Keys | Should -Contain 'WhatIf'
+        $command.Parameters.Keys | Should -Contain 'Confirm'
+        $command.ParameterSets.Name | Sort-Object | Should -Be @('Download', 'LiteralPath', 'Path')
+        $command.Parameters['LiteralPath'].Aliases | Should -Contain 'FullName'
+        $command.Parameters['LiteralPath'].Aliases | Should -Contain 'PSPath'
+        [enum]::GetNames($command.Parameters['Overwrite'].ParameterType) | Should -Be @('True', 'False', 'IfSourceNewer', 'Prompt')
+        $command.OutputType.Name | Sort-Object | Should -Be @('AzBlobSync.JobSummary', 'AzBlobSync.TransferResult')
+    }
+
+    It 'takes piped folders one by one: each without -Recursive is its own non-terminating error' {
+        # No job starts (nothing listens at the URL anyway): each folder is refused before, and the next still comes.
+        $errors = @()
+        Get-ChildItem $source -Directory | Copy-AzBlob -Destination $url -ErrorAction SilentlyContinue -ErrorVariable +errors
+        $errors.Count | Should -Be 2
+        $errors.FullyQualifiedErrorId | Sort-Object -Unique | Should -Be 'AzBlobSync.InvalidSpec,AzBlobSync.PowerShell.CopyAzBlobCommand'
+        $errors[0].Exception.Message | Should -Match '-Recursive'
+    }
+
+    It 'binds FullName from objects that have only that property' {
+        $err = $null
+        try { [pscustomobject]@{ FullName = (Join-Path $source 'folder') } | Copy-AzBlob -Destination $url -ErrorAction Stop } catch { $err = $_ }
+        $err.FullyQualifiedErrorId | Should -Be 'AzBlobSync.InvalidSpec,AzBlobSync.PowerShell.CopyAzBlobCommand'
+    }
+
+    It 'keeps a trailing \* as "the contents" rather than expanding it' {
+        $err = $null
+        # The folder's contents reach the destination check (one job), where 'not a url' is refused.
+        try { Copy-AzBlob -Path (Join-Path $source '*') -Destination 'not a url' -ErrorAction Stop } catch { $err = $_ }
+        $err.FullyQualifiedErrorId | Should -Be 'AzBlobSync.InvalidDestination,AzBlobSync.PowerShell.CopyAzBlobCommand'
+    }
+
+    It 'reports a missing path as a non-terminating error' {
+        $errors = @()
+        Copy-AzBlob -Path (Join-Path $source 'missing.txt') -Destination $url -ErrorAction SilentlyContinue -ErrorVariable +errors
+        $errors.FullyQualifiedErrorId | Should -Contain 'AzBlobSync.SourceNotFound,AzBlobSync.PowerShell.CopyAzBlobCommand'
+    }
+
+    It 'refuses -PutMd5 on a download and -CheckMd5 on an upload' {
+        { Copy-AzBlob -SourceUri 'http://127.0.0.1:1/devstoreaccount1/ccc/*' -Destination $source -PutMd5 } |
+            Should -Throw -ErrorId 'AmbiguousParameterSet,AzBlobSync.PowerShell.CopyAzBlobCommand'
+        { Copy-AzBlob -Path $source -Destination $url -CheckMd5 LogOnly } |
+            Should -Throw -ErrorId 'AmbiguousParameterSet,AzBlobSync.PowerShell.CopyAzBlobCommand'
+    }
+
+    It 'reports a malformed -SourceUri as the source, without its signature' {
+        $err = $null
+        try { Copy-AzBlob -SourceUri 'ftp://x/y/*?sig=TOPSECRET' -Destination $source -ErrorAction Stop } catch { $err = $_ }
+        $err.FullyQualifiedErrorId | Should -Be 'AzBlobSync.InvalidSource,AzBlobSync.PowerShell.CopyAzBlobCommand'
+        $err.Exception.Message | Should -Not -Match 'TOPSECRET'
     }
 }
 
