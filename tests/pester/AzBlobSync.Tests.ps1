@@ -187,10 +187,14 @@ Describe 'Copy-AzBlob' {
     }
 
     It 'keeps a trailing \* as "the contents" rather than expanding it' {
+        # Expanded, the two folders would each be refused (no -Recursive). As contents it is one job, which the engine
+        # ends at once on a key that is not base64, before any network.
+        $key = ConvertTo-SecureString 'not base64!' -AsPlainText -Force
+        $errors = @()
         $err = $null
-        # The folder's contents reach the destination check (one job), where 'not a url' is refused.
-        try { Copy-AzBlob -Path (Join-Path $source '*') -Destination 'not a url' -ErrorAction Stop } catch { $err = $_ }
-        $err.FullyQualifiedErrorId | Should -Be 'AzBlobSync.InvalidDestination,AzBlobSync.PowerShell.CopyAzBlobCommand'
+        try { Copy-AzBlob -Path (Join-Path $source '*') -Destination $url -StorageAccountKey $key -ErrorAction SilentlyContinue -ErrorVariable +errors } catch { $err = $_ }
+        $err.FullyQualifiedErrorId | Should -Be 'AzBlobSync.InvalidAccountKey,AzBlobSync.PowerShell.CopyAzBlobCommand'
+        $errors.FullyQualifiedErrorId | Should -Not -Contain 'AzBlobSync.InvalidSpec,AzBlobSync.PowerShell.CopyAzBlobCommand'
     }
 
     It 'reports a missing path as a non-terminating error' {
