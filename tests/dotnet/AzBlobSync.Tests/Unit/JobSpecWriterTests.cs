@@ -215,6 +215,29 @@ public sealed class JobSpecWriterTests
     }
 
     [Fact]
+    public void Options_ToString_shows_the_copy_rules_the_hash_comparison_and_the_upload_properties()
+    {
+        var options = new SyncOptions
+        {
+            Source = "/s",
+            Destination = "http://x/a/ccc",
+            Recursive = true,
+            Overwrite = OverwriteMode.IfSourceNewer,
+            CompareHash = CompareHashMode.MD5,
+            HashCachePath = "/cache/h.redb",
+            ContentType = "text/csv",
+            Metadata = new Dictionary<string, string> { ["dept"] = "hr" },
+            Tags = new Dictionary<string, string> { ["env"] = "prod" },
+            AccessTier = BlobAccessTier.Archive,
+        };
+        string shown = options.ToString();
+        Assert.Contains("CompareHash=MD5, HashCachePath=/cache/h.redb", shown);
+        Assert.Contains("Recursive=True, Overwrite=IfSourceNewer", shown);
+        Assert.Contains("Properties=ContentType=text/csv Metadata=dept=hr Tags=env=prod AccessTier=Archive", shown);
+        Assert.Contains("Properties=none", new SyncOptions { Source = "/s", Destination = "http://x/a/ccc" }.ToString());
+    }
+
+    [Fact]
     public void Disposing_the_spec_wipes_the_key_from_the_buffer()
     {
         var spec = JobSpecWriter.Write(new SyncOptions { Source = "/s", Destination = "http://127.0.0.1:1/a/ccc", AccountKey = Secrets.ToSecureString(Key) }, JobStart.Sync(false));

@@ -45,6 +45,11 @@ public sealed class SourcePathResolutionTests
     [InlineData("AzBlobSync.InvalidAccountKey", CommandErrorCategory.InvalidArgument)]
     [InlineData("AzBlobSync.ServiceUnreachable", CommandErrorCategory.ConnectionError)]
     [InlineData("AzBlobSync.LocalIoError", CommandErrorCategory.ReadError)]
+    [InlineData("AzBlobSync.InvalidSource", CommandErrorCategory.InvalidArgument)]
+    [InlineData("AzBlobSync.DestinationNotAFolder", CommandErrorCategory.InvalidArgument)]
+    [InlineData("AzBlobSync.InvalidLocalName", CommandErrorCategory.InvalidData)]
+    [InlineData("AzBlobSync.Md5Mismatch", CommandErrorCategory.InvalidResult)]
+    [InlineData("AzBlobSync.MaxDeleteExceeded", CommandErrorCategory.LimitsExceeded)]
     [InlineData("AzBlobSync.SomethingNew", CommandErrorCategory.NotSpecified)]
     [InlineData(null, CommandErrorCategory.NotSpecified)]
     public void Error_ids_map_to_categories(string? id, CommandErrorCategory expected)
