@@ -74,6 +74,42 @@ public sealed class CompareHashTests(AzuriteFixture azurite) : IDisposable
     }
 
     [Fact]
+    public void A_download_by_hash_leaves_a_touched_identical_file_and_fetches_a_same_size_change()
+    {
+        string container = azurite.NewContainer("hash-down");
+        tree.Write("blobs/touched.txt", "identical");
+        tree.Write("blobs/edited.txt", "version 1");
+        // Uploaded with Content-MD5s, so a download can compare by content.
+        new SyncCommand(new RecordingHost()).Run(Upload(container) with { Source = tree.FullPath("blobs"), PutMd5 = true });
+        string folder = tree.FullPath("restore");
+        var download = new SyncOptions
+        {
+            Direction = SyncDirection.Download,
+            Source = azurite.ContainerUrl(container, "pre"),
+            Destination = folder,
+            AccountKey = Secrets.ToSecureString(AzuriteFixture.AccountKey),
+            CompareHash = CompareHashMode.MD5,
+            HashCachePath = Path.Combine(cacheFolder, "down.redb"),
+        };
+        new SyncCommand(new RecordingHost()).Run(download);
+        string touched = Path.Combine(folder, "touched.txt"), edited = Path.Combine(folder, "edited.txt");
+        File.SetLastWriteTimeUtc(touched, File.GetLastWriteTimeUtc(touched).AddHours(-3));
+        DateTime editedTime = File.GetLastWriteTimeUtc(edited);
+        File.WriteAllText(edited, "version 2"); // same size, local edit the blob does not have
+        File.SetLastWriteTimeUtc(edited, editedTime);
+
+        var check = new RecordingHost();
+        new CheckCommand(check).Run(download);
+        Assert.Equal([("edited.txt", "contentChanged", TransferAction.Download)], check.Differences.Select(d => (d.Path, d.Reason, d.Action)));
+
+        var host = new RecordingHost();
+        new SyncCommand(host).Run(download);
+        Assert.Equal([("edited.txt", "contentChanged")], host.Results.Select(r => (r.Path, r.Reason)));
+        Assert.Equal("version 1", File.ReadAllText(edited));
+        Assert.Equal("identical", File.ReadAllText(touched));
+    }
+
+    [Fact]
     public void A_blob_without_a_content_md5_cannot_be_shown_equal()
     {
         tree.Write("a.txt", "alpha");
