@@ -41,3 +41,31 @@ fn mirrors_a_prefix_into_another_container_server_side() {
     let (_, summary) = json_events(&out);
     assert_eq!((summary["filesTransferred"].as_u64(), summary["filesSkipped"].as_u64()), (Some(0), Some(2)), "{summary}");
 }
+
+#[test]
+fn copies_a_blob_a_virtual_folder_or_its_contents_between_containers() {
+    let azurite = Azurite::start();
+    let oracle = azurite.oracle();
+    oracle.create_container("from");
+    for c in ["to-one", "to-folder", "to-contents"] {
+        oracle.create_container(c);
+    }
+    let staging = tempfile::tempdir().unwrap();
+    let p = staging.path().join("f");
+    std::fs::write(&p, "bytes").unwrap();
+    for name in ["set/a.txt", "set/sub/b.txt"] {
+        oracle.put("from", name, &p, None);
+    }
+    let src = azurite.container_url("from");
+    let key = Some(azblobsync_testkit::DEV_KEY);
+    let run = |args: &[&str]| {
+        let out = azblobsync(args, key);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    };
+    run(&["copy", &format!("{src}/set/a.txt"), &format!("{}/renamed.txt", azurite.container_url("to-one"))]);
+    assert_eq!(oracle.names("to-one"), vec!["renamed.txt"]);
+    run(&["copy", &format!("{src}/set"), &azurite.container_url("to-folder"), "--recursive"]);
+    assert_eq!(oracle.names("to-folder"), vec!["set/a.txt", "set/sub/b.txt"]);
+    run(&["copy", &format!("{src}/set/*"), &azurite.container_url("to-contents")]);
+    assert_eq!(oracle.names("to-contents"), vec!["a.txt"]);
+}

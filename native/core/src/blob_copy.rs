@@ -1,4 +1,5 @@
-//! Container → container: each blob is a server-side copy (Copy Blob from the source's URL), so no
+//! Container → container (sync, or copy of a blob, a virtual folder or its contents): each blob is a
+//! server-side copy (Copy Blob from the source's URL), so no
 //! bytes pass through this machine. The source's modified time goes with it as metadata, so the
 //! next run compares exactly.
 
@@ -18,6 +19,8 @@ pub struct BlobCopies {
     pub source_prefix: String,
     pub dest: Arc<dyn BlobStore>,
     pub dest_prefix: String,
+    /// Copying one blob: its destination's full name (which may differ from the source's).
+    pub single_target: Option<String>,
     pub request_slots: Arc<Semaphore>,
     pub cancel: CancellationToken,
 }
@@ -29,7 +32,7 @@ impl Direction for BlobCopies {
     const ACTION: Action = Action::Copy;
 
     fn blob_name(&self, relative: &str) -> String {
-        crate::blob_name::join(&self.dest_prefix, relative)
+        self.single_target.clone().unwrap_or_else(|| crate::blob_name::join(&self.dest_prefix, relative))
     }
 
     async fn transfer(&self, source: &RemoteEntry) -> Result<Transferred> {

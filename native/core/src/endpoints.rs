@@ -56,6 +56,11 @@ fn split_url_wildcard(url: &str) -> (String, bool) {
     }
 }
 
+/// The URL without a trailing `/*` (which only says "the contents").
+pub fn without_url_wildcard(url: &str) -> String {
+    split_url_wildcard(url).0
+}
+
 fn url_path_ends_with_slash(url: &str) -> bool {
     url.split('?').next().unwrap_or(url).ends_with('/')
 }
@@ -158,6 +163,38 @@ async fn resolve_download(spec: &JobSpec, container: ContainerUrl, store: &dyn B
     let root = dest.join(own_name);
     ensure_folder(&root, &root.to_string_lossy())?;
     Ok(Scope { container, prefix, root, single: None, top_level_only: false })
+}
+
+/// Container to container: what the source covers and where it lands.
+#[derive(Debug, PartialEq, Eq)]
+pub struct BetweenScope {
+    pub source_prefix: String,
+    pub dest_prefix: String,
+    /// One blob: `name` under the source prefix, copied to the full blob name `target`.
+    pub single: Option<Single>,
+    pub top_level_only: bool,
+}
+
+/// Sync mirrors prefix onto prefix; copy follows the same rules as a download, with a container
+/// prefix in place of the local folder.
+pub async fn resolve_between(spec: &JobSpec, source: &ContainerUrl, dest: &ContainerUrl, source_store: &dyn BlobStore) -> Result<BetweenScope> {
+    let (p, q) = (source.prefix.clone(), dest.prefix.clone());
+    let (_, contents_only) = split_url_wildcard(&spec.source);
+    if spec.operation != Operation::Copy || contents_only {
+        let top_level_only = spec.operation == Operation::Copy && !spec.recursive;
+        return Ok(BetweenScope { source_prefix: p, dest_prefix: q, single: None, top_level_only });
+    }
+    if !p.is_empty() && blob_exists(source_store, &p).await? {
+        let name = p.rsplit('/').next().unwrap_or(&p).to_string();
+        let target = if q.is_empty() || url_path_ends_with_slash(&spec.destination) { blob_name::join(&q, &name) } else { q.clone() };
+        let source_prefix = p.rsplit_once('/').map(|(parent, _)| parent.to_string()).unwrap_or_default();
+        return Ok(BetweenScope { source_prefix, dest_prefix: q, single: Some(Single { name, target }), top_level_only: true });
+    }
+    if !spec.recursive {
+        return Err(folder_needs_recursive(&source.display()));
+    }
+    let own_name = if p.is_empty() { source.container.clone() } else { p.rsplit('/').next().unwrap_or(&p).to_string() };
+    Ok(BetweenScope { source_prefix: p, dest_prefix: blob_name::join(&q, &own_name), single: None, top_level_only: false })
 }
 
 async fn blob_exists(store: &dyn BlobStore, name: &str) -> Result<bool> {

@@ -317,12 +317,7 @@ impl Job {
     /// Container (prefix) → container (prefix), every blob copied by the service itself.
     async fn between_containers(&self, spec: JobSpec) -> std::result::Result<Tally, (EngineError, Tally)> {
         let fail = |e| (e, Tally::default());
-        if spec.operation == Operation::Copy {
-            return Err(fail(EngineError::InvalidSpec(
-                "copy between containers is not supported yet; sync mirrors one container (or prefix) into another".into(),
-            )));
-        }
-        let source = endpoints::parse_source_url(&spec.source).map_err(fail)?;
+        let source = endpoints::parse_source_url(&endpoints::without_url_wildcard(&spec.source)).map_err(fail)?;
         let dest = ContainerUrl::parse(&spec.destination).map_err(fail)?;
         if source.sas().is_none() && source.account != dest.account {
             return Err(fail(EngineError::InvalidSpec(
@@ -341,18 +336,34 @@ impl Job {
             stores.push(store);
         }
         let (source_store, dest_store) = (stores[0].clone(), stores[1].clone());
+        let scope = endpoints::resolve_between(&spec, &source, &dest, source_store.as_ref()).await.map_err(fail)?;
         self.progress.set_state(JobState::Scanning);
-        let filter = Arc::new(Filter::new(&spec.filter_spec().map_err(fail)?, SystemTime::now()).map_err(fail)?);
+        let mut filter_spec = spec.filter_spec().map_err(fail)?;
+        filter_spec.top_level_only = scope.top_level_only;
+        let filter = Arc::new(Filter::new(&filter_spec, SystemTime::now()).map_err(fail)?);
         let rules = PlanRules { filter, delete_extras: spec.plans_deletes(), mode: spec.mode() };
         let listing_error = Arc::new(Mutex::new(None));
-        let from = spawn_lister(source_store.clone(), ListScope::Prefix(source.prefix.clone()), listing_error.clone(), self.cancel.clone());
-        let to = spawn_lister(dest_store.clone(), ListScope::Prefix(dest.prefix.clone()), listing_error.clone(), self.cancel.clone());
+        let (from_scope, to_scope) = match &scope.single {
+            Some(single) => (
+                ListScope::Exact { blob: blob_name::join(&scope.source_prefix, &single.name), relative: single.name.clone() },
+                ListScope::Exact { blob: single.target.clone(), relative: single.name.clone() },
+            ),
+            None => (ListScope::Prefix(scope.source_prefix.clone()), ListScope::Prefix(scope.dest_prefix.clone())),
+        };
+        let from = spawn_lister(source_store.clone(), from_scope, listing_error.clone(), self.cancel.clone());
+        // Copy with overwrite = true never looks at the destination.
+        let to = if spec.operation == Operation::Copy && spec.overwrite == Overwrite::True {
+            empty_stream()
+        } else {
+            spawn_lister(dest_store.clone(), to_scope, listing_error.clone(), self.cancel.clone())
+        };
         let plan = self.spawn_planner(from, to, listing_error, rules);
         let copies = BlobCopies {
             source: source_store,
-            source_prefix: source.prefix.clone(),
+            source_prefix: scope.source_prefix,
             dest: dest_store,
-            dest_prefix: dest.prefix.clone(),
+            dest_prefix: scope.dest_prefix,
+            single_target: scope.single.map(|s| s.target),
             request_slots: Arc::new(Semaphore::new(concurrency)),
             cancel: self.cancel.clone(),
         };
