@@ -237,7 +237,7 @@ pub fn map_error(e: azure_core::Error, location: &ContainerUrl) -> EngineError {
                 _ => EngineError::Service {
                     status: Some(u16::from(*status)),
                     code: error_code.clone(),
-                    message: redact_text(&e.to_string()),
+                    message: redact_text(&service_message(&e.to_string())),
                 },
             }
         }
@@ -247,6 +247,15 @@ pub fn map_error(e: azure_core::Error, location: &ContainerUrl) -> EngineError {
         },
         _ => EngineError::Service { status: None, code: None, message: redact_text(&error_chain(&e)) },
     }
+}
+
+/// The service's own sentence from an error (its XML `<Message>`, first line), not the raw body.
+fn service_message(text: &str) -> String {
+    let inner = text
+        .split_once("<Message>")
+        .and_then(|(_, rest)| rest.split_once("</Message>"))
+        .map_or(text, |(message, _)| message);
+    inner.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or("no details").to_string()
 }
 
 /// The innermost error says what actually happened ("Connection refused"), without the layers of
@@ -273,4 +282,14 @@ fn error_chain(e: &dyn std::error::Error) -> String {
         source = s.source();
     }
     text
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn service_errors_keep_only_the_service_s_sentence() {
+        let raw = "HttpResponse(Conflict, \"BlobArchived\"): <?xml version=\"1.0\"?>\n<Error><Code>BlobArchived</Code><Message>This operation is not permitted on an archived blob.\nRequestId:1\nTime:2026</Message></Error>";
+        assert_eq!(super::service_message(raw), "This operation is not permitted on an archived blob.");
+        assert_eq!(super::service_message("plain\nsecond"), "plain");
+    }
 }

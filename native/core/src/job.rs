@@ -219,9 +219,12 @@ impl Job {
             return self.between_containers(spec).await;
         }
         let location = container_of(&spec).map_err(fail)?;
-        // Fail on a missing local source before any network round trip.
+        // Local mistakes are reported before any network round trip.
         if is_url(&spec.destination) && spec.operation != Operation::Copy {
             existing_folder(&spec.source).map_err(fail)?;
+        }
+        if !is_url(&spec.destination) && spec.operation != Operation::Copy && Path::new(&spec.destination).is_file() {
+            return Err(fail(EngineError::DestinationNotAFolder(spec.destination.clone())));
         }
         let concurrency = spec.effective_concurrency();
         let credential = credential_for(&spec, &location);

@@ -176,6 +176,11 @@ impl JobSpec {
             if !valid {
                 return Err(EngineError::InvalidSpec(format!("metadata name '{key}' is not valid: use letters, digits and '_', not starting with a digit")));
             }
+            if let Some(value) = self.metadata.get(key).filter(|v| !v.chars().all(|c| c.is_ascii() && !c.is_ascii_control())) {
+                return Err(EngineError::InvalidSpec(format!(
+                    "metadata value '{value}' of '{key}' is not plain ASCII, which the service requires; encode it (e.g. URL-encode) first"
+                )));
+            }
             if key.eq_ignore_ascii_case(crate::store::SOURCE_MTIME_KEY) {
                 return Err(EngineError::InvalidSpec(format!("metadata name '{key}' is reserved: it holds the source's modified time")));
             }
@@ -293,7 +298,7 @@ mod tests {
         let p = s.upload_properties().unwrap();
         assert_eq!(p.metadata.get("dept").map(String::as_str), Some("hr"));
         assert_eq!(p.access_tier, Some(crate::store::AccessTier::Cool));
-        for bad in [r#"{"1x":"v"}"#, r#"{"mtime":"v"}"#, r#"{"a-b":"v"}"#] {
+        for bad in [r#"{"1x":"v"}"#, r#"{"mtime":"v"}"#, r#"{"a-b":"v"}"#, r#"{"owner":"zoë"}"#] {
             let json = format!(r#"{{"source":"a","destination":"b","metadata":{bad}}}"#);
             assert_eq!(JobSpec::from_json(json.as_bytes()).unwrap_err().error_id(), "InvalidSpec", "{bad}");
         }

@@ -15,9 +15,13 @@ pub struct SourceArgument {
 }
 
 pub fn parse_source_argument(arg: &str) -> SourceArgument {
-    for suffix in ["\\*", "/*"] {
+    for (suffix, separator) in [("\\*", "\\"), ("/*", "/")] {
         if let Some(path) = arg.strip_suffix(suffix) {
-            return SourceArgument { path: path.to_string(), contents_only: true };
+            // A root's contents: "/*" is "/", and "C:\*" is "C:\" (bare "C:" would mean the current
+            // folder on drive C).
+            let is_root = path.is_empty() || (path.len() == 2 && path.ends_with(':'));
+            let path = if is_root { format!("{path}{separator}") } else { path.to_string() };
+            return SourceArgument { path, contents_only: true };
         }
     }
     SourceArgument { path: arg.to_string(), contents_only: false }
@@ -137,6 +141,8 @@ mod tests {
         assert_eq!(parse_source_argument(r"\\nas\share\exports\*"), SourceArgument { path: r"\\nas\share\exports".into(), contents_only: true });
         assert_eq!(parse_source_argument(r"C:\data"), SourceArgument { path: r"C:\data".into(), contents_only: false });
         assert_eq!(parse_source_argument(r"C:\da*ta"), SourceArgument { path: r"C:\da*ta".into(), contents_only: false });
+        assert_eq!(parse_source_argument(r"C:\*"), SourceArgument { path: r"C:\".into(), contents_only: true });
+        assert_eq!(parse_source_argument("/*"), SourceArgument { path: "/".into(), contents_only: true });
     }
 
     #[test]
