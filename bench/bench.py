@@ -69,8 +69,8 @@ def loadavg():
 class Run:
     """One timed process: wall seconds (perf_counter), peak RSS (KiB, from /usr/bin/time), output."""
 
-    def __init__(self, seconds, rss_kib, rc, out, err):
-        self.seconds, self.rss_kib, self.rc, self.out, self.err = seconds, rss_kib, rc, out, err
+    def __init__(self, seconds, rss_kib, rc, out, err, cpu=0.0):
+        self.seconds, self.rss_kib, self.rc, self.out, self.err, self.cpu = seconds, rss_kib, rc, out, err, cpu
         self.ok, self.note = rc == 0, "" if rc == 0 else f"exit {rc}: {last_line(err) or last_line(out)}"
 
     def fail(self, note):
@@ -157,7 +157,9 @@ class Bench:
 
     def build_dotnet(self):
         """Builds bench/dotnet against a copy of the Engine project (never in PSModule's own bin/obj, which
-        other builds use): the working tree first, HEAD when the working tree does not build."""
+        other builds use) and checks it with one empty-folder job against the engine library being measured:
+        the working tree first, HEAD when the working tree does not build or does not match the library
+        (while the layer and the engine change together, one may be ahead of the other)."""
         engine = "PSModule/src/AzBlobSync.Engine"
         props = ["PSModule/Directory.Build.props", "PSModule/AzBlobSync.psd1", "PSModule/NativeEngine.props"]
         ignore = shutil.ignore_patterns("bin", "obj")
@@ -168,12 +170,21 @@ class Bench:
             if (ROOT / p).exists():
                 shutil.copy2(ROOT / p, tree / p)
         attempts.append(("working tree", tree))
-        head = self.work / "dotnet-head"
-        head.mkdir()
-        archive = subprocess.run(["git", "-C", str(ROOT), "archive", "HEAD", engine, *props], stdout=subprocess.PIPE)
-        if archive.returncode == 0:
-            subprocess.run(["tar", "-x", "-C", str(head)], input=archive.stdout, check=True)
-            attempts.append(("HEAD " + git("rev-parse", "--short", "HEAD"), head))
+        # Then HEAD, then the last commit before the library was built (the layer it was built beside).
+        built = time.strftime("%Y-%m-%dT%H:%M:%S", time.localtime(self.native.stat().st_mtime)) if self.native.exists() else None
+        commits = [("HEAD", "HEAD " + git("rev-parse", "--short", "HEAD"))]
+        if built:
+            before = git("rev-list", "-1", f"--before={built}", "HEAD")
+            if before and before != git("rev-parse", "HEAD"):
+                commits.append((before, f"commit {before[:7]} (the last one before the engine library was built, {built[11:16]})"))
+        for i, (rev, label) in enumerate(commits):
+            base = self.work / f"dotnet-commit-{i}"
+            base.mkdir()
+            archive = subprocess.run(["git", "-C", str(ROOT), "archive", rev, engine, *props], stdout=subprocess.PIPE,
+                                     stderr=subprocess.DEVNULL)
+            if archive.returncode == 0:
+                subprocess.run(["tar", "-x", "-C", str(base)], input=archive.stdout, check=True)
+                attempts.append((label, base))
         why = []
         for label, base in attempts:
             shutil.copytree(ROOT / "bench/dotnet", base / "bench/dotnet", ignore=ignore)
@@ -182,15 +193,31 @@ class Bench:
                                 "-nologo", "-v", "q", "-clp:ErrorsOnly"],
                                env=self.env(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
             if p.returncode == 0:
-                self.dotnet_app = base / "bench/dotnet/bin/Release/net10.0/AzBlobSyncBench"
-                self.dotnet_source = label + (f" (the working tree did not build: {why[0]})" if why else "")
-                text = (base / engine / "SyncOptions.cs").read_text()
-                self.dotnet_download = "SyncDirection Direction" in text
-                return
+                app = base / "bench/dotnet/bin/Release/net10.0/AzBlobSyncBench"
+                smoke = self.smoke_dotnet(app)
+                if smoke is None:
+                    self.dotnet_app = app
+                    self.dotnet_source = label + (f" (rejected first: {'; '.join(why)})" if why else "")
+                    text = (base / engine / "SyncOptions.cs").read_text()
+                    self.dotnet_download = "SyncDirection Direction" in text
+                    return
+                why.append(f"the {label} built but failed against the engine library: {smoke[:200]}")
+                continue
             errors = [l.strip() for l in p.stdout.splitlines() if "error" in l]
-            why.append((errors[0] if errors else last_line(p.stdout))[:240])
-        self.dotnet_source = "not built: " + "; ".join(why)
-        log(f".NET driver {self.dotnet_source}")
+            why.append(f"the {label} did not build: " + (errors[0] if errors else last_line(p.stdout))[:200])
+        self.dotnet_source = "nothing usable: " + "; ".join(why)
+        log(f".NET driver: {self.dotnet_source}")
+
+    def smoke_dotnet(self, app):
+        """None when one empty-folder job through the driver succeeds, else why not."""
+        empty = self.work / "smoke-empty"
+        empty.mkdir(exist_ok=True)
+        self.oracle("create-container", "smoke")
+        run = self.timed([app, "first-call", empty, self.url("smoke")])
+        self.delete_container("smoke")
+        if run.ok:
+            return None
+        return last_line(run.out) if run.out.strip() else last_line(run.err)
 
     # ----------------------------------------------------------------- Azurite
 
@@ -266,22 +293,23 @@ class Bench:
     def timed(self, cmd, cwd=None, **env):
         tfile = self.work / "time.out"
         t0 = time.perf_counter()
-        p = subprocess.run(["/usr/bin/time", "-f", "%e %M", "-o", str(tfile), *map(str, cmd)], env=self.env(**env),
+        p = subprocess.run(["/usr/bin/time", "-f", "%e %M %U %S", "-o", str(tfile), *map(str, cmd)], env=self.env(**env),
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, errors="replace", cwd=cwd)
         seconds = time.perf_counter() - t0
         try:
-            rss = int(tfile.read_text().strip().splitlines()[-1].split()[1])
+            fields = tfile.read_text().strip().splitlines()[-1].split()
+            rss, cpu = int(fields[1]), float(fields[2]) + float(fields[3])
         except (OSError, IndexError, ValueError):
-            rss = 0
-        return Run(seconds, rss, p.returncode, p.stdout, p.stderr)
+            rss, cpu = 0, 0.0
+        return Run(seconds, rss, p.returncode, p.stdout, p.stderr, cpu)
 
     def record(self, workload, tool, run, **extra):
         if hasattr(run, "job_seconds"):
             extra["job_seconds"] = run.job_seconds
-        entry = {"seconds": run.seconds, "rss_kib": run.rss_kib, "ok": run.ok, "note": run.note, **extra}
+        entry = {"seconds": run.seconds, "rss_kib": run.rss_kib, "cpu_seconds": run.cpu, "ok": run.ok, "note": run.note, **extra}
         self.results.setdefault((workload, tool), []).append(entry)
         state = "ok" if run.ok else f"FAILED ({run.note})"
-        log(f"  {workload} | {tool}: {run.seconds:.3f} s, {run.rss_kib / 1024:.0f} MiB, {state}")
+        log(f"  {workload} | {tool}: {run.seconds:.3f} s, CPU {run.cpu:.2f} s, {run.rss_kib / 1024:.0f} MiB, {state}")
         if not run.ok:
             self.failures.append(f"{workload} / {tool}: {run.note}")
 
@@ -391,7 +419,12 @@ class Bench:
         src = self.work / "small"
         self.make_small(src, n, size)
         up, noop, down = f"upload {n:,} × 16 KiB (20 folders)", f"no-op re-sync {n:,} × 16 KiB", f"download {n:,} × 16 KiB into an empty folder"
-        self.workloads += [(up, n, n * size, "files"), (noop, n, 0, "files"), (down, n, n * size, "files")]
+        self.workloads += [(up, n, n * size, "files"), (noop, n, 0, "files")]
+        hash_cold, hash_warm = f"{noop}, compare by MD5, cold hash cache", f"{noop}, compare by MD5, warm hash cache"
+        self.workloads += [(hash_cold, n, n * size, "files"), (hash_warm, n, n * size, "files")]
+        self.workloads.append((down, n, n * size, "files"))
+        for w in (hash_cold, hash_warm):
+            self.results.setdefault((w, OURS), [])  # the compare-hash slot: n/a while the CLI lacks the flag
         # One source container for every tool's download, seeded once (untimed) by our CLI.
         self.oracle("create-container", "dl-src")
         seed = self.ours_sync(src, self.url("dl-src"))
@@ -418,7 +451,9 @@ class Bench:
                         run.fail(f"reported {run.transferred} transferred, expected {n}")
                 self.record(up, tool, run)
                 # no-op re-sync of the same files
-                if tool != AZ and run.ok:
+                if tool != AZ and not run.ok:
+                    self.record(noop, tool, Run(0, 0, 1, "", "").fail("not run: the upload failed"))
+                elif tool != AZ:
                     again = self.upload(tool, src, container)
                     if again.ok:
                         got = self.count_blobs(container)
@@ -427,6 +462,8 @@ class Bench:
                         elif got != n:
                             again.fail(f"{got} blobs after the re-sync, expected {n}")
                     self.record(noop, tool, again)
+                    if again.ok:
+                        self.compare_by_hash(tool, src, container, hash_cold, hash_warm, f"small-{r}")
                 self.delete_container(container)
                 # download the shared container into an empty folder
                 dst = self.work / f"down-{slug(tool)}-{r}"
@@ -440,6 +477,34 @@ class Bench:
                 shutil.rmtree(dst, ignore_errors=True)
         self.delete_container("dl-src")
         self.small_src = src
+
+    def compare_by_hash(self, tool, src, container, cold, warm, tag):
+        """No-op re-syncs that compare same-sized files by MD5 instead of time: ours with --compare-hash
+        MD5 and a fresh hash cache (every file read and hashed), then again with that cache; rclone with
+        --checksum (no cache: it hashes every run). The blobs must carry a Content-MD5, or there is
+        nothing to compare with (rclone would then compare sizes only and look fast)."""
+        if tool not in (OURS, RCLONE) or (tool == OURS and not self.has_compare_hash):
+            return
+        blobs = list(self.service().get_container_client(container).list_blobs())
+        without = sum(1 for b in blobs if not b.content_settings.content_md5)
+        if without:
+            run = Run(0, 0, 1, "", "").fail(f"not run: {without} of {len(blobs)} blobs have no Content-MD5 after {tool}'s upload")
+            self.record(cold, tool, run)
+            return
+        if tool == OURS and self.has_compare_hash:
+            cache = self.work / f"hash-cache-{tag}.db"
+            for workload in (w for w in (cold, warm) if w):
+                run = self.ours_sync(src, self.url(container), "--compare-hash", "MD5", "--hash-cache", cache)
+                if run.ok and run.transferred != 0:
+                    run.fail(f"transferred {run.transferred} files, expected none")
+                self.record(workload, OURS, run)
+            cache.unlink(missing_ok=True)
+        elif tool == RCLONE:
+            run = self.timed(["rclone", "copy", src, self.rclone_remote(container), "--checksum", *RCLONE_FLAGS])
+            copied = sum(1 for l in run.err.splitlines() if ": Copied (" in l)
+            if run.ok and copied:
+                run.fail(f"transferred {copied} files, expected none")
+            self.record(cold, RCLONE, run)
 
     def upload(self, tool, src, container, put_md5=False):
         if tool in (OURS, OURS_MD5):
@@ -462,34 +527,40 @@ class Bench:
         return self.az_download(container, dst)
 
     def phase_wrk(self):
-        workload = f"ceiling: raw Put Blob 16 KiB, wrk {self.wrk_seconds} s × 64 connections"
-        self.workloads.append((workload, None, None, "req"))
+        """The server's own limit: wrk PUTs 16 KiB blobs as fast as Azurite answers, at our default
+        concurrency (32) and at 64 connections (Azurite, one Node thread, gets slower past its optimum)."""
+        settings = {c: f"ceiling: raw Put Blob 16 KiB, wrk {self.wrk_seconds} s × {c} connections" for c in (32, 64)}
+        self.workloads += [(w, None, None, "req") for w in settings.values()]
         for r in range(self.rounds):
-            container = f"wrk-{r}"
-            self.oracle("create-container", container)
-            sas_url = self.oracle("sas", container).strip()
-            path, query = sas_url.split("?", 1)
-            path = "/" + path.split("/", 3)[3]
-            run = self.timed(["wrk", "-t2", "-c64", f"-d{self.wrk_seconds}s", "--timeout", "10s", "-s", WRK_SCRIPT,
-                              f"http://127.0.0.1:{self.azurite_port}", "--", path, query])
-            try:
-                w = json.loads(last_line(run.out))
-            except ValueError:
-                w = None
-                run.fail(f"no summary from wrk: {last_line(run.out)} {last_line(run.err)}")
-            if w:
-                good = w["requests"] - w["non2xx"]
-                blobs = self.count_blobs(container)
-                errors = w["connect"] + w["read"] + w["write"] + w["timeout"]
-                if w["non2xx"] or errors:
-                    run.fail(f"{w['non2xx']} non-2xx responses, {errors} socket errors")
-                elif not good <= blobs <= good + 64:
-                    run.fail(f"{blobs} blobs for {good} successful PUTs")
-                run.seconds = w["duration_us"] / 1e6
-                self.record(workload, "wrk", run, requests=good, p50_ms=w["p50_ms"], p99_ms=w["p99_ms"])
-            else:
-                self.record(workload, "wrk", run)
-            self.delete_container(container)
+            for connections in self.rotate(list(settings), r):
+                self.wrk_once(settings[connections], connections, f"wrk-{connections}-{r}")
+
+    def wrk_once(self, workload, connections, container):
+        self.oracle("create-container", container)
+        sas_url = self.oracle("sas", container).strip()
+        path, query = sas_url.split("?", 1)
+        path = "/" + path.split("/", 3)[3]
+        run = self.timed(["wrk", "-t2", f"-c{connections}", f"-d{self.wrk_seconds}s", "--timeout", "10s", "-s", WRK_SCRIPT,
+                          f"http://127.0.0.1:{self.azurite_port}", "--", path, query])
+        try:
+            w = json.loads(last_line(run.out))
+        except ValueError:
+            w = None
+            run.fail(f"no summary from wrk: {last_line(run.out)} {last_line(run.err)}")
+        if w:
+            good = w["requests"] - w["non2xx"]
+            blobs = self.count_blobs(container)
+            errors = w["connect"] + w["read"] + w["write"]
+            if w["non2xx"] or errors:
+                run.fail(f"{w['non2xx']} non-2xx responses, {errors} socket errors")
+            elif not good <= blobs <= good + connections:
+                run.fail(f"{blobs} blobs for {good} successful PUTs")
+            run.seconds = w["duration_us"] / 1e6
+            self.record(workload, "wrk", run, requests=good, p50_ms=w["p50_ms"], p99_ms=w["p99_ms"],
+                        timeouts=w["timeout"])
+        else:
+            self.record(workload, "wrk", run)
+        self.delete_container(container)
 
     def phase_first_call(self):
         empty = self.work / "empty"
@@ -517,6 +588,8 @@ class Bench:
                     w = Run(f["warmJobMs"] / 1000, run.rss_kib, 0, "", "")
                     w.ok, w.note = run.ok, run.note
                     self.record(warm, DOTNET, w)
+                else:
+                    self.record(first, DOTNET, run)
             run = self.ours_sync(empty, self.url(container))
             self.record(cli, OURS, run)
             self.delete_container(container)
@@ -532,6 +605,10 @@ class Bench:
                 log(self.notes[-1])
                 continue
             self.workloads.append((workload, 1, size, "bytes"))
+            hashed = f"no-op re-sync 1 × {label}, compare by MD5, cold hash cache"
+            single = f"md5sum 1 × {label}, 1 process"
+            self.workloads += [(hashed, 1, size, "bytes"), (single, 1, size, "bytes")]
+            self.results.setdefault((hashed, OURS), [])
             folder = where / f"large-{label.replace(' ', '')}"
             folder.mkdir()
             log(f"making a {label} file in {where}")
@@ -551,6 +628,9 @@ class Bench:
                         if len(props) != 1 or props[0].size != size or self.count_blobs(container) != 1:
                             run.fail(f"container holds {[(p.name, p.size) for p in props]}")
                     self.record(workload, tool, run, azurite_rss_mib=self.azurite_rss_mib())
+                    if run.ok and tool in (OURS_MD5, RCLONE):
+                        self.compare_by_hash(OURS if tool == OURS_MD5 else RCLONE, folder, container, hashed, None, "large")
+                self.record(single, "md5sum", self.timed(["md5sum", folder / "large.bin"]))
             shutil.rmtree(folder, ignore_errors=True)
             self.stop_azurite()
 
@@ -705,8 +785,8 @@ class Bench:
     # ----------------------------------------------------------------- report
 
     def report(self):
-        lines = ["| workload | tool | median s | rate | peer/ours | peak RSS MiB | runs | note |",
-                 "|---|---|---|---:|---:|---:|---|---|"]
+        lines = ["| workload | tool | median s | rate | peer/ours | CPU s | peak RSS MiB | runs | note |",
+                 "|---|---|---:|---:|---:|---:|---:|---|---|"]
         for workload, count, nbytes, unit in self.workloads:
             tools = [t for (w, t) in self.results if w == workload]
             ours_t = self.median(workload, OURS)
@@ -715,10 +795,10 @@ class Bench:
                 good = [x for x in runs if x["ok"]]
                 note = self.row_note(workload, tool, runs)
                 if not runs:
-                    lines.append(f"| {workload} | {tool} | n/a | | | | 0 | {note} |")
+                    lines.append(f"| {workload} | {tool} | n/a | | | | | 0 | {note} |")
                     continue
                 if not good:
-                    lines.append(f"| {workload} | {tool} | FAILED | | | | 0/{len(runs)} | {runs[0]['note']} |")
+                    lines.append(f"| {workload} | {tool} | FAILED | | | | | 0/{len(runs)} | {runs[0]['note']} |")
                     continue
                 t = statistics.median(x["seconds"] for x in good)
                 rss = max(x["rss_kib"] for x in good) / 1024
@@ -728,7 +808,9 @@ class Bench:
                     ratio = ""
                 shown = f"{t:.3f}"
                 rss_s = "" if tool in ("wrk", "md5sum") else f"{rss:.0f}"
-                lines.append(f"| {workload} | {tool} | {shown} | {rate} | {ratio} | {rss_s} | {len(good)}/{len(runs)} | {note} |")
+                cpu = statistics.median(x.get("cpu_seconds", 0) for x in good)
+                cpu_s = "" if tool == "wrk" or unit == "ms" else f"{cpu:.2f}"
+                lines.append(f"| {workload} | {tool} | {shown} | {rate} | {ratio} | {cpu_s} | {rss_s} | {len(good)}/{len(runs)} | {note} |")
         return "\n".join(lines)
 
     def median(self, workload, tool):
@@ -754,14 +836,24 @@ class Bench:
         if not runs:
             if tool == AZ:
                 notes.append("az has no sync: upload-batch would upload everything again")
-            elif tool == DOTNET:
-                notes.append(".NET driver " + (self.dotnet_source or "not built"))
-        if tool == DOTNET and workload.startswith("download") and not runs:
+            elif tool == OURS and "compare by MD5" in workload:
+                notes.append("SLOT: this azblobsync has no --compare-hash yet")
+            elif tool == DOTNET and not self.dotnet_app:
+                notes.append("not measured (see the .NET line above)")
+        if tool == DOTNET and self.dotnet_app and workload.startswith("download") and not runs:
             notes.append("this build of the .NET layer has no download direction")
         if good and "p50_ms" in good[0]:
-            notes.append(f"latency p50 {statistics.median(x['p50_ms'] for x in good):.1f} ms, "
-                         f"p99 {statistics.median(x['p99_ms'] for x in good):.1f} ms; "
+            notes.append(f"latency p50 {statistics.median(x['p50_ms'] for x in good):.0f} ms, "
+                         f"p99 {statistics.median(x['p99_ms'] for x in good):,.0f} ms; "
                          f"{statistics.median(x['requests'] for x in good):,.0f} blobs per run")
+            timeouts = sum(x.get("timeouts", 0) for x in good)
+            if timeouts:
+                notes.append(f"{timeouts} responses took over 10 s")
+            up = next((w for w, _, _, _ in self.workloads if w.startswith("upload") and "16 KiB" in w), None)
+            ours_t = self.median(up, OURS) if up else None
+            if ours_t:
+                reqs = statistics.median(x["requests"] / x["seconds"] for x in good)
+                notes.append(f"our {self.small_count:,}-file upload runs at {self.small_count / ours_t / reqs:.0%} of this")
         if good and "to_main_ms" in good[0]:
             notes.append(f"whole process {statistics.median(x['process_seconds'] for x in good) * 1000:,.0f} ms, "
                          f"of which process start to Main {statistics.median(x['to_main_ms'] for x in good):,.0f} ms")
@@ -792,7 +884,7 @@ class Bench:
             f"- machine: {os.cpu_count()} cores ({cpu}), {meminfo('MemTotal') / GiB:.0f} GiB, {platform.system()} {platform.release()}",
             f"- load average at start {self.load_start}, at end {loadavg()} (other work on the machine makes numbers noisy)",
             f"- azblobsync: {self.cli_label}; commit {git('rev-parse', '--short', 'HEAD')}{dirty}",
-            f"- .NET layer: Engine from the {self.dotnet_source}; native engine "
+            f"- .NET layer: {'Engine from the ' if self.dotnet_app else 'not measured: '}{self.dotnet_source}; native engine "
             f"{self.native_label}; {runtime}",
             f"- rclone {out(['rclone', 'version']).splitlines()[0].split()[-1]} ({' '.join(RCLONE_FLAGS[:4])}, `rclone copy`); "
             f"Azure CLI {az} (upload-batch / download-batch, {' '.join(AZ_FLAGS[2:])}); "
@@ -804,9 +896,10 @@ class Bench:
     def write(self, plan_table):
         name = "quick" if self.quick else "latest"
         title = f"# AzBlobSync benchmark ({'quick, ' if self.quick else ''}{time.strftime('%Y-%m-%d %H:%M %Z')})"
-        body = [title, "", "`bench/run.sh " + " ".join(self.args.raw) + "`", "", *self.machine(), "",
+        body = [title, "", "`" + " ".join(["bench/run.sh", *self.args.raw]) + "`", "", *self.machine(), "",
                 "Median wall time of the verified runs; peer/ours = the peer's median time over our CLI's "
-                "(> 1 means we are faster); peak RSS is the largest of the runs (`/usr/bin/time %M`).", "",
+                "(> 1 means we are faster); CPU s = user + system time of the tool's process tree (median; on 2 cores "
+                "every CPU second a client spends is taken from Azurite); peak RSS is the largest of the runs (`/usr/bin/time %M`).", "",
                 plan_table, ""]
         body += [f"- {n}" for n in self.notes + self.method_notes()]
         if self.failures:
@@ -823,8 +916,12 @@ class Bench:
 
     def method_notes(self):
         return [
-            "compare-hash slot: `azblobsync sync --compare-hash` does not exist yet, so there is no row for it; "
-            "the md5sum rows are the local hashing rate it would have to reach on this machine.",
+            ("compare by MD5: `azblobsync sync --compare-hash MD5 --hash-cache <fresh file>` (cold: every file is "
+             "read and hashed), then again with the same cache (warm); rclone `copy --checksum` hashes every run. "
+             "The md5sum rows are the local hashing rate on this machine."
+             if self.has_compare_hash else
+             "compare-hash slot: this `azblobsync` has no `--compare-hash`, so its rows are n/a; the md5sum rows "
+             "are the local hashing rate it would have to reach on this machine."),
             f"no-op re-sync of {self.many_count:,} files: the container is written directly into Azurite's on-disk "
             "database (Azurite scans every blob it holds on each insert, so uploading them takes it over 15 minutes), "
             "then served by the same Azurite in on-disk mode; the oracle counts the blobs first, and each run must "
@@ -859,10 +956,11 @@ class Bench:
         self.ensure_packages()
         if not self.cli.exists():
             sys.exit(f"{self.cli} is missing: ./build.sh build first")
-        self.snapshot_binaries()
         log(f"CLI {self.cli}; engine {self.native}; work in {self.work}; load {loadavg()}")
-        self.build_dotnet()
+        self.snapshot_binaries()
+        self.has_compare_hash = "--compare-hash" in run_text([str(self.cli), "sync", "--help"])
         self.start_azurite()
+        self.build_dotnet()
         self.phase_small()
         self.phase_wrk()
         self.phase_first_call()
