@@ -28,12 +28,14 @@ public sealed record SyncOptions
     /// Upload: local folder (a file-system path, already resolved by the caller); a copy also takes a file, or a
     /// folder's contents as <c>folder/*</c> (<see cref="Commands.CopySourcePath"/>). Download: container URL, optionally
     /// with a prefix and a SAS query; a copy also takes <c>url/prefix/*</c> (the contents) or the URL of one blob.
+    /// ContainerToContainer: the source container URL, as for a download (a SAS is needed when its account differs from the destination's).
     /// </summary>
     public required string Source { get; init; }
 
     /// <summary>
     /// Upload: container URL, optionally with a prefix and a SAS query (a copy of one file to a URL not ending in
     /// '/' names the blob). Download: local folder (created if missing); a copy of one blob may name the file.
+    /// ContainerToContainer: the destination container URL, as for an upload (a copy of one blob to a URL not ending in '/' names it).
     /// </summary>
     public required string Destination { get; init; }
 

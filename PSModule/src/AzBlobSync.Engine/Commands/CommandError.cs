@@ -16,6 +16,7 @@ public sealed record CommandError(string ErrorId, CommandErrorCategory Category,
             TransferAction.Download => "was not downloaded",
             TransferAction.Delete => "was not deleted",
             TransferAction.Upload => "was not uploaded",
+            TransferAction.Copy => "was not copied",
             _ => "failed",
         };
         return For(failed, what);

@@ -89,7 +89,7 @@ public sealed class CopyCommand
         ArgumentNullException.ThrowIfNull(sources);
         ArgumentNullException.ThrowIfNull(options);
         JobEndpoints.CheckOptions(options);
-        if (options.Direction == SyncDirection.Upload)
+        if (options.Direction is SyncDirection.Upload or SyncDirection.ContainerToContainer)
         {
             DestinationUrl.Parse(options.Destination);
         }
@@ -128,7 +128,13 @@ public sealed class CopyCommand
     {
         SyncOptions options = endpoints.Options;
         string what;
-        if (endpoints.Direction == SyncDirection.Download)
+        if (endpoints.Direction == SyncDirection.ContainerToContainer)
+        {
+            what = endpoints.ContentsOnly
+                ? $"Copy the blobs in '{endpoints.SourceDisplay}' (server-side)"
+                : $"Copy '{endpoints.SourceDisplay}' (server-side)";
+        }
+        else if (endpoints.Direction == SyncDirection.Download)
         {
             what = endpoints.ContentsOnly ? $"Copy the blobs in '{endpoints.SourceDisplay}'" : $"Copy '{endpoints.SourceDisplay}'";
         }

@@ -14,13 +14,15 @@ namespace AzBlobSync.Commands;
 /// </summary>
 public sealed class JobEndpoints
 {
-    private JobEndpoints(SyncOptions options, string localFolder, DestinationUrl container, bool isCopy = false, bool contentsOnly = false)
+    private JobEndpoints(
+        SyncOptions options, string localFolder, DestinationUrl container, bool isCopy = false, bool contentsOnly = false, DestinationUrl? destinationContainer = null)
     {
         Options = options;
         LocalFolder = localFolder;
         Container = container;
         IsCopy = isCopy;
         ContentsOnly = contentsOnly;
+        DestinationContainer = destinationContainer;
     }
 
     /// <summary>The options with the local folder made absolute.</summary>
@@ -35,8 +37,14 @@ public sealed class JobEndpoints
     /// </summary>
     public string LocalFolder { get; }
 
-    /// <summary>The container end, for display (its SAS signature redacted); for a copy's <c>url/prefix/*</c> source, without the '*'.</summary>
+    /// <summary>
+    /// The container end, for display (its SAS signature redacted); for a copy's <c>url/prefix/*</c> source, without the '*'.
+    /// Between containers: the source container.
+    /// </summary>
     public DestinationUrl Container { get; }
+
+    /// <summary>Between containers (<see cref="SyncDirection.ContainerToContainer"/>): the destination container; otherwise null.</summary>
+    public DestinationUrl? DestinationContainer { get; }
 
     /// <summary>A copy's ends (checked with copy's rules), not a sync's or a check's.</summary>
     public bool IsCopy { get; }
@@ -48,18 +56,24 @@ public sealed class JobEndpoints
     public string SourceDisplay => Direction == SyncDirection.Upload ? LocalFolder : Container.Display;
 
     /// <summary>The destination for people (a redacted URL or the folder).</summary>
-    public string DestinationDisplay => Direction == SyncDirection.Upload ? Container.Display : LocalFolder;
+    public string DestinationDisplay => Direction switch
+    {
+        SyncDirection.Upload => Container.Display,
+        SyncDirection.ContainerToContainer => DestinationContainer!.Display,
+        _ => LocalFolder,
+    };
 
     /// <summary>What the destination of a deletion is called in a confirmation prompt, and its target.</summary>
     public (string Target, string Action) DeletionPrompt(ConfirmationRequest request) =>
-        Direction == SyncDirection.Upload
+        Direction is SyncDirection.Upload or SyncDirection.ContainerToContainer
             ? (request.Blob, "Delete blob")
             : (Path.Combine(LocalFolder, request.Path.Replace('/', Path.DirectorySeparatorChar)), "Delete file");
 
     /// <summary>
     /// The target and action text of a confirmation prompt: a deletion (<see cref="DeletionPrompt"/>), or, for a
     /// copy with <see cref="OverwriteMode.Prompt"/>, replacing an existing blob (<c>Overwrite blob</c>, the blob's
-    /// name) or local file (<c>Overwrite file</c>, its full path).
+    /// name) or local file (<c>Overwrite file</c>, its full path); between containers, the destination blob
+    /// (<c>Overwrite blob</c>, its name).
     /// </summary>
     public (string Target, string Action) ConfirmationPrompt(ConfirmationRequest request)
     {
@@ -67,7 +81,7 @@ public sealed class JobEndpoints
         return request.Action switch
         {
             TransferAction.Delete => DeletionPrompt(request),
-            TransferAction.Upload => (request.Blob, "Overwrite blob"),
+            TransferAction.Upload or TransferAction.Copy => (request.Blob, "Overwrite blob"),
             TransferAction.Download => (LocalFileOf(request), "Overwrite file"),
             _ => (request.Blob, request.Action.ToString()),
         };
@@ -99,6 +113,10 @@ public sealed class JobEndpoints
     public static JobEndpoints Validate(SyncOptions options)
     {
         options = CheckOptions(options);
+        if (options.Direction == SyncDirection.ContainerToContainer)
+        {
+            return BetweenContainers(options, DestinationUrl.ParseSource(options.Source), isCopy: false, contentsOnly: false);
+        }
         if (options.Direction == SyncDirection.Download)
         {
             DestinationUrl source = DestinationUrl.ParseSource(options.Source);
@@ -114,7 +132,8 @@ public sealed class JobEndpoints
     /// Checks a copy's <paramref name="options"/> with copy's rules: an upload's source is a file, a folder
     /// (with <see cref="SyncOptions.Recursive"/>) or a folder's contents (<see cref="CopySourcePath.Validate"/>);
     /// a download's source is a container URL, optionally <c>url/prefix/*</c>, and its destination a local path
-    /// (a folder, or the file one blob is copied to). Throws <see cref="AzBlobSyncException"/> saying what to fix.
+    /// (a folder, or the file one blob is copied to); between containers, both are container URLs (the source
+    /// optionally <c>url/prefix/*</c>). Throws <see cref="AzBlobSyncException"/> saying what to fix.
     /// </summary>
     public static JobEndpoints ValidateCopy(SyncOptions options)
     {
@@ -122,6 +141,11 @@ public sealed class JobEndpoints
         if (options.DeleteDestination)
         {
             throw new AzBlobSyncException(ErrorIds.InvalidSpec, "A copy never deletes; use a sync with DeleteDestination to mirror.");
+        }
+        if (options.Direction == SyncDirection.ContainerToContainer)
+        {
+            (string url, bool contentsOnly) = CopySourcePath.SplitUrl(options.Source);
+            return BetweenContainers(options, DestinationUrl.ParseSource(url), isCopy: true, contentsOnly);
         }
         if (options.Direction == SyncDirection.Download)
         {
@@ -134,6 +158,16 @@ public sealed class JobEndpoints
         DestinationUrl destination = DestinationUrl.Parse(options.Destination);
         bool contents = CopySourcePath.TrySplitContents(local, out _);
         return new JobEndpoints(local == options.Source ? options : options with { Source = local }, local, destination, isCopy: true, contents);
+    }
+
+    /// <summary>
+    /// Both ends are container URLs: the source already parsed (errors as InvalidSource), the destination parsed here
+    /// (errors as InvalidDestination). Whether a source in another account has the SAS it needs is the engine's to say.
+    /// </summary>
+    private static JobEndpoints BetweenContainers(SyncOptions options, DestinationUrl source, bool isCopy, bool contentsOnly)
+    {
+        DestinationUrl destination = DestinationUrl.Parse(options.Destination);
+        return new JobEndpoints(options, string.Empty, source, isCopy, contentsOnly, destination);
     }
 
     /// <summary>

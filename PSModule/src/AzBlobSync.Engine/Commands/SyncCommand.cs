@@ -74,7 +74,12 @@ public sealed class SyncCommand
         }
         if (summary.Status == JobStatus.Cancelled)
         {
-            string moved = checkedOptions.Direction == SyncDirection.Download ? "downloaded" : "uploaded";
+            string moved = checkedOptions.Direction switch
+            {
+                SyncDirection.Download => "downloaded",
+                SyncDirection.ContainerToContainer => "copied",
+                _ => "uploaded",
+            };
             host.WriteWarning(
                 $"The sync was cancelled; {summary.FilesTransferred} file(s) were {moved} and {summary.FilesDeleted} deleted before it stopped.");
         }
@@ -84,9 +89,12 @@ public sealed class SyncCommand
 
     private static string Describe(JobEndpoints endpoints)
     {
-        string copy = endpoints.Direction == SyncDirection.Download
-            ? $"Download new and changed blobs from '{endpoints.SourceDisplay}'"
-            : $"Upload new and changed files from '{endpoints.SourceDisplay}'";
+        string copy = endpoints.Direction switch
+        {
+            SyncDirection.Download => $"Download new and changed blobs from '{endpoints.SourceDisplay}'",
+            SyncDirection.ContainerToContainer => $"Copy new and changed blobs from '{endpoints.SourceDisplay}' (server-side)",
+            _ => $"Upload new and changed files from '{endpoints.SourceDisplay}'",
+        };
         return endpoints.Options.DeleteDestination ? copy + ", and delete what the source does not have" : copy;
     }
 

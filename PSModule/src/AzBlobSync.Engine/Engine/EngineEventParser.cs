@@ -93,6 +93,7 @@ internal static class EngineEventParser
         "skip" => TransferAction.Skip,
         "download" => TransferAction.Download,
         "delete" => TransferAction.Delete,
+        "copy" => TransferAction.Copy,
         _ => throw Unknown("action", action, line),
     };
 

@@ -14,7 +14,7 @@ public sealed record SyncDifference
     /// <summary>The engine's reason: missing, sizeChanged, modifiedTimeChanged, newerThanDestination, extra; with CompareHash MD5 also contentChanged or noHashToCompare.</summary>
     public required string Reason { get; init; }
 
-    /// <summary>What a sync would do about it: Upload, Download, or Delete (with DeleteDestination).</summary>
+    /// <summary>What a sync would do about it: Upload, Download, Copy (between containers), or Delete (with DeleteDestination).</summary>
     public required TransferAction Action { get; init; }
 
     /// <summary>Bytes a sync would copy (0 for an extra).</summary>
@@ -35,8 +35,8 @@ public sealed record SyncDifference
         DifferenceKind? kind = result.Action switch
         {
             TransferAction.Delete => DifferenceKind.Extra,
-            TransferAction.Upload or TransferAction.Download when result.Reason == "missing" => DifferenceKind.Missing,
-            TransferAction.Upload or TransferAction.Download => DifferenceKind.Changed,
+            TransferAction.Upload or TransferAction.Download or TransferAction.Copy when result.Reason == "missing" => DifferenceKind.Missing,
+            TransferAction.Upload or TransferAction.Download or TransferAction.Copy => DifferenceKind.Changed,
             _ => null,
         };
         return kind is DifferenceKind k

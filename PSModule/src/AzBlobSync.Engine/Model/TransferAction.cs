@@ -14,4 +14,7 @@ public enum TransferAction
 
     /// <summary>Removing an extra at the destination (a blob, or a local file in a download), only with DeleteDestination.</summary>
     Delete,
+
+    /// <summary>Container to container: a server-side copy of a blob (no bytes through this machine).</summary>
+    Copy,
 }
