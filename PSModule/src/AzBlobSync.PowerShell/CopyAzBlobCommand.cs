@@ -20,7 +20,9 @@ namespace AzBlobSync.PowerShell;
 /// separator, otherwise to that file name); any other prefix, or a whole container, needs -Recursive and lands under its
 /// own name. -Overwrite says what happens to a destination that exists: True (the default) replaces it, False keeps it,
 /// IfSourceNewer replaces it only when the source is newer, Prompt asks before each one (Yes to All and No to All
-/// included). Nothing is ever deleted. Emits one TransferResult per copied file, a non-terminating error per failed file,
+/// included). Between containers (-SourceUri, and a container URL in -DestinationUri) the same source forms apply and
+/// the service copies each blob server-side; one blob goes to &lt;destination&gt;/&lt;name&gt; when -DestinationUri is
+/// the container or ends with '/', otherwise -DestinationUri names it. Nothing is ever deleted. Emits one TransferResult per copied file, a non-terminating error per failed file,
 /// and a JobSummary per copy.</para>
 /// </summary>
 /// <example>
@@ -31,6 +33,9 @@ namespace AzBlobSync.PowerShell;
 /// </example>
 /// <example>
 /// <code>Copy-AzBlob -SourceUri "https://acct.blob.core.windows.net/backups/exports/*?$sas" -Destination D:\Restore -Recursive -Overwrite Prompt</code>
+/// </example>
+/// <example>
+/// <code>Copy-AzBlob -SourceUri https://acct.blob.core.windows.net/reports/2026/summary.pdf -DestinationUri https://acct.blob.core.windows.net/archive/summary-2026.pdf -StorageAccountKey $key</code>
 /// </example>
 /// <remarks>Thin by design: parameters in, <see cref="CopyCommand"/> does the rest.</remarks>
 [Cmdlet(VerbsCommon.Copy, "AzBlob", SupportsShouldProcess = true, DefaultParameterSetName = PathParameterSet)]
@@ -62,15 +67,27 @@ public sealed class CopyAzBlobCommand : TransferCmdletBase
     /// URL of one blob for that blob, or a prefix (or the container) with -Recursive for everything under it.
     /// </summary>
     [Parameter(Mandatory = true, ParameterSetName = DownloadParameterSet)]
+    [Parameter(Mandatory = true, ParameterSetName = BetweenContainersParameterSet)]
     [ValidateNotNullOrEmpty]
     public string SourceUri { get; set; } = string.Empty;
+
+    /// <summary>
+    /// Between containers (with -SourceUri): the container URL to copy into, optionally with a prefix and a SAS. The
+    /// service copies each blob from the source's URL (server-side). For one blob, a URL that is the container or ends
+    /// with '/' keeps its name, any other names the copy. A source in another account needs a SAS on -SourceUri.
+    /// </summary>
+    [Parameter(Mandatory = true, Position = 1, ParameterSetName = BetweenContainersParameterSet)]
+    [ValidateNotNullOrEmpty]
+    public string DestinationUri { get; set; } = string.Empty;
 
     /// <summary>
     /// Upload: the container URL, optionally with a folder prefix and a SAS; for a single file, a URL not ending in '/'
     /// names the blob. Download (with -SourceUri): the local folder, or the file one blob is copied to; a trailing
     /// separator means a folder.
     /// </summary>
-    [Parameter(Mandatory = true, Position = 1)]
+    [Parameter(Mandatory = true, Position = 1, ParameterSetName = PathParameterSet)]
+    [Parameter(Mandatory = true, Position = 1, ParameterSetName = LiteralPathParameterSet)]
+    [Parameter(Mandatory = true, Position = 1, ParameterSetName = DownloadParameterSet)]
     [ValidateNotNullOrEmpty]
     public string Destination { get; set; } = string.Empty;
 
@@ -134,6 +151,11 @@ public sealed class CopyAzBlobCommand : TransferCmdletBase
     protected override void ProcessRecord() => RunCommand(() =>
     {
         var command = new CopyCommand(CreateHost(IsWhatIfRequested(), askBeforeOverwriting: Overwrite == OverwriteMode.Prompt));
+        if (IsBetweenContainers)
+        {
+            command.Run(Options(SyncDirection.ContainerToContainer, SourceUri, DestinationUri), StopToken);
+            return;
+        }
         if (IsDownload)
         {
             string destination = CopySourcePath.KeepTrailingSeparator(Destination, ResolveLocalDestination(Destination), System.IO.Path.DirectorySeparatorChar);

@@ -5,7 +5,8 @@ namespace AzBlobSync.PowerShell;
 
 /// <summary>
 /// The parameters Sync-AzBlob and Test-AzBlobSync share: the two ends (upload: -Path or -LiteralPath
-/// and a container URL in -Destination; download: -SourceUri and a folder in -Destination) and how
+/// and a container URL in -Destination; download: -SourceUri and a folder in -Destination; between
+/// containers: -SourceUri and a container URL in -DestinationUri) and how
 /// same-sized pairs are compared, on top of <see cref="TransferCmdletBase"/>'s filters, credentials and
 /// concurrency. Turning them into <see cref="SyncOptions"/> is all it does; the engine layer does the rest.
 /// </summary>
@@ -26,18 +27,30 @@ public abstract class EndpointCmdletBase : TransferCmdletBase
     /// <summary>
     /// Download: the container URL to read from, optionally with a folder prefix and a SAS:
     /// https://account.blob.core.windows.net/container[/prefix][?sas]. Only blobs under the prefix
-    /// are considered, and their names below it become the local paths.
+    /// are considered, and their names below it become the local paths. Between containers (with -DestinationUri):
+    /// the source container; a SAS is needed when it is in another account than the destination.
     /// </summary>
     [Parameter(Mandatory = true, ParameterSetName = DownloadParameterSet)]
+    [Parameter(Mandatory = true, ParameterSetName = BetweenContainersParameterSet)]
     [ValidateNotNullOrEmpty]
     public string SourceUri { get; set; } = string.Empty;
+
+    /// <summary>
+    /// Between containers (with -SourceUri): the container URL to mirror into, optionally with a folder prefix and a SAS.
+    /// The service copies each blob from the source's URL (server-side); nothing passes through this machine.
+    /// </summary>
+    [Parameter(Mandatory = true, Position = 1, ParameterSetName = BetweenContainersParameterSet)]
+    [ValidateNotNullOrEmpty]
+    public string DestinationUri { get; set; } = string.Empty;
 
     /// <summary>
     /// Upload: the container URL, optionally with a folder prefix and a SAS:
     /// https://account.blob.core.windows.net/container[/prefix][?sas].
     /// Download (with -SourceUri): the local folder, resolved like any PowerShell path; created if missing.
     /// </summary>
-    [Parameter(Mandatory = true, Position = 1)]
+    [Parameter(Mandatory = true, Position = 1, ParameterSetName = PathParameterSet)]
+    [Parameter(Mandatory = true, Position = 1, ParameterSetName = LiteralPathParameterSet)]
+    [Parameter(Mandatory = true, Position = 1, ParameterSetName = DownloadParameterSet)]
     [ValidateNotNullOrEmpty]
     public string Destination { get; set; } = string.Empty;
 
@@ -57,11 +70,12 @@ public abstract class EndpointCmdletBase : TransferCmdletBase
     /// <summary>The options every command shares, with both ends resolved through PowerShell's providers.</summary>
     protected SyncOptions BuildOptions()
     {
-        bool download = IsDownload;
-        return SharedOptions(
-            download ? SyncDirection.Download : SyncDirection.Upload,
-            download ? SourceUri : ResolveSourceFolder(),
-            download ? ResolveLocalDestination(Destination) : Destination) with
+        SyncOptions ends = IsBetweenContainers
+            ? SharedOptions(SyncDirection.ContainerToContainer, SourceUri, DestinationUri)
+            : IsDownload
+                ? SharedOptions(SyncDirection.Download, SourceUri, ResolveLocalDestination(Destination))
+                : SharedOptions(SyncDirection.Upload, ResolveSourceFolder(), Destination);
+        return ends with
         {
             CompareHash = CompareHash,
             HashCachePath = ResolveOptionalFile(HashCachePath, nameof(HashCachePath)),

@@ -9,7 +9,9 @@ namespace AzBlobSync.PowerShell;
 /// <para type="description">Upload (-Path or -LiteralPath, and a container URL in -Destination): files missing
 /// from the container, or whose size or modified time differ, are uploaded. Download (-SourceUri with a container
 /// URL, and a local folder in -Destination, created if missing): blobs missing locally or changed are downloaded
-/// into a temporary file, verified (-CheckMd5), given the blob's time and renamed into place. Unchanged files are
+/// into a temporary file, verified (-CheckMd5), given the blob's time and renamed into place. Between containers
+/// (-SourceUri, and a container URL in -DestinationUri): new and changed blobs are copied by the service from the
+/// source's URL, server-side (with -CompareHash MD5 the two Content-MD5s are compared). Unchanged files are
 /// skipped; with -CompareHash MD5 a file and blob of the same size are compared by content instead of time. Uploads
 /// can give every blob a content type, cache control, metadata, index tags and an access tier. Nothing is deleted
 /// unless -DeleteDestination is given; then each deletion of a destination entry that has no source is confirmed
@@ -24,6 +26,9 @@ namespace AzBlobSync.PowerShell;
 /// </example>
 /// <example>
 /// <code>Sync-AzBlob -SourceUri "https://acct.blob.core.windows.net/backups/exports?$sas" -Destination D:\Restore -DeleteDestination -MaxDelete 100 -Confirm</code>
+/// </example>
+/// <example>
+/// <code>Sync-AzBlob -SourceUri https://acct.blob.core.windows.net/live/site -DestinationUri https://acct.blob.core.windows.net/mirror/site -StorageAccountKey $key -DeleteDestination</code>
 /// </example>
 /// <remarks>Thin by design: parameters in, <see cref="SyncCommand"/> does the rest.</remarks>
 [Cmdlet(VerbsData.Sync, "AzBlob", SupportsShouldProcess = true, DefaultParameterSetName = PathParameterSet)]
@@ -82,7 +87,7 @@ public sealed class SyncAzBlobCommand : EndpointCmdletBase
     public SwitchParameter IncludeSkipped { get; set; }
 
     /// <summary>
-    /// Delete destination entries (blobs on upload, local files on download) that have no source, inside the
+    /// Delete destination entries (blobs on upload and between containers, local files on download) that have no source, inside the
     /// filters. Each deletion goes through ShouldProcess: -Confirm asks for each, -WhatIf lists them.
     /// </summary>
     [Parameter]

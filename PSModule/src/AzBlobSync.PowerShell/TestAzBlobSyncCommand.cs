@@ -6,7 +6,8 @@ namespace AzBlobSync.PowerShell;
 /// <summary>
 /// <para type="synopsis">Compares a local folder with an Azure Blob Storage container and reports every difference, writing nothing.</para>
 /// <para type="description">Takes the same ends and filters as Sync-AzBlob (upload: -Path or -LiteralPath and a container
-/// URL in -Destination; download: -SourceUri and a local folder in -Destination) and emits one SyncDifference per name
+/// URL in -Destination; download: -SourceUri and a local folder in -Destination; between containers: -SourceUri and a
+/// container URL in -DestinationUri) and emits one SyncDifference per name
 /// that differs: Missing (at the source only), Changed (size or modified time) or Extra (at the destination only), with
 /// the reason and what a sync would do; with -CompareHash MD5, same-sized pairs are compared by content (the only thing
 /// a check writes is then the local hash cache). Nothing at all when they match. With -Quiet it emits only $true (in sync: no

@@ -27,6 +27,9 @@ public abstract class TransferCmdletBase : PSCmdlet, IDisposable
     /// <summary>Download from the container in -SourceUri into the local path in -Destination.</summary>
     protected const string DownloadParameterSet = "Download";
 
+    /// <summary>Server-side copies from the container in -SourceUri into the container in -DestinationUri.</summary>
+    protected const string BetweenContainersParameterSet = "BetweenContainers";
+
     private readonly CancellationTokenSource stopping = new();
     private int? concurrency;
     private DateTime? includeAfter;
@@ -118,6 +121,9 @@ public abstract class TransferCmdletBase : PSCmdlet, IDisposable
 
     /// <summary>The ParameterSetName is the download set: the source is a URL and the destination local.</summary>
     protected bool IsDownload => ParameterSetName == DownloadParameterSet;
+
+    /// <summary>The ParameterSetName is the between-containers set: both ends are container URLs (-SourceUri, -DestinationUri).</summary>
+    protected bool IsBetweenContainers => ParameterSetName == BetweenContainersParameterSet;
 
     public void Dispose()
     {
