@@ -34,7 +34,7 @@ public sealed class CmdletContractTests : IClassFixture<ModuleMetadata>
     /// <summary>The parameters Sync-AzBlob and Test-AzBlobSync share (the ends and the comparison, in EndpointCmdletBase, and the above).</summary>
     private static readonly string[] SharedParameters =
     [
-        .. TransferParameters, "CompareHash", "Destination", "HashCachePath", "LiteralPath", "Path", "SourceUri",
+        .. TransferParameters, "CompareHash", "Destination", "DestinationUri", "HashCachePath", "LiteralPath", "Path", "SourceUri",
     ];
 
     /// <summary>What uploads can set on every blob: Sync-AzBlob and Copy-AzBlob, upload sets only.</summary>
@@ -109,28 +109,26 @@ public sealed class CmdletContractTests : IClassFixture<ModuleMetadata>
     }
 
     [Fact]
-    public void Both_cmdlets_have_an_upload_pair_of_sets_and_a_download_set()
+    public void Both_cmdlets_have_an_upload_pair_of_sets_a_download_set_and_a_between_containers_set()
     {
         foreach (string name in new[] { "Sync-AzBlob", "Test-AzBlobSync" })
         {
             Type cmdlet = Cmdlet(name);
             var parameters = Parameters(cmdlet);
             Assert.Equal("Path", metadata.Attribute(cmdlet, "CmdletAttribute")!.NamedArguments.Single(a => a.MemberName == "DefaultParameterSetName").TypedValue.Value);
-            Assert.Equal(["Download", "LiteralPath", "Path"], parameters.Values.SelectMany(ParameterSets).OfType<string>().Distinct().Order());
+            Assert.Equal(["BetweenContainers", "Download", "LiteralPath", "Path"], parameters.Values.SelectMany(ParameterSets).OfType<string>().Distinct().Order());
 
             Assert.NotNull(metadata.Attribute(parameters["Path"], "SupportsWildcardsAttribute"));
             var alias = metadata.Attribute(parameters["LiteralPath"], "AliasAttribute")!;
             Assert.Contains("PSPath", ((IEnumerable<CustomAttributeTypedArgument>)alias.ConstructorArguments[0].Value!).Select(a => a.Value));
             Assert.Equal(["LiteralPath"], ParameterSets(parameters["LiteralPath"]));
             Assert.Equal(["Path"], ParameterSets(parameters["Path"]));
-            Assert.Equal(["Download"], ParameterSets(parameters["SourceUri"]));
-            Assert.True(IsMandatory(parameters["SourceUri"]), "-SourceUri must be mandatory in the download set");
+            Assert.Equal(["BetweenContainers", "Download"], ParameterSets(parameters["SourceUri"]).Order());
+            Assert.True(IsMandatory(parameters["SourceUri"]), "-SourceUri must be mandatory in the download and between-containers sets");
             // Named only: a position would make 'Cmdlet <url> <folder>' ambiguous with -Path.
             Assert.Null(Position(parameters["SourceUri"]));
             Assert.Equal(0, Position(parameters["Path"]));
-            Assert.True(IsMandatory(parameters["Destination"]), "-Destination must be mandatory in every set");
-            Assert.Equal([null], ParameterSets(parameters["Destination"]));
-            Assert.Equal(1, Position(parameters["Destination"]));
+            AssertDestinationParameters(parameters);
 
             Assert.Equal("System.Security.SecureString", parameters["StorageAccountKey"].PropertyType.FullName);
             var range = metadata.Attribute(parameters["Concurrency"], "ValidateRangeAttribute")!;
@@ -219,11 +217,11 @@ public sealed class CmdletContractTests : IClassFixture<ModuleMetadata>
         Type cmdlet = Cmdlet("Copy-AzBlob");
         var parameters = Parameters(cmdlet);
         Assert.Equal(
-            new[] { "CheckMd5", "Destination", "LiteralPath", "Overwrite", "Path", "PutMd5", "Recursive", "SourceUri" }
+            new[] { "CheckMd5", "Destination", "DestinationUri", "LiteralPath", "Overwrite", "Path", "PutMd5", "Recursive", "SourceUri" }
                 .Concat(TransferParameters).Concat(UploadPropertyParameters).Order(StringComparer.Ordinal),
             parameters.Keys.Order(StringComparer.Ordinal));
         Assert.Equal("Path", metadata.Attribute(cmdlet, "CmdletAttribute")!.NamedArguments.Single(a => a.MemberName == "DefaultParameterSetName").TypedValue.Value);
-        Assert.Equal(["Download", "LiteralPath", "Path"], parameters.Values.SelectMany(ParameterSets).OfType<string>().Distinct().Order());
+        Assert.Equal(["BetweenContainers", "Download", "LiteralPath", "Path"], parameters.Values.SelectMany(ParameterSets).OfType<string>().Distinct().Order());
 
         // -Path: several, wildcards, by value from the pipeline.
         Assert.Equal("System.String[]", parameters["Path"].PropertyType.FullName);
@@ -242,12 +240,10 @@ public sealed class CmdletContractTests : IClassFixture<ModuleMetadata>
         Assert.Contains("PSPath", aliases);
         Assert.True(IsMandatory(parameters["LiteralPath"]));
 
-        Assert.Equal(["Download"], ParameterSets(parameters["SourceUri"]));
+        Assert.Equal(["BetweenContainers", "Download"], ParameterSets(parameters["SourceUri"]).Order());
         Assert.True(IsMandatory(parameters["SourceUri"]));
         Assert.Null(Position(parameters["SourceUri"]));
-        Assert.True(IsMandatory(parameters["Destination"]));
-        Assert.Equal([null], ParameterSets(parameters["Destination"]));
-        Assert.Equal(1, Position(parameters["Destination"]));
+        AssertDestinationParameters(parameters);
 
         Assert.Equal("System.Management.Automation.SwitchParameter", parameters["Recursive"].PropertyType.FullName);
         Assert.Equal([null], ParameterSets(parameters["Recursive"]));
@@ -392,6 +388,22 @@ public sealed class CmdletContractTests : IClassFixture<ModuleMetadata>
             .Select(t => t.FullName)
             .Order()
             .ToList();
+
+    /// <summary>
+    /// -Destination (a local path or a container URL) is mandatory at position 1 in the upload and download sets;
+    /// -DestinationUri takes its place (mandatory, position 1) in the between-containers set, and only there, so
+    /// '-SourceUri url -DestinationUri url' and '-SourceUri url -Destination folder' each bind exactly one set.
+    /// </summary>
+    private void AssertDestinationParameters(Dictionary<string, PropertyInfo> parameters)
+    {
+        Assert.True(IsMandatory(parameters["Destination"]), "-Destination must be mandatory in every set it belongs to");
+        Assert.Equal(["Download", "LiteralPath", "Path"], ParameterSets(parameters["Destination"]).Order());
+        Assert.Equal(1, Position(parameters["Destination"]));
+        Assert.True(IsMandatory(parameters["DestinationUri"]), "-DestinationUri must be mandatory in the between-containers set");
+        Assert.Equal(["BetweenContainers"], ParameterSets(parameters["DestinationUri"]));
+        Assert.Equal(1, Position(parameters["DestinationUri"]));
+        Assert.Equal("System.String", parameters["DestinationUri"].PropertyType.FullName);
+    }
 
     /// <summary>Mandatory in every [Parameter] it has (so in every set it belongs to).</summary>
     private bool IsMandatory(PropertyInfo parameter) =>
