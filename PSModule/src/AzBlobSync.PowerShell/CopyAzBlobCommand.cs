@@ -76,7 +76,8 @@ public sealed class CopyAzBlobCommand : TransferCmdletBase
     /// service copies each blob from the source's URL (server-side). For one blob, a URL that is the container or ends
     /// with '/' keeps its name, any other names the copy. A source in another account needs a SAS on -SourceUri.
     /// </summary>
-    [Parameter(Mandatory = true, Position = 1, ParameterSetName = BetweenContainersParameterSet)]
+    // Named only: with a position, 'Cmdlet -SourceUri url folder' would bind the download set and this one alike.
+    [Parameter(Mandatory = true, ParameterSetName = BetweenContainersParameterSet)]
     [ValidateNotNullOrEmpty]
     public string DestinationUri { get; set; } = string.Empty;
 

@@ -39,7 +39,8 @@ public abstract class EndpointCmdletBase : TransferCmdletBase
     /// Between containers (with -SourceUri): the container URL to mirror into, optionally with a folder prefix and a SAS.
     /// The service copies each blob from the source's URL (server-side); nothing passes through this machine.
     /// </summary>
-    [Parameter(Mandatory = true, Position = 1, ParameterSetName = BetweenContainersParameterSet)]
+    // Named only: with a position, 'Cmdlet -SourceUri url folder' would bind the download set and this one alike.
+    [Parameter(Mandatory = true, ParameterSetName = BetweenContainersParameterSet)]
     [ValidateNotNullOrEmpty]
     public string DestinationUri { get; set; } = string.Empty;
 

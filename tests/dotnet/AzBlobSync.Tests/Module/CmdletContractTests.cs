@@ -391,8 +391,8 @@ public sealed class CmdletContractTests : IClassFixture<ModuleMetadata>
 
     /// <summary>
     /// -Destination (a local path or a container URL) is mandatory at position 1 in the upload and download sets;
-    /// -DestinationUri takes its place (mandatory, position 1) in the between-containers set, and only there, so
-    /// '-SourceUri url -DestinationUri url' and '-SourceUri url -Destination folder' each bind exactly one set.
+    /// -DestinationUri takes its place in the between-containers set, mandatory and named only (a position would make
+    /// '-SourceUri url folder' bind the download set and this one alike), so each form binds exactly one set.
     /// </summary>
     private void AssertDestinationParameters(Dictionary<string, PropertyInfo> parameters)
     {
@@ -401,7 +401,7 @@ public sealed class CmdletContractTests : IClassFixture<ModuleMetadata>
         Assert.Equal(1, Position(parameters["Destination"]));
         Assert.True(IsMandatory(parameters["DestinationUri"]), "-DestinationUri must be mandatory in the between-containers set");
         Assert.Equal(["BetweenContainers"], ParameterSets(parameters["DestinationUri"]));
-        Assert.Equal(1, Position(parameters["DestinationUri"]));
+        Assert.Null(Position(parameters["DestinationUri"]));
         Assert.Equal("System.String", parameters["DestinationUri"].PropertyType.FullName);
     }
 
