@@ -135,7 +135,7 @@ public sealed class BadInputTests(AzuriteFixture azurite) : IDisposable
     [InlineData("""{"operation":"sync","source":"/definitely/not/here","destination":"http://127.0.0.1:1/devstoreaccount1/ccc"}""", "AzBlobSync.SourceNotFound")]
     [InlineData("""{"operation":"sync","source":"/","destination":"http//127.0.0.1:1/a/ccc"}""", "AzBlobSync.InvalidDestination")]
     [InlineData("""{"operation":"sync","source":"/","destination":"not a url"}""", "AzBlobSync.InvalidSpec")] // neither end is a URL
-    [InlineData("""{"operation":"sync","source":"http://127.0.0.1:1/a/ccc","destination":"http://127.0.0.1:1/a/ddd"}""", "AzBlobSync.InvalidSpec")] // both are
+    [InlineData("""{"operation":"sync","source":"http://127.0.0.1:1/a/ccc","destination":"http://127.0.0.1:1/b/ddd"}""", "AzBlobSync.InvalidSpec")] // between accounts, no SAS on the source
     [InlineData("""{"operation":"sync","source":"/","destination":"http://127.0.0.1:1/a/ccc","checkMd5":"Sometimes"}""", "AzBlobSync.InvalidSpec")]
     [InlineData("""{"operation":"sync","source":"/","destination":"http://127.0.0.1:1/a/ccc","includeAfter":"2026-01-31"}""", "AzBlobSync.InvalidSpec")]
     [InlineData("""{"operation":"sync","source":"/","destination":"http://127.0.0.1:1/a/ccc","minAge":"3600"}""", "AzBlobSync.InvalidSpec")]
