@@ -47,9 +47,9 @@ Describe 'Sync-AzBlob' {
         $command.Parameters.Keys | Should -Contain 'Confirm'
     }
 
-    It 'has -Path and -LiteralPath (alias PSPath) upload sets and a -SourceUri download set' {
+    It 'has -Path and -LiteralPath (alias PSPath) upload sets, a -SourceUri download set and a -SourceUri -DestinationUri set' {
         $command = Get-Command Sync-AzBlob
-        $command.ParameterSets.Name | Sort-Object | Should -Be @('Download', 'LiteralPath', 'Path')
+        $command.ParameterSets.Name | Sort-Object | Should -Be @('BetweenContainers', 'Download', 'LiteralPath', 'Path')
         $command.Parameters['LiteralPath'].Aliases | Should -Contain 'PSPath'
         $command.Parameters['PutMd5'].ParameterSets.Keys | Sort-Object | Should -Be @('LiteralPath', 'Path')
         $command.Parameters['CheckMd5'].ParameterSets.Keys | Should -Be @('Download')
@@ -67,6 +67,20 @@ Describe 'Sync-AzBlob' {
         try { Sync-AzBlob -SourceUri 'ftp://x/y?sig=TOPSECRET' $source -ErrorAction Stop } catch { $err = $_ }
         $err.FullyQualifiedErrorId | Should -Be 'AzBlobSync.InvalidSource,AzBlobSync.PowerShell.SyncAzBlobCommand'
         $err.Exception.Message | Should -Not -Match 'TOPSECRET'
+    }
+
+    It 'binds -SourceUri with -DestinationUri to the between-containers set and reports each bad end with its own id' {
+        $good = 'http://127.0.0.1:1/devstoreaccount1/ccc'
+        $err = $null
+        try { Sync-AzBlob -SourceUri 'src/site' -DestinationUri $good -ErrorAction Stop } catch { $err = $_ }
+        $err.FullyQualifiedErrorId | Should -Be 'AzBlobSync.InvalidSource,AzBlobSync.PowerShell.SyncAzBlobCommand'
+        $err = $null
+        try { Sync-AzBlob -SourceUri $good -DestinationUri 'ftp://x/y?sig=TOPSECRET' -ErrorAction Stop } catch { $err = $_ }
+        $err.FullyQualifiedErrorId | Should -Be 'AzBlobSync.InvalidDestination,AzBlobSync.PowerShell.SyncAzBlobCommand'
+        $err.Exception.Message | Should -Not -Match 'TOPSECRET'
+        # No local ends between containers: neither -PutMd5 nor -CheckMd5.
+        { Sync-AzBlob -SourceUri $good -DestinationUri $good -CheckMd5 LogOnly } |
+            Should -Throw -ErrorId 'AmbiguousParameterSet,AzBlobSync.PowerShell.SyncAzBlobCommand'
     }
 
     It 'resolves a download folder against the current PowerShell location' {
@@ -164,7 +178,7 @@ Describe 'Copy-AzBlob' {
         $command = Get-Command Copy-AzBlob
         $command.Parameters.Keys | Should -Contain 'WhatIf'
         $command.Parameters.Keys | Should -Contain 'Confirm'
-        $command.ParameterSets.Name | Sort-Object | Should -Be @('Download', 'LiteralPath', 'Path')
+        $command.ParameterSets.Name | Sort-Object | Should -Be @('BetweenContainers', 'Download', 'LiteralPath', 'Path')
         $command.Parameters['LiteralPath'].Aliases | Should -Contain 'FullName'
         $command.Parameters['LiteralPath'].Aliases | Should -Contain 'PSPath'
         [enum]::GetNames($command.Parameters['Overwrite'].ParameterType) | Should -Be @('True', 'False', 'IfSourceNewer', 'Prompt')
@@ -210,6 +224,12 @@ Describe 'Copy-AzBlob' {
             Should -Throw -ErrorId 'AmbiguousParameterSet,AzBlobSync.PowerShell.CopyAzBlobCommand'
     }
 
+    It 'copies between containers with -SourceUri and -DestinationUri, a malformed source as InvalidSource' {
+        $err = $null
+        try { Copy-AzBlob -SourceUri 'https://' -DestinationUri $url -ErrorAction Stop } catch { $err = $_ }
+        $err.FullyQualifiedErrorId | Should -Be 'AzBlobSync.InvalidSource,AzBlobSync.PowerShell.CopyAzBlobCommand'
+    }
+
     It 'reports a malformed -SourceUri as the source, without its signature' {
         $err = $null
         try { Copy-AzBlob -SourceUri 'ftp://x/y/*?sig=TOPSECRET' -Destination $source -ErrorAction Stop } catch { $err = $_ }
@@ -224,7 +244,7 @@ Describe 'Test-AzBlobSync' {
         $command.Parameters.Keys | Should -Not -Contain 'WhatIf'
         $command.Parameters.Keys | Should -Not -Contain 'Confirm'
         $command.Parameters['Quiet'].SwitchParameter | Should -BeTrue
-        $command.ParameterSets.Name | Sort-Object | Should -Be @('Download', 'LiteralPath', 'Path')
+        $command.ParameterSets.Name | Sort-Object | Should -Be @('BetweenContainers', 'Download', 'LiteralPath', 'Path')
         $command.OutputType.Name | Sort-Object | Should -Be @('AzBlobSync.SyncDifference', 'System.Boolean')
     }
 
