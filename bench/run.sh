@@ -9,7 +9,7 @@
 #   --quick  400 files instead of 2,000, 10,000 instead of 100,000, one 64 MiB file instead of
 #            256 MiB and 2 GiB, a 100,000-file plan; writes bench/results/quick.md instead
 #
-# The default run takes about 20-25 minutes on 2 cores. Workloads, verification and the reasons for
+# The default run takes about 13-15 minutes on 2 cores (quick: under 2). Workloads, verification and the reasons for
 # each choice are in bench/bench.py. Installs azure-cli and wrk with apt-get when missing (as root).
 # Environment: AZBLOBSYNC_CLI (default: out/bin/azblobsync, or target/release/azblobsync when newer),
 # AZBLOBSYNC_NATIVE_PATH (default: target/release/libazblobsync.so) for the .NET layer.
