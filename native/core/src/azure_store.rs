@@ -3,10 +3,11 @@
 use crate::container_url::{ContainerUrl, redact_text};
 use crate::error::{EngineError, Result};
 use crate::shared_key::SharedKeyPolicy;
-use crate::store::{BlobProperties, BlobStore, ListedBlob};
+use crate::azure_folder_listing::{PAGE_SIZE, listed_blob, parse_folder_page};
+use crate::store::{BlobProperties, BlobStore, FolderPage, ListedBlob};
 use async_trait::async_trait;
 use azure_core::http::policies::Policy;
-use azure_core::http::{ClientOptions, NoFormat, RequestContent, StatusCode};
+use azure_core::http::{ClientOptions, Context, Method, NoFormat, Pipeline, Request, RequestContent, StatusCode};
 use azure_storage_blob::models::{
     BlobClientDeleteOptions, BlobClientDownloadOptions, BlobClientStartCopyFromUrlOptions, BlobContainerClientListBlobsOptions, DeleteSnapshotsOptionType, BlockBlobClientCommitBlockListOptions, BlockBlobClientUploadOptions, BlockLookupList,
     ListBlobsIncludeItem,
@@ -17,7 +18,6 @@ use futures::StreamExt;
 use futures::stream::BoxStream;
 use std::collections::HashMap;
 use std::sync::Arc;
-use std::time::SystemTime;
 
 /// How a job signs in, for now: a SAS in the URL, or an account key (SharedKey).
 pub enum Credential {
@@ -27,6 +27,9 @@ pub enum Credential {
 
 pub struct AzureBlobStore {
     container: BlobContainerClient,
+    /// For the requests the SDK has no method for; built from the same options as the SDK's.
+    pipeline: Pipeline,
+    api_version: String,
     location: ContainerUrl,
 }
 
@@ -39,10 +42,12 @@ impl AzureBlobStore {
         }
         client_options.transport = Some(crate::http_transport::transport(pool_size)?);
         client_options.retry = crate::http_transport::retry_options();
+        let pipeline = Pipeline::new(None, None, client_options.clone(), Vec::new(), Vec::new(), None);
         let options = BlobContainerClientOptions { client_options, ..Default::default() };
+        let api_version = options.version.clone();
         let container = BlobContainerClient::new(location.authorized_container_url(), None, Some(options))
             .map_err(|e| map_error(e, location))?;
-        Ok(Self { container, location: location.clone() })
+        Ok(Self { container, pipeline, api_version, location: location.clone() })
     }
 
     fn block_blob(&self, name: &str) -> azure_storage_blob::BlockBlobClient {
@@ -69,10 +74,6 @@ fn body(content: Bytes) -> RequestContent<Bytes, NoFormat> {
     azure_core::http::Body::from(content).into()
 }
 
-fn to_system_time(t: azure_core::time::OffsetDateTime) -> SystemTime {
-    t.into()
-}
-
 #[async_trait]
 impl BlobStore for AzureBlobStore {
     fn list(&self, prefix: &str) -> BoxStream<'static, Result<Vec<ListedBlob>>> {
@@ -91,23 +92,27 @@ impl BlobStore for AzureBlobStore {
             .into_pages()
             .map(move |page| {
                 let page = page.and_then(|r| r.into_model()).map_err(|e| map_error(e, &location))?;
-                Ok(page
-                    .blob_items
-                    .into_iter()
-                    .filter_map(|item| {
-                        let name = item.name?;
-                        let props = item.properties?;
-                        Some(ListedBlob {
-                            name,
-                            size: props.content_length.unwrap_or(0),
-                            last_modified: props.last_modified.map(to_system_time).unwrap_or(SystemTime::UNIX_EPOCH),
-                            metadata: item.metadata.and_then(|m| m.values).unwrap_or_default(),
-                            content_md5: props.content_md5,
-                        })
-                    })
-                    .collect())
+                Ok(page.blob_items.into_iter().filter_map(listed_blob).collect())
             })
             .boxed()
+    }
+
+    async fn list_folder_page(&self, prefix: &str) -> Result<FolderPage> {
+        let mut url = self.location.authorized_container_url();
+        url.query_pairs_mut()
+            .append_pair("restype", "container")
+            .append_pair("comp", "list")
+            .append_pair("delimiter", "/")
+            .append_pair("include", "metadata")
+            .append_pair("maxresults", &PAGE_SIZE.to_string());
+        if !prefix.is_empty() {
+            url.query_pairs_mut().append_pair("prefix", prefix);
+        }
+        let mut request = Request::new(url, Method::Get);
+        request.insert_header("accept", "application/xml");
+        request.insert_header("x-ms-version", self.api_version.clone());
+        let response = self.pipeline.send(&Context::new(), &mut request, None).await.map_err(|e| map_error(e, &self.location))?;
+        parse_folder_page(response.body()).map_err(|e| map_error(e, &self.location))
     }
 
     async fn put_blob(&self, name: &str, content: Bytes, properties: &BlobProperties) -> Result<()> {

@@ -11,6 +11,7 @@ use crate::error::{EngineError, Result};
 use crate::events::{Action, ConfirmRequest, Event, FileEvent, FileStatus, JobStatus, Summary};
 use crate::local_walk::{LocalEntry, LocalWalk, WalkItem};
 use crate::filter::Filter;
+use crate::parallel_listing;
 use crate::plan::{Decision, PlanEntry, PlanRules, RemoteEntry, SyncPlan};
 use crate::progress::{JobState, Progress, ProgressSnapshot};
 use crate::spec::JobSpec;
@@ -267,7 +268,7 @@ impl Job {
                 let listing = if blind_copy {
                     empty_stream()
                 } else {
-                    spawn_lister(store.clone(), list_scope, listing_error.clone(), self.cancel.clone())
+                    spawn_lister(store.clone(), list_scope, filter.clone(), listing_error.clone(), self.cancel.clone())
                 };
                 let (local, problems) = match &scope.single {
                     Some(single) => one_local_entry(&scope.root.join(&single.name), &single.name),
@@ -290,7 +291,7 @@ impl Job {
                 outcome
             }
             Endpoints::Download(scope) => {
-                let listing = spawn_lister(store.clone(), list_scope, listing_error.clone(), self.cancel.clone());
+                let listing = spawn_lister(store.clone(), list_scope, filter.clone(), listing_error.clone(), self.cancel.clone());
                 let (local, problems) = match &scope.single {
                     Some(_) if blind_copy => (empty_stream(), mpsc::unbounded_channel().1),
                     Some(single) => one_local_entry(Path::new(&single.target), &single.name),
@@ -344,7 +345,7 @@ impl Job {
         let mut filter_spec = spec.filter_spec().map_err(fail)?;
         filter_spec.top_level_only = scope.top_level_only;
         let filter = Arc::new(Filter::new(&filter_spec, SystemTime::now()).map_err(fail)?);
-        let rules = PlanRules { filter, delete_extras: spec.plans_deletes(), mode: spec.mode() };
+        let rules = PlanRules { filter: filter.clone(), delete_extras: spec.plans_deletes(), mode: spec.mode() };
         let listing_error = Arc::new(Mutex::new(None));
         let (from_scope, to_scope) = match &scope.single {
             Some(single) => (
@@ -353,12 +354,12 @@ impl Job {
             ),
             None => (ListScope::Prefix(scope.source_prefix.clone()), ListScope::Prefix(scope.dest_prefix.clone())),
         };
-        let from = spawn_lister(source_store.clone(), from_scope, listing_error.clone(), self.cancel.clone());
+        let from = spawn_lister(source_store.clone(), from_scope, filter.clone(), listing_error.clone(), self.cancel.clone());
         // Copy with overwrite = true never looks at the destination.
         let to = if spec.operation == Operation::Copy && spec.overwrite == Overwrite::True {
             empty_stream()
         } else {
-            spawn_lister(dest_store.clone(), to_scope, listing_error.clone(), self.cancel.clone())
+            spawn_lister(dest_store.clone(), to_scope, filter.clone(), listing_error.clone(), self.cancel.clone())
         };
         let plan = self.spawn_planner(from, to, listing_error, rules);
         let copies = BlobCopies {
@@ -726,17 +727,22 @@ impl Job {
     }
 }
 
-/// The listing runs ahead of the planner by a couple of pages, so the merge rarely waits on the
-/// network.
 /// What a listing covers: everything under a prefix, or one blob under the name the plan pairs on.
 enum ListScope {
     Prefix(String),
     Exact { blob: String, relative: String },
 }
 
+/// Folder listings in flight at once (see [`parallel_listing`]): enough to keep the service busy
+/// while the merge consumes pages in order, few enough to leave the connections to transfers.
+const LISTING_PARALLELISM: usize = 8;
+
+/// The listing runs ahead of the planner by a couple of pages, so the merge rarely waits on the
+/// network.
 fn spawn_lister(
     store: Arc<dyn BlobStore>,
     scope: ListScope,
+    filter: Arc<Filter>,
     listing_error: Arc<Mutex<Option<EngineError>>>,
     cancel: CancellationToken,
 ) -> mpsc::Receiver<Vec<RemoteEntry>> {
@@ -747,7 +753,12 @@ fn spawn_lister(
         ListScope::Exact { blob, relative } => (blob.clone(), Some((blob, relative))),
     };
     tokio::spawn(async move {
-        let mut pages = store.list(&list_prefix);
+        let mut pages = if exact.is_some() {
+            store.list(&list_prefix)
+        } else {
+            let descend: parallel_listing::Descend = Arc::new(move |dir: &str| filter.may_descend(dir));
+            parallel_listing::list_tree(store, list_prefix.clone(), descend, LISTING_PARALLELISM)
+        };
         loop {
             let page = tokio::select! {
                 p = pages.next() => p,

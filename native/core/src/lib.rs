@@ -16,6 +16,8 @@ pub mod shared_key;
 pub mod spec;
 pub mod store;
 pub mod azure_store;
+pub mod azure_folder_listing;
+pub mod parallel_listing;
 pub mod upload;
 pub mod direction;
 pub mod download;

@@ -18,6 +18,22 @@ pub struct ListedBlob {
     pub content_md5: Option<Vec<u8>>,
 }
 
+/// One entry of a folder-at-a-time listing: a blob directly in the folder, or a sub-folder (the
+/// shared prefix of the blobs below it, ending in `/`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FolderEntry {
+    Blob(ListedBlob),
+    Folder(String),
+}
+
+/// The first page of a folder-at-a-time listing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FolderPage {
+    pub entries: Vec<FolderEntry>,
+    /// Whether the service has more entries than this page holds.
+    pub truncated: bool,
+}
+
 /// Properties written with a blob's content.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct BlobProperties {
@@ -53,6 +69,9 @@ pub struct UploadProperties {
 pub trait BlobStore: Send + Sync {
     /// Blobs whose names start with `prefix`, in the service's name order, a page at a time.
     fn list(&self, prefix: &str) -> BoxStream<'static, Result<Vec<ListedBlob>>>;
+    /// The first page (up to 5,000 entries) of the blobs and sub-folders directly under `prefix`
+    /// (a `/`-delimited listing), in the service's name order.
+    async fn list_folder_page(&self, prefix: &str) -> Result<FolderPage>;
     /// Creates or replaces a blob in one request.
     async fn put_blob(&self, name: &str, content: Bytes, properties: &BlobProperties) -> Result<()>;
     /// Uploads one uncommitted block; invisible until [`commit_blocks`](Self::commit_blocks).
