@@ -21,7 +21,7 @@ struct EnumerationResults {
 
 #[derive(Deserialize, Default)]
 struct HierarchyBlobs {
-    // Blobs and prefixes come interleaved, in name order; the order is what the merge relies on.
+    // Blobs and prefixes, in whatever order the service sends them (Azurite: prefixes first).
     #[serde(rename = "$value", default)]
     items: Vec<HierarchyItem>,
 }

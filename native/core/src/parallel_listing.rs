@@ -11,6 +11,7 @@
 //! Where one request per folder would cost more than it saves (more than [`MAX_FOLDERS`] folders,
 //! or a level that does not fit one page), the plain flat listing is used.
 
+use crate::blob_name;
 use crate::error::{EngineError, Result};
 use crate::store::{BlobStore, FolderEntry, ListedBlob};
 use futures::future::{BoxFuture, FutureExt};
@@ -58,10 +59,13 @@ impl TreeLister {
 
     fn expand(self, folder: String, depth: usize) -> BoxFuture<'static, Pages> {
         async move {
-            let page = match self.store.list_folder_page(&folder).await {
+            let mut page = match self.store.list_folder_page(&folder).await {
                 Ok(page) => page,
                 Err(e) => return stream::iter([Err(e)]).boxed(),
             };
+            // Azurite answers with all the folders before all the blobs (SDKs keep them in two lists
+            // too): the level is put in name order here, where it is whole.
+            page.entries.sort_by(|a, b| blob_name::compare(entry_name(a), entry_name(b)));
             let folders = page.entries.iter().filter(|e| matches!(e, FolderEntry::Folder(_))).count();
             if page.truncated || folders > MAX_FOLDERS {
                 return self.store.list(&folder);
@@ -103,6 +107,13 @@ impl TreeLister {
     }
 }
 
+fn entry_name(entry: &FolderEntry) -> &str {
+    match entry {
+        FolderEntry::Blob(b) => &b.name,
+        FolderEntry::Folder(f) => f,
+    }
+}
+
 /// Starts listing a folder at once, on its own task, so its first page is on the way while the
 /// folders before it are still being read; the rest of its pages follow as they are consumed.
 fn fetch_ahead(store: Arc<dyn BlobStore>, segment: Segment) -> BoxFuture<'static, Pages> {
@@ -128,7 +139,6 @@ fn fetch_ahead(store: Arc<dyn BlobStore>, segment: Segment) -> BoxFuture<'static
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::blob_name;
     use crate::store::{BlobProperties, FolderPage};
     use async_trait::async_trait;
     use bytes::Bytes;
@@ -137,8 +147,8 @@ mod tests {
     use std::sync::atomic::{AtomicUsize, Ordering};
     use std::time::SystemTime;
 
-    /// Blobs in memory, listed the way the service lists them (UTF-16 order, small pages so that
-    /// continuation and truncation are exercised).
+    /// Blobs in memory, listed the way Azurite lists them (UTF-16 order; a level's folders all
+    /// before its blobs; small pages so that continuation and truncation are exercised).
     struct MemoryStore {
         names: Vec<String>,
         level_page: usize,
@@ -194,6 +204,7 @@ mod tests {
                     None => entries.push(FolderEntry::Blob(Self::blob(name))),
                 }
             }
+            entries.sort_by_key(|e| matches!(e, FolderEntry::Blob(_)));
             let truncated = entries.len() > self.level_page;
             entries.truncate(self.level_page);
             Ok(FolderPage { entries, truncated })
