@@ -76,9 +76,13 @@ fn md5_mismatch(expected: &[u8], actual: &[u8; 16]) -> String {
     format!("MD5 mismatch: the blob's Content-MD5 is {}, the downloaded bytes hash to {}", b64.encode(expected), b64.encode(actual))
 }
 
+/// Blobs up to this size are received in memory and written, synced, timed and renamed in one
+/// blocking step: one hop to a file-system thread per file instead of one per operation.
+const IN_MEMORY_UP_TO: u64 = 1 << 20;
+
 impl Downloads {
-    async fn write_verified(&self, source: &RemoteEntry, blob: &str, temp: &Path) -> Result<Transferred> {
-        let mut file = tokio::fs::File::create(temp).await.map_err(|e| EngineError::local_io(temp, &e))?;
+    /// The blob's bytes, chunk by chunk, into `sink`; counted, hashed and checked against the listing.
+    async fn receive(&self, source: &RemoteEntry, blob: &str, mut sink: Sink<'_>) -> Result<(u64, Option<[u8; 16]>, Option<String>)> {
         let mut body = self.store.download(blob).await?;
         let mut hasher = (self.check_md5 != CheckMd5::NoCheck).then(Md5::new);
         let mut bytes = 0u64;
@@ -93,35 +97,84 @@ impl Downloads {
             if let Some(h) = hasher.as_mut() {
                 h.update(&chunk);
             }
-            file.write_all(&chunk).await.map_err(|e| EngineError::local_io(temp, &e))?;
+            sink.put(&chunk).await?;
             bytes += chunk.len() as u64;
             Progress::add(&self.progress.bytes_transferred, chunk.len() as u64);
         }
-        file.flush().await.map_err(|e| EngineError::local_io(temp, &e))?;
-        file.sync_all().await.map_err(|e| EngineError::local_io(temp, &e))?;
-        drop(file);
         if bytes != source.size {
             return Err(EngineError::SourceChanged { path: blob.to_string() });
         }
         let computed: Option<[u8; 16]> = hasher.map(|h| h.finalize().into());
-        let mut warning = None;
-        if let Some(actual) = &computed {
-            match (&source.content_md5, self.check_md5) {
-                (Some(expected), CheckMd5::LogOnly) if expected.as_slice() != actual => warning = Some(md5_mismatch(expected, actual)),
-                (Some(expected), CheckMd5::FailIfDifferent | CheckMd5::FailIfDifferentOrMissing) if expected.as_slice() != actual => {
-                    return Err(EngineError::Md5Mismatch { blob: blob.to_string(), detail: md5_mismatch(expected, actual) });
-                }
-                (None, CheckMd5::FailIfDifferentOrMissing) => {
-                    return Err(EngineError::Md5Mismatch { blob: blob.to_string(), detail: "the blob has no Content-MD5 to check against".into() });
-                }
-                _ => {}
+        let warning = self.judge_md5(source, blob, computed.as_ref())?;
+        Ok((bytes, computed, warning))
+    }
+
+    /// AzCopy's `--check-md5` rules: a warning to report, or the error that fails the file.
+    fn judge_md5(&self, source: &RemoteEntry, blob: &str, computed: Option<&[u8; 16]>) -> Result<Option<String>> {
+        let Some(actual) = computed else { return Ok(None) };
+        match (&source.content_md5, self.check_md5) {
+            (Some(expected), CheckMd5::LogOnly) if expected.as_slice() != actual => Ok(Some(md5_mismatch(expected, actual))),
+            (Some(expected), CheckMd5::FailIfDifferent | CheckMd5::FailIfDifferentOrMissing) if expected.as_slice() != actual => {
+                Err(EngineError::Md5Mismatch { blob: blob.to_string(), detail: md5_mismatch(expected, actual) })
             }
+            (None, CheckMd5::FailIfDifferentOrMissing) => {
+                Err(EngineError::Md5Mismatch { blob: blob.to_string(), detail: "the blob has no Content-MD5 to check against".into() })
+            }
+            _ => Ok(None),
         }
+    }
+
+    /// A large blob streams into the temporary file as it arrives.
+    async fn stream_to_file(&self, source: &RemoteEntry, blob: &str, temp: &Path) -> Result<Transferred> {
+        let mut file = tokio::fs::File::create(temp).await.map_err(|e| EngineError::local_io(temp, &e))?;
+        let (bytes, content_md5, warning) = self.receive(source, blob, Sink::File { file: &mut file, path: temp }).await?;
+        file.flush().await.map_err(|e| EngineError::local_io(temp, &e))?;
+        file.sync_all().await.map_err(|e| EngineError::local_io(temp, &e))?;
+        drop(file);
         // The file takes the source's time, so the next run sees it as unchanged.
         let time = filetime::FileTime::from_system_time(source.modified());
         filetime::set_file_mtime(temp, time).map_err(|e| EngineError::local_io(temp, &e))?;
-        Ok(Transferred { bytes, content_md5: computed, warning })
+        Ok(Transferred { bytes, content_md5, warning })
     }
+}
+
+/// Where received chunks go: the temporary file, or memory.
+enum Sink<'a> {
+    File { file: &'a mut tokio::fs::File, path: &'a Path },
+    Memory(&'a mut Vec<u8>),
+}
+
+impl Sink<'_> {
+    async fn put(&mut self, chunk: &[u8]) -> Result<()> {
+        match self {
+            Sink::File { file, path } => file.write_all(chunk).await.map_err(|e| EngineError::local_io(path, &e)),
+            Sink::Memory(content) => {
+                content.extend_from_slice(chunk);
+                Ok(())
+            }
+        }
+    }
+}
+
+/// Writes a whole small file under its temporary name, syncs it, gives it the source time and
+/// renames it into place; on any failure the temporary file is removed.
+fn write_in_one_step(temp: &Path, target: &Path, content: &[u8], modified: std::time::SystemTime) -> Result<()> {
+    use std::io::Write;
+    let written = (|| {
+        let mut file = std::fs::File::create(temp)?;
+        file.write_all(content)?;
+        file.sync_all()?;
+        drop(file);
+        filetime::set_file_mtime(temp, filetime::FileTime::from_system_time(modified))
+    })();
+    if let Err(e) = written {
+        let _ = std::fs::remove_file(temp);
+        return Err(EngineError::local_io(temp, &e));
+    }
+    std::fs::rename(temp, target).map_err(|e| {
+        let _ = std::fs::remove_file(temp);
+        EngineError::local_io(target, &e)
+    })
 }
 
 #[async_trait]
@@ -143,12 +196,24 @@ impl Direction for Downloads {
             s = self.request_slots.acquire() => s.expect("never closed"),
             _ = self.cancel.cancelled() => return Err(EngineError::Cancelled),
         };
-        let dir = target.parent().expect("under root");
-        tokio::fs::create_dir_all(dir).await.map_err(|e| EngineError::local_io(dir, &e))?;
+        let dir = target.parent().expect("under root").to_path_buf();
         let file_name = target.file_name().expect("has a name").to_string_lossy();
         let temp = dir.join(format!(".{file_name}.{}.azblobsync-part", uuid::Uuid::new_v4().simple()));
         let blob = self.blob_name(&source.relative);
-        match self.write_verified(source, &blob, &temp).await {
+        if source.size <= IN_MEMORY_UP_TO {
+            let mut content = Vec::with_capacity(source.size as usize);
+            let (bytes, content_md5, warning) = self.receive(source, &blob, Sink::Memory(&mut content)).await?;
+            let modified = source.modified();
+            tokio::task::spawn_blocking(move || {
+                std::fs::create_dir_all(&dir).map_err(|e| EngineError::local_io(&dir, &e))?;
+                write_in_one_step(&temp, &target, &content, modified)
+            })
+            .await
+            .map_err(|e| EngineError::Internal(format!("a file write failed: {e}")))??;
+            return Ok(Transferred { bytes, content_md5, warning });
+        }
+        tokio::fs::create_dir_all(&dir).await.map_err(|e| EngineError::local_io(&dir, &e))?;
+        match self.stream_to_file(source, &blob, &temp).await {
             Ok(done) => {
                 tokio::fs::rename(&temp, &target).await.map_err(|e| {
                     let _ = std::fs::remove_file(&temp);
