@@ -12,7 +12,6 @@ use bytes::{Bytes, BytesMut};
 use md5_asm::{Digest, Md5};
 use std::sync::Arc;
 use std::time::SystemTime;
-use tokio::io::AsyncReadExt;
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
@@ -104,9 +103,14 @@ fn block_id(upload_id: &uuid::Uuid, index: u64) -> Vec<u8> {
 }
 
 async fn upload_blocks(ctx: &UploadContext, entry: &LocalEntry, blob: &str, block_size: u64, count: u64) -> Result<Uploaded> {
-    let mut file = tokio::fs::File::open(&entry.path).await.map_err(|e| EngineError::local_io(&entry.path, &e))?;
+    let path = entry.path.clone();
+    let file = tokio::task::spawn_blocking(move || std::fs::File::open(path))
+        .await
+        .map_err(|e| EngineError::Internal(format!("opening a file failed: {e}")))?
+        .map_err(|e| EngineError::local_io(&entry.path, &e))?;
+    let file = Arc::new(file);
     let upload_id = uuid::Uuid::new_v4();
-    let mut hasher = ctx.put_md5.then(Md5::new);
+    let md5 = ctx.put_md5.then(BackgroundMd5::start);
     let mut staged = JoinSet::new();
     let mut ids = Vec::with_capacity(count as usize);
     let mut total = 0u64;
@@ -114,13 +118,9 @@ async fn upload_blocks(ctx: &UploadContext, entry: &LocalEntry, blob: &str, bloc
         for index in 0..count {
             let slot = cancellable(&ctx.cancel, async { Ok(ctx.request_slots.clone().acquire_owned().await.expect("never closed")) }).await?;
             let want = block_size.min(entry.size - total) as usize;
-            let mut buf = BytesMut::zeroed(want);
-            file.read_exact(&mut buf).await.map_err(|e| match e.kind() {
-                std::io::ErrorKind::UnexpectedEof => EngineError::SourceChanged { path: entry.path.display().to_string() },
-                _ => EngineError::local_io(&entry.path, &e),
-            })?;
-            if let Some(h) = hasher.as_mut() {
-                h.update(&buf);
+            let buf = read_block(file.clone(), total, want, entry).await?;
+            if let Some(md5) = md5.as_ref() {
+                md5.feed(buf.clone()).await;
             }
             total += want as u64;
             let id = block_id(&upload_id, index);
@@ -128,7 +128,7 @@ async fn upload_blocks(ctx: &UploadContext, entry: &LocalEntry, blob: &str, bloc
             let (store, blob, cancel, progress) = (ctx.store.clone(), blob.to_string(), ctx.cancel.clone(), ctx.progress.clone());
             staged.spawn(async move {
                 let _slot = slot;
-                cancellable(&cancel, store.stage_block(&blob, &id, buf.freeze())).await?;
+                cancellable(&cancel, store.stage_block(&blob, &id, buf)).await?;
                 Progress::add(&progress.bytes_transferred, want as u64);
                 Ok::<_, EngineError>(())
             });
@@ -148,9 +148,81 @@ async fn upload_blocks(ctx: &UploadContext, entry: &LocalEntry, blob: &str, bloc
         return Err(e);
     }
     ensure_unchanged(entry, total).await?;
-    let content_md5 = hasher.map(|h| h.finalize().into());
+    let content_md5 = match md5 {
+        Some(md5) => Some(md5.finish().await?),
+        None => None,
+    };
     cancellable(&ctx.cancel, ctx.store.commit_blocks(blob, ids, &properties(ctx, entry, content_md5))).await?;
     Ok(Uploaded { bytes: total, content_md5 })
+}
+
+/// One block, read straight into the buffer the request sends (one copy from the page cache), on
+/// a file-system thread.
+async fn read_block(file: Arc<std::fs::File>, offset: u64, len: usize, entry: &LocalEntry) -> Result<Bytes> {
+    let read = tokio::task::spawn_blocking(move || {
+        let mut buf = BytesMut::zeroed(len);
+        read_exact_at(&file, &mut buf, offset).map(|_| buf.freeze())
+    })
+    .await
+    .map_err(|e| EngineError::Internal(format!("reading a block failed: {e}")))?;
+    read.map_err(|e| match e.kind() {
+        std::io::ErrorKind::UnexpectedEof => EngineError::SourceChanged { path: entry.path.display().to_string() },
+        _ => EngineError::local_io(&entry.path, &e),
+    })
+}
+
+#[cfg(unix)]
+fn read_exact_at(file: &std::fs::File, buf: &mut [u8], offset: u64) -> std::io::Result<()> {
+    std::os::unix::fs::FileExt::read_exact_at(file, buf, offset)
+}
+
+#[cfg(windows)]
+fn read_exact_at(file: &std::fs::File, mut buf: &mut [u8], mut offset: u64) -> std::io::Result<()> {
+    use std::os::windows::fs::FileExt;
+    while !buf.is_empty() {
+        match file.seek_read(buf, offset) {
+            Ok(0) => return Err(std::io::ErrorKind::UnexpectedEof.into()),
+            Ok(n) => {
+                buf = &mut buf[n..];
+                offset += n as u64;
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
+}
+
+/// The file's MD5, computed on its own thread from the blocks as they are sent, so hashing (one
+/// core at most: MD5 is sequential) runs beside reading and sending instead of between them.
+struct BackgroundMd5 {
+    blocks: tokio::sync::mpsc::Sender<Bytes>,
+    digest: tokio::task::JoinHandle<[u8; 16]>,
+}
+
+impl BackgroundMd5 {
+    fn start() -> Self {
+        // A few blocks of slack; the buffers are shared with their requests, not copied.
+        let (blocks, mut rx) = tokio::sync::mpsc::channel::<Bytes>(4);
+        let digest = tokio::task::spawn_blocking(move || {
+            let mut hasher = Md5::new();
+            while let Some(block) = rx.blocking_recv() {
+                hasher.update(&block);
+            }
+            hasher.finalize().into()
+        });
+        Self { blocks, digest }
+    }
+
+    async fn feed(&self, block: Bytes) {
+        // Only fails once the hashing thread is gone, and then `finish` reports it.
+        let _ = self.blocks.send(block).await;
+    }
+
+    async fn finish(self) -> Result<[u8; 16]> {
+        drop(self.blocks);
+        self.digest.await.map_err(|e| EngineError::Internal(format!("hashing a file failed: {e}")))
+    }
 }
 
 fn flatten(joined: std::result::Result<Result<()>, tokio::task::JoinError>) -> Result<()> {
