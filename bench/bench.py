@@ -369,20 +369,17 @@ class Bench:
         return run
 
     def az_upload(self, src, container):
-        run = self.timed(["az", "storage", "blob", "upload-batch", "-d", container, "-s", src,
-                          "--connection-string", self.conn, *AZ_FLAGS])
-        try:
-            run.transferred = len(json.loads(run.out or "[]"))
-        except ValueError:
-            run.transferred = -1
-        return run
+        return self.az_batch("upload-batch", container, src)
 
     def az_download(self, container, dst):
         Path(dst).mkdir(parents=True, exist_ok=True)
-        run = self.timed(["az", "storage", "blob", "download-batch", "-d", dst, "-s", container,
+        return self.az_batch("download-batch", dst, container)
+
+    def az_batch(self, command, destination, source):
+        run = self.timed(["az", "storage", "blob", command, "-d", destination, "-s", source,
                           "--connection-string", self.conn, *AZ_FLAGS])
         try:
-            run.transferred = len(json.loads(run.out or "[]"))
+            run.transferred = len(json.loads(run.out or "[]"))  # az lists what it transferred
         except ValueError:
             run.transferred = -1
         return run

@@ -124,17 +124,12 @@ impl Downloads {
         }
     }
 
-    /// A large blob streams into the temporary file as it arrives.
-    async fn stream_to_file(&self, source: &RemoteEntry, blob: &str, temp: &Path) -> Result<Transferred> {
+    /// A large blob streams into the temporary file as it arrives; the file comes back unsynced.
+    async fn stream_to_file(&self, source: &RemoteEntry, blob: &str, temp: &Path) -> Result<(std::fs::File, Transferred)> {
         let mut file = tokio::fs::File::create(temp).await.map_err(|e| EngineError::local_io(temp, &e))?;
         let (bytes, content_md5, warning) = self.receive(source, blob, Sink::File { file: &mut file, path: temp }).await?;
         file.flush().await.map_err(|e| EngineError::local_io(temp, &e))?;
-        file.sync_all().await.map_err(|e| EngineError::local_io(temp, &e))?;
-        drop(file);
-        // The file takes the source's time, so the next run sees it as unchanged.
-        let time = filetime::FileTime::from_system_time(source.modified());
-        filetime::set_file_mtime(temp, time).map_err(|e| EngineError::local_io(temp, &e))?;
-        Ok(Transferred { bytes, content_md5, warning })
+        Ok((file.into_std().await, Transferred { bytes, content_md5, warning }))
     }
 }
 
@@ -156,18 +151,14 @@ impl Sink<'_> {
     }
 }
 
-/// Writes a whole small file under its temporary name, syncs it, gives it the source time and
-/// renames it into place; on any failure the temporary file is removed.
-fn write_in_one_step(temp: &Path, target: &Path, content: &[u8], modified: std::time::SystemTime) -> Result<()> {
-    use std::io::Write;
-    let written = (|| {
-        let mut file = std::fs::File::create(temp)?;
-        file.write_all(content)?;
-        file.sync_all()?;
+/// Syncs the written temporary file, gives it the source's time (so the next run sees it as
+/// unchanged) and renames it over the target; on any failure the temporary file is removed.
+fn put_in_place(file: std::fs::File, temp: &Path, target: &Path, modified: std::time::SystemTime) -> Result<()> {
+    let finished = file.sync_all().and_then(|()| {
         drop(file);
         filetime::set_file_mtime(temp, filetime::FileTime::from_system_time(modified))
-    })();
-    if let Err(e) = written {
+    });
+    if let Err(e) = finished {
         let _ = std::fs::remove_file(temp);
         return Err(EngineError::local_io(temp, &e));
     }
@@ -175,6 +166,23 @@ fn write_in_one_step(temp: &Path, target: &Path, content: &[u8], modified: std::
         let _ = std::fs::remove_file(temp);
         EngineError::local_io(target, &e)
     })
+}
+
+/// A small blob's bytes, already received and checked, written out in one blocking step.
+fn write_in_one_step(dir: &Path, temp: &Path, target: &Path, content: &[u8], modified: std::time::SystemTime) -> Result<()> {
+    use std::io::Write;
+    std::fs::create_dir_all(dir).map_err(|e| EngineError::local_io(dir, &e))?;
+    let mut file = std::fs::File::create(temp).map_err(|e| EngineError::local_io(temp, &e))?;
+    if let Err(e) = file.write_all(content) {
+        drop(file);
+        let _ = std::fs::remove_file(temp);
+        return Err(EngineError::local_io(temp, &e));
+    }
+    put_in_place(file, temp, target, modified)
+}
+
+fn join_error(e: tokio::task::JoinError) -> EngineError {
+    EngineError::Internal(format!("a file write failed: {e}"))
 }
 
 #[async_trait]
@@ -200,32 +208,23 @@ impl Direction for Downloads {
         let file_name = target.file_name().expect("has a name").to_string_lossy();
         let temp = dir.join(format!(".{file_name}.{}.azblobsync-part", uuid::Uuid::new_v4().simple()));
         let blob = self.blob_name(&source.relative);
+        let modified = source.modified();
         if source.size <= IN_MEMORY_UP_TO {
             let mut content = Vec::with_capacity(source.size as usize);
             let (bytes, content_md5, warning) = self.receive(source, &blob, Sink::Memory(&mut content)).await?;
-            let modified = source.modified();
-            tokio::task::spawn_blocking(move || {
-                std::fs::create_dir_all(&dir).map_err(|e| EngineError::local_io(&dir, &e))?;
-                write_in_one_step(&temp, &target, &content, modified)
-            })
-            .await
-            .map_err(|e| EngineError::Internal(format!("a file write failed: {e}")))??;
+            tokio::task::spawn_blocking(move || write_in_one_step(&dir, &temp, &target, &content, modified)).await.map_err(join_error)??;
             return Ok(Transferred { bytes, content_md5, warning });
         }
         tokio::fs::create_dir_all(&dir).await.map_err(|e| EngineError::local_io(&dir, &e))?;
-        match self.stream_to_file(source, &blob, &temp).await {
-            Ok(done) => {
-                tokio::fs::rename(&temp, &target).await.map_err(|e| {
-                    let _ = std::fs::remove_file(&temp);
-                    EngineError::local_io(&target, &e)
-                })?;
-                Ok(done)
-            }
+        let (file, done) = match self.stream_to_file(source, &blob, &temp).await {
+            Ok(written) => written,
             Err(e) => {
                 let _ = tokio::fs::remove_file(&temp).await;
-                Err(e)
+                return Err(e);
             }
-        }
+        };
+        tokio::task::spawn_blocking(move || put_in_place(file, &temp, &target, modified)).await.map_err(join_error)??;
+        Ok(done)
     }
 
     async fn verify(&self, source: &RemoteEntry, dest: &LocalEntry) -> Result<crate::content_hash::Verdict> {

@@ -10,24 +10,17 @@ namespace AzBlobSync.Commands;
 /// engine's check operation (writes nothing, either direction, same filters as a sync) and report
 /// each difference, or only whether there is none. Every host call happens on the calling thread.
 /// </summary>
-public sealed class CheckCommand
+public sealed class CheckCommand : EngineCommand
 {
-    private readonly ICommandHost host;
-    private readonly Func<SyncOptions, JobStart, IEngineJob> startJob;
-
     public CheckCommand(ICommandHost host)
-        : this(host, (options, start) => SyncJob.Start(options, start))
+        : base(host, null)
     {
     }
 
     internal CheckCommand(ICommandHost host, Func<SyncOptions, JobStart, IEngineJob> startJob)
+        : base(host, startJob)
     {
-        this.host = host ?? throw new ArgumentNullException(nameof(host));
-        this.startJob = startJob;
     }
-
-    /// <summary>How long to keep polling after a cancel before giving up on the engine's summary.</summary>
-    public TimeSpan CancellationGracePeriod { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
     /// Runs the check. Writes one <see cref="SyncDifference"/> per difference as it is found (missing,
@@ -47,17 +40,13 @@ public sealed class CheckCommand
         cancellationToken.ThrowIfCancellationRequested();
 
         host.WriteVerbose($"Comparing: {checkedOptions}");
-        using IEngineJob job = startJob(checkedOptions, JobStart.Check);
-        JobSummary summary = new JobDriver(host, CancellationGracePeriod).Drive(
-            job,
+        JobSummary summary = RunJob(
+            checkedOptions,
+            JobStart.Check,
             file => Relay(file, quiet),
             // A check asks nothing; should a request ever come, decline it: a check must not change anything.
             _ => false,
             cancellationToken);
-        if (summary.Status == JobStatus.Failed)
-        {
-            throw new JobFailedException(summary);
-        }
         host.WriteVerbose(
             $"{summary.Differences} difference(s) between '{endpoints.SourceDisplay}' and '{endpoints.DestinationDisplay}'; "
             + $"{summary.FilesSkipped} unchanged, {summary.FilesFailed} could not be compared.");

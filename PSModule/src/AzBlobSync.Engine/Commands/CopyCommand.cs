@@ -16,24 +16,17 @@ namespace AzBlobSync.Commands;
 /// each one and <see cref="ICommandHost.ShouldOverwrite"/> answers. Nothing is ever deleted. Every host call
 /// happens on the thread that called <see cref="Run"/> or <see cref="RunEach"/>.
 /// </summary>
-public sealed class CopyCommand
+public sealed class CopyCommand : EngineCommand
 {
-    private readonly ICommandHost host;
-    private readonly Func<SyncOptions, JobStart, IEngineJob> startJob;
-
     public CopyCommand(ICommandHost host)
-        : this(host, (options, start) => SyncJob.Start(options, start))
+        : base(host, null)
     {
     }
 
     internal CopyCommand(ICommandHost host, Func<SyncOptions, JobStart, IEngineJob> startJob)
+        : base(host, startJob)
     {
-        this.host = host ?? throw new ArgumentNullException(nameof(host));
-        this.startJob = startJob;
     }
-
-    /// <summary>How long to keep polling after a cancel before giving up on the engine's summary.</summary>
-    public TimeSpan CancellationGracePeriod { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
     /// Copies <see cref="SyncOptions.Source"/> as one engine job. Writes one <see cref="TransferResult"/> per
@@ -58,16 +51,12 @@ public sealed class CopyCommand
         cancellationToken.ThrowIfCancellationRequested();
 
         host.WriteVerbose($"Starting a copy: {checkedOptions with { DryRun = dryRun }}");
-        using IEngineJob job = startJob(checkedOptions, JobStart.Copy(dryRun));
-        JobSummary summary = new JobDriver(host, CancellationGracePeriod).Drive(
-            job,
+        JobSummary summary = RunJob(
+            checkedOptions,
+            JobStart.Copy(dryRun),
             file => Relay(file, checkedOptions),
             request => Confirm(request, endpoints),
             cancellationToken);
-        if (summary.Status == JobStatus.Failed)
-        {
-            throw new JobFailedException(summary);
-        }
         if (summary.Status == JobStatus.Cancelled)
         {
             host.WriteWarning($"The copy was cancelled; {summary.FilesTransferred} file(s) were copied before it stopped.");

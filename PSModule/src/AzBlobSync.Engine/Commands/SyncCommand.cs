@@ -11,24 +11,17 @@ namespace AzBlobSync.Commands;
 /// <see cref="ICommandHost.ShouldProcess"/>, and turn a failed job into a terminating error. Every
 /// host call happens on the thread that called <see cref="Run"/>.
 /// </summary>
-public sealed class SyncCommand
+public sealed class SyncCommand : EngineCommand
 {
-    private readonly ICommandHost host;
-    private readonly Func<SyncOptions, JobStart, IEngineJob> startJob;
-
     public SyncCommand(ICommandHost host)
-        : this(host, (options, start) => SyncJob.Start(options, start))
+        : base(host, null)
     {
     }
 
     internal SyncCommand(ICommandHost host, Func<SyncOptions, JobStart, IEngineJob> startJob)
+        : base(host, startJob)
     {
-        this.host = host ?? throw new ArgumentNullException(nameof(host));
-        this.startJob = startJob;
     }
-
-    /// <summary>How long to keep polling after a cancel before giving up on the engine's summary.</summary>
-    public TimeSpan CancellationGracePeriod { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
     /// Runs the sync. Writes one <see cref="TransferResult"/> per transferred (or, in a dry run,
@@ -62,16 +55,12 @@ public sealed class SyncCommand
 
         host.WriteVerbose($"Starting: {checkedOptions with { DryRun = dryRun }}");
         var start = JobStart.Sync(dryRun, confirmDeletes: checkedOptions.DeleteDestination && !dryRun);
-        using IEngineJob job = startJob(checkedOptions, start);
-        JobSummary summary = new JobDriver(host, CancellationGracePeriod).Drive(
-            job,
+        JobSummary summary = RunJob(
+            checkedOptions,
+            start,
             file => Relay(file, checkedOptions),
             request => Confirm(request, endpoints),
             cancellationToken);
-        if (summary.Status == JobStatus.Failed)
-        {
-            throw new JobFailedException(summary);
-        }
         if (summary.Status == JobStatus.Cancelled)
         {
             string moved = checkedOptions.Direction switch
