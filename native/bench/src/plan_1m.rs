@@ -10,7 +10,7 @@
 use axum::extract::{Query, State};
 use axum::response::IntoResponse;
 use axum::routing::get;
-use azblobsync_core::events::{Event, FileStatus};
+use azblobsync_core::job::events::{Event, FileStatus};
 use azblobsync_core::job::start_job;
 use std::collections::HashMap;
 use std::path::PathBuf;

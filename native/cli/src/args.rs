@@ -1,7 +1,7 @@
 //! Command-line arguments. Names follow AzCopy (`--put-md5`, `--dry-run`, `--output-type`,
 //! `--log-level`, `--block-size-mb`, `--cap-concurrency`-like `--concurrency`).
 
-use azblobsync_core::download::CheckMd5;
+use azblobsync_core::transfer::download::CheckMd5;
 use azblobsync_core::store::AccessTier;
 use azblobsync_core::error::{EngineError, Result};
 use azblobsync_core::plan::Overwrite;

@@ -8,7 +8,7 @@ mod args;
 mod output;
 mod prompt;
 
-use azblobsync_core::events::{Event, JobStatus};
+use azblobsync_core::job::events::{Event, JobStatus};
 use azblobsync_core::job::start_job_with;
 use clap::Parser;
 use std::io::IsTerminal;

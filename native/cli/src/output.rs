@@ -1,8 +1,8 @@
 //! What the CLI prints: JSON lines for scripts, readable lines and a progress bar for people.
 
 use crate::args::LogLevel;
-use azblobsync_core::events::{Action, Event, FileEvent, FileStatus, Summary};
-use azblobsync_core::progress::ProgressSnapshot;
+use azblobsync_core::job::events::{Action, Event, FileEvent, FileStatus, Summary};
+use azblobsync_core::job::progress::ProgressSnapshot;
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::Write;
 

@@ -1,7 +1,7 @@
 //! Answers the engine's confirmation requests (`--overwrite prompt`, `--delete-destination prompt`)
 //! on the terminal, AzCopy style: yes, no, all, none. Without a terminal nothing is approved.
 
-use azblobsync_core::events::{Action, ConfirmRequest};
+use azblobsync_core::job::events::{Action, ConfirmRequest};
 use azblobsync_core::job::Answers;
 use std::io::{BufRead, IsTerminal, Write};
 

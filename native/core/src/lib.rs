@@ -1,31 +1,21 @@
-//! The AzBlobSync engine: plain Rust, no FFI types.
+//! The AzBlobSync engine: plain Rust, no FFI types. A map, one folder per responsibility:
 //!
-//! Deciding what to transfer ([`plan`]) is pure code over two name-ordered streams ([`local_walk`]
-//! and a store's listing); moving bytes ([`upload`]) is apart from it; [`job`] wires them together
-//! and reports [`events`].
+//! | folder       | what it does                                                                  |
+//! |--------------|-------------------------------------------------------------------------------|
+//! | [`spec`]     | what a host asks: the job's JSON spec, its endpoints and URLs, validated once   |
+//! | [`plan`]     | decide what to transfer: pure merge of two name-ordered streams, filters, order |
+//! | [`local`]    | the local disk: the walk in blob-name order, Windows names, MD5s and their cache |
+//! | [`store`]    | the one interface bytes move through, and each backend (`store::azure`)         |
+//! | [`transfer`] | move bytes: local → store, store → local, server-side copy; block sizing       |
+//! | [`auth`]     | credentials: the values a job signs in with                                    |
+//! | [`job`]      | run one job: wiring, scheduling, deletions and confirmations, events, progress  |
+//! | [`error`]    | one error enum with stable ids, for every layer and every host                 |
 
-pub mod block_sizing;
-pub mod container_url;
+pub mod auth;
 pub mod error;
-pub mod events;
 pub mod job;
-pub mod local_walk;
+pub mod local;
 pub mod plan;
-pub mod progress;
-pub mod shared_key;
 pub mod spec;
 pub mod store;
-pub mod azure_store;
-pub mod azure_folder_listing;
-pub mod parallel_listing;
-pub mod upload;
-pub mod direction;
-pub mod download;
-pub mod blob_copy;
-pub mod endpoints;
-pub mod hash_cache;
-pub mod content_hash;
-pub mod windows_path;
-pub mod blob_name;
-pub mod filter;
-pub mod http_transport;
+pub mod transfer;

@@ -3,7 +3,7 @@
 
 use azblobsync_core::job::{Answers, JobEvents, start_job};
 use tokio_util::sync::CancellationToken;
-use azblobsync_core::progress::ProgressSnapshot;
+use azblobsync_core::job::progress::ProgressSnapshot;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, LazyLock, Mutex};

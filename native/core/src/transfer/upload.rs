@@ -3,10 +3,10 @@
 //! from a second pass over the file. Every request holds a slot of the job's request semaphore
 //! *before* it reads its bytes, so memory stays bounded by slots × block size.
 
-use crate::block_sizing::{UploadShape, shape_for};
+use crate::transfer::block_sizing::{UploadShape, shape_for};
 use crate::error::{EngineError, Result};
-use crate::local_walk::LocalEntry;
-use crate::progress::Progress;
+use crate::local::walk::LocalEntry;
+use crate::job::progress::Progress;
 use crate::store::{BlobProperties, BlobStore, SOURCE_MTIME_KEY};
 use bytes::{Bytes, BytesMut};
 use md5_asm::{Digest, Md5};
@@ -257,30 +257,30 @@ pub struct Uploads {
     pub prefix: String,
     /// Copying one file: its blob's full name (which may differ from the file's).
     pub single_target: Option<String>,
-    pub hasher: std::sync::Arc<crate::content_hash::ContentHasher>,
+    pub hasher: std::sync::Arc<crate::local::content_hash::ContentHasher>,
 }
 
 #[async_trait::async_trait]
-impl crate::direction::Direction for Uploads {
+impl crate::transfer::direction::Direction for Uploads {
     type Source = LocalEntry;
     type Dest = crate::plan::RemoteEntry;
-    const ACTION: crate::events::Action = crate::events::Action::Upload;
+    const ACTION: crate::job::events::Action = crate::job::events::Action::Upload;
 
     fn blob_name(&self, relative: &str) -> String {
-        self.single_target.clone().unwrap_or_else(|| crate::blob_name::join(&self.prefix, relative))
+        self.single_target.clone().unwrap_or_else(|| crate::plan::blob_name::join(&self.prefix, relative))
     }
 
-    async fn transfer(&self, source: &LocalEntry) -> Result<crate::direction::Transferred> {
-        let blob = crate::direction::Direction::blob_name(self, &source.relative);
+    async fn transfer(&self, source: &LocalEntry) -> Result<crate::transfer::direction::Transferred> {
+        let blob = crate::transfer::direction::Direction::blob_name(self, &source.relative);
         let up = upload_file(&self.ctx, source, &blob).await?;
-        Ok(crate::direction::Transferred { bytes: up.bytes, content_md5: up.content_md5, warning: None })
+        Ok(crate::transfer::direction::Transferred { bytes: up.bytes, content_md5: up.content_md5, warning: None })
     }
 
-    async fn verify(&self, source: &LocalEntry, dest: &crate::plan::RemoteEntry) -> Result<crate::content_hash::Verdict> {
+    async fn verify(&self, source: &LocalEntry, dest: &crate::plan::RemoteEntry) -> Result<crate::local::content_hash::Verdict> {
         self.hasher.compare(source, dest).await
     }
 
     async fn delete(&self, relative: &str) -> Result<()> {
-        self.ctx.store.delete_blob(&crate::direction::Direction::blob_name(self, relative)).await
+        self.ctx.store.delete_blob(&crate::transfer::direction::Direction::blob_name(self, relative)).await
     }
 }

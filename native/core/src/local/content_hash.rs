@@ -2,8 +2,8 @@
 //! local file's MD5 (from the cache, or read now) against the blob's Content-MD5.
 
 use crate::error::{EngineError, Result};
-use crate::hash_cache::HashCache;
-use crate::local_walk::LocalEntry;
+use crate::local::hash_cache::HashCache;
+use crate::local::walk::LocalEntry;
 use crate::plan::RemoteEntry;
 use md5_asm::{Digest, Md5};
 use std::io::Read;

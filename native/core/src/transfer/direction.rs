@@ -2,7 +2,7 @@
 //! entries are, how one entry moves, how one extra is deleted.
 
 use crate::error::Result;
-use crate::events::Action;
+use crate::job::events::Action;
 use crate::plan::PlanItem;
 use async_trait::async_trait;
 
@@ -25,7 +25,7 @@ pub trait Direction: Send + Sync + 'static {
     fn blob_name(&self, relative: &str) -> String;
     async fn transfer(&self, source: &Self::Source) -> Result<Transferred>;
     /// Compare-hash: whether a same-sized pair holds the same bytes.
-    async fn verify(&self, source: &Self::Source, dest: &Self::Dest) -> Result<crate::content_hash::Verdict>;
+    async fn verify(&self, source: &Self::Source, dest: &Self::Dest) -> Result<crate::local::content_hash::Verdict>;
     /// Deletes the destination entry with this relative name.
     async fn delete(&self, relative: &str) -> Result<()>;
 }

@@ -1,9 +1,14 @@
 //! [`BlobStore`] over the official Azure SDK for Rust (`azure_storage_blob` 1.x).
 
-use crate::container_url::{ContainerUrl, redact_text};
+pub mod folder_listing;
+pub mod http_transport;
+pub mod shared_key;
+
+use crate::auth::Credential;
+use crate::spec::container_url::{ContainerUrl, redact_text};
 use crate::error::{EngineError, Result};
-use crate::shared_key::SharedKeyPolicy;
-use crate::azure_folder_listing::{PAGE_SIZE, listed_blob, parse_folder_page};
+use shared_key::SharedKeyPolicy;
+use folder_listing::{PAGE_SIZE, listed_blob, parse_folder_page};
 use crate::store::{BlobProperties, BlobStore, FolderPage, ListedBlob};
 use async_trait::async_trait;
 use azure_core::http::policies::Policy;
@@ -18,12 +23,6 @@ use futures::StreamExt;
 use futures::stream::BoxStream;
 use std::collections::HashMap;
 use std::sync::Arc;
-
-/// How a job signs in, for now: a SAS in the URL, or an account key (SharedKey).
-pub enum Credential {
-    SasOrAnonymous,
-    AccountKey(String),
-}
 
 pub struct AzureBlobStore {
     container: BlobContainerClient,
@@ -40,8 +39,8 @@ impl AzureBlobStore {
             let policy: Arc<dyn Policy> = Arc::new(SharedKeyPolicy::new(&location.account, key)?);
             client_options.per_try_policies.push(policy);
         }
-        client_options.transport = Some(crate::http_transport::transport(pool_size)?);
-        client_options.retry = crate::http_transport::retry_options();
+        client_options.transport = Some(crate::store::azure::http_transport::transport(pool_size)?);
+        client_options.retry = crate::store::azure::http_transport::retry_options();
         let pipeline = Pipeline::new(None, None, client_options.clone(), Vec::new(), Vec::new(), None);
         let options = BlobContainerClientOptions { client_options, ..Default::default() };
         let api_version = options.version.clone();
@@ -161,7 +160,7 @@ impl BlobStore for AzureBlobStore {
         let options = BlobClientDownloadOptions {
             // Ranged requests in parallel for large blobs; the job bounds how many blobs at once.
             parallel: std::num::NonZero::new(4),
-            partition_size: std::num::NonZero::new(crate::block_sizing::DEFAULT_BLOCK_SIZE as usize),
+            partition_size: std::num::NonZero::new(crate::transfer::block_sizing::DEFAULT_BLOCK_SIZE as usize),
             ..Default::default()
         };
         let result = self.container.blob_client(name).download(Some(options)).await.map_err(|e| map_error(e, &self.location))?;

@@ -11,7 +11,7 @@
 //! Where one request per folder would cost more than it saves (more than [`MAX_FOLDERS`] folders,
 //! or a level that does not fit one page), the plain flat listing is used.
 
-use crate::blob_name;
+use crate::plan::blob_name;
 use crate::error::{EngineError, Result};
 use crate::store::{BlobStore, FolderEntry, ListedBlob};
 use futures::future::{BoxFuture, FutureExt};

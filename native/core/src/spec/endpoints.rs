@@ -4,12 +4,12 @@
 //! `recursive` (which lands *inside* the destination under its own name); or a folder's contents
 //! (`dir/*`, `dir\*`, `url/prefix/*`), only the top level unless `recursive`.
 
-use crate::blob_name;
-use crate::container_url::ContainerUrl;
+use crate::plan::blob_name;
+use crate::spec::container_url::ContainerUrl;
 use crate::error::{EngineError, Result};
 use crate::spec::{JobSpec, Operation};
 use crate::store::BlobStore;
-use crate::windows_path::{last_component, parse_source_argument};
+use crate::local::windows_path::{last_component, parse_source_argument};
 use futures::StreamExt;
 use std::path::{Path, PathBuf};
 

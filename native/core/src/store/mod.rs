@@ -1,6 +1,9 @@
 //! The one interface the engine moves bytes through. Backends map their own errors into
 //! [`EngineError`] so that the job and the hosts see one vocabulary.
 
+pub mod azure;
+pub mod parallel_listing;
+
 use crate::error::Result;
 use async_trait::async_trait;
 use bytes::Bytes;

@@ -2,14 +2,14 @@
 //! go to a temporary file beside it, which gets the blob's source time and is then renamed over the
 //! target. A failed or cancelled download leaves nothing half-written.
 
-use crate::direction::{Direction, Transferred};
+use crate::transfer::direction::{Direction, Transferred};
 use crate::error::{EngineError, Result};
-use crate::events::Action;
-use crate::local_walk::LocalEntry;
+use crate::job::events::Action;
+use crate::local::walk::LocalEntry;
 use crate::plan::{PlanItem, RemoteEntry};
-use crate::progress::Progress;
+use crate::job::progress::Progress;
 use crate::store::BlobStore;
-use crate::windows_path;
+use crate::local::windows_path;
 use async_trait::async_trait;
 use futures::StreamExt;
 use md5_asm::{Digest, Md5};
@@ -45,7 +45,7 @@ pub struct Downloads {
     pub cancel: CancellationToken,
     pub progress: Arc<Progress>,
     pub check_md5: CheckMd5,
-    pub hasher: Arc<crate::content_hash::ContentHasher>,
+    pub hasher: Arc<crate::local::content_hash::ContentHasher>,
 }
 
 /// Where a blob lands under `root`, or why it cannot land anywhere. Every platform refuses `..` and
@@ -192,7 +192,7 @@ impl Direction for Downloads {
     const ACTION: Action = Action::Download;
 
     fn blob_name(&self, relative: &str) -> String {
-        crate::blob_name::join(&self.prefix, relative)
+        crate::plan::blob_name::join(&self.prefix, relative)
     }
 
     async fn transfer(&self, source: &RemoteEntry) -> Result<Transferred> {
@@ -227,7 +227,7 @@ impl Direction for Downloads {
         Ok(done)
     }
 
-    async fn verify(&self, source: &RemoteEntry, dest: &LocalEntry) -> Result<crate::content_hash::Verdict> {
+    async fn verify(&self, source: &RemoteEntry, dest: &LocalEntry) -> Result<crate::local::content_hash::Verdict> {
         self.hasher.compare(dest, source).await
     }
 

@@ -3,12 +3,12 @@
 //! bytes pass through this machine. The source's modified time goes with it as metadata, so the
 //! next run compares exactly.
 
-use crate::direction::{Direction, Transferred};
+use crate::transfer::direction::{Direction, Transferred};
 use crate::error::Result;
-use crate::events::Action;
+use crate::job::events::Action;
 use crate::plan::{PlanItem, RemoteEntry};
 use crate::store::{BlobStore, SOURCE_MTIME_KEY};
-use crate::upload::format_source_mtime;
+use crate::transfer::upload::format_source_mtime;
 use async_trait::async_trait;
 use std::sync::Arc;
 use tokio::sync::Semaphore;
@@ -32,7 +32,7 @@ impl Direction for BlobCopies {
     const ACTION: Action = Action::Copy;
 
     fn blob_name(&self, relative: &str) -> String {
-        self.single_target.clone().unwrap_or_else(|| crate::blob_name::join(&self.dest_prefix, relative))
+        self.single_target.clone().unwrap_or_else(|| crate::plan::blob_name::join(&self.dest_prefix, relative))
     }
 
     async fn transfer(&self, source: &RemoteEntry) -> Result<Transferred> {
@@ -40,14 +40,14 @@ impl Direction for BlobCopies {
             s = self.request_slots.acquire() => s.expect("never closed"),
             _ = self.cancel.cancelled() => return Err(crate::error::EngineError::Cancelled),
         };
-        let from = self.source.blob_url(&crate::blob_name::join(&self.source_prefix, &source.relative));
+        let from = self.source.blob_url(&crate::plan::blob_name::join(&self.source_prefix, &source.relative));
         let metadata = [(SOURCE_MTIME_KEY.to_string(), format_source_mtime(source.modified()))].into();
         self.dest.copy_from_url(&self.blob_name(&source.relative), &from, metadata).await?;
         Ok(Transferred { bytes: source.size, content_md5: None, warning: None })
     }
 
-    async fn verify(&self, source: &RemoteEntry, dest: &RemoteEntry) -> Result<crate::content_hash::Verdict> {
-        use crate::content_hash::Verdict;
+    async fn verify(&self, source: &RemoteEntry, dest: &RemoteEntry) -> Result<crate::local::content_hash::Verdict> {
+        use crate::local::content_hash::Verdict;
         Ok(match (&source.content_md5, &dest.content_md5) {
             (Some(a), Some(b)) if a == b => Verdict::Same,
             (Some(_), Some(_)) => Verdict::Different,

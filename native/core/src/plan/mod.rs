@@ -4,9 +4,11 @@
 //! walk and a blob listing, either way round) and yields one [`PlanEntry`] per name; [`decide`] is
 //! the rule for one pair. Memory stays constant: each side is only peeked one entry ahead.
 
-use crate::blob_name;
-use crate::filter::Filter;
-use crate::local_walk::LocalEntry;
+pub mod blob_name;
+pub mod filter;
+
+use crate::plan::filter::Filter;
+use crate::local::walk::LocalEntry;
 use std::sync::Arc;
 use std::cmp::Ordering;
 use std::iter::Peekable;
@@ -439,7 +441,7 @@ mod tests {
 
     #[test]
     fn deletes_only_extras_inside_the_filter_and_never_a_filtered_out_source() {
-        use crate::filter::FilterSpec;
+        use crate::plan::filter::FilterSpec;
         let spec = FilterSpec {
             exclude_patterns: vec!["*.keep".into()],
             include_after: Some(t(50)),
@@ -466,7 +468,7 @@ mod tests {
             exclude_path in prop::option::of(prop::sample::select(vec!["a", "b/a", "c/c"])),
             delete_extras in any::<bool>(),
         ) {
-            use crate::filter::FilterSpec;
+            use crate::plan::filter::FilterSpec;
             let spec = FilterSpec {
                 exclude_patterns: exclude.iter().map(|s| s.to_string()).collect(),
                 exclude_paths: exclude_path.iter().map(|s| s.to_string()).collect(),

@@ -2,10 +2,10 @@
 //!
 //! Each directory is read and sorted on its own, with sub-directories keyed as `name/` so that the
 //! depth-first order equals the service's order of the full relative paths (`a-b` < `a/x` < `a0`;
-//! see [`crate::blob_name::compare`]). Only the
+//! see [`crate::plan::blob_name::compare`]). Only the
 //! directories on the current path are held in memory, never the whole tree.
 
-use crate::filter::Filter;
+use crate::plan::filter::Filter;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -98,7 +98,7 @@ impl LocalWalk {
             let sort_key = if is_dir { format!("{name}/") } else { name.clone() };
             entries.push(PendingEntry { sort_key, name, is_dir });
         }
-        entries.sort_unstable_by(|a, b| crate::blob_name::compare(&b.sort_key, &a.sort_key));
+        entries.sort_unstable_by(|a, b| crate::plan::blob_name::compare(&b.sort_key, &a.sort_key));
         self.stack.push(DirFrame { relative, path, entries });
     }
 
@@ -153,7 +153,7 @@ impl Iterator for LocalWalk {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::blob_name;
+    use crate::plan::blob_name;
 
     fn names(root: &Path) -> Vec<String> {
         LocalWalk::new(root).map(|i| i.unwrap().relative).collect()
@@ -193,7 +193,7 @@ mod tests {
         fs::write(dir.path().join("keep/b.tmp"), b"1").unwrap();
         fs::create_dir_all(dir.path().join("private/deep/deeper")).unwrap();
         fs::write(dir.path().join("private/secret"), b"1").unwrap();
-        let spec = crate::filter::FilterSpec {
+        let spec = crate::plan::filter::FilterSpec {
             exclude_paths: vec!["private".into()],
             exclude_patterns: vec!["*.tmp".into()],
             ..Default::default()

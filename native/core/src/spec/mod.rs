@@ -1,8 +1,11 @@
 //! What a host asks the engine to do: the JSON a job starts from (through the C ABI) and the
 //! CLI's flags, in one shape.
 
+pub mod container_url;
+pub mod endpoints;
+
 use crate::error::{EngineError, Result};
-use crate::filter::FilterSpec;
+use crate::plan::filter::FilterSpec;
 use std::time::{Duration, SystemTime};
 use serde::Deserialize;
 use zeroize::Zeroizing;
@@ -69,7 +72,7 @@ pub struct JobSpec {
     pub overwrite: crate::plan::Overwrite,
     /// Downloads: what to do with the blob's Content-MD5.
     #[serde(default)]
-    pub check_md5: crate::download::CheckMd5,
+    pub check_md5: crate::transfer::download::CheckMd5,
     /// Delete blobs that have no source file (inside the filter).
     #[serde(default)]
     pub delete_destination: bool,
@@ -122,8 +125,8 @@ impl std::fmt::Debug for JobSpec {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("JobSpec")
             .field("operation", &self.operation)
-            .field("source", &crate::container_url::redact_url(&self.source))
-            .field("destination", &crate::container_url::redact_url(&self.destination))
+            .field("source", &crate::spec::container_url::redact_url(&self.source))
+            .field("destination", &crate::spec::container_url::redact_url(&self.destination))
             .field("put_md5", &self.put_md5)
             .field("dry_run", &self.dry_run)
             .field("concurrency", &self.concurrency)
@@ -162,9 +165,9 @@ impl JobSpec {
             }
         }
         if let Some(b) = self.block_size_bytes {
-            crate::block_sizing::validate_block_size(b)?;
+            crate::transfer::block_sizing::validate_block_size(b)?;
         }
-        crate::filter::Filter::new(&self.filter_spec()?, std::time::SystemTime::now())?;
+        crate::plan::filter::Filter::new(&self.filter_spec()?, std::time::SystemTime::now())?;
         self.upload_properties()?;
         Ok(())
     }

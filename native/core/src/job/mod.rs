@@ -4,29 +4,33 @@
 //! Pipeline, every stage bounded so memory does not grow with the number of files:
 //! walker thread → planner thread (pure merge) → dispatcher → upload tasks → event channel → host.
 
-use crate::azure_store::{AzureBlobStore, Credential};
-use crate::blob_name;
-use crate::container_url::ContainerUrl;
+pub mod events;
+pub mod progress;
+
+use crate::auth::Credential;
+use crate::store::azure::AzureBlobStore;
+use crate::plan::blob_name;
+use crate::spec::container_url::ContainerUrl;
 use crate::error::{EngineError, Result};
-use crate::events::{Action, ConfirmRequest, Event, FileEvent, FileStatus, JobStatus, Summary};
-use crate::local_walk::{LocalEntry, LocalWalk, WalkItem};
-use crate::filter::Filter;
-use crate::parallel_listing;
+use crate::job::events::{Action, ConfirmRequest, Event, FileEvent, FileStatus, JobStatus, Summary};
+use crate::local::walk::{LocalEntry, LocalWalk, WalkItem};
+use crate::plan::filter::Filter;
+use crate::store::parallel_listing;
 use crate::plan::{Decision, PlanEntry, PlanRules, RemoteEntry, SyncPlan};
-use crate::progress::{JobState, Progress, ProgressSnapshot};
+use crate::job::progress::{JobState, Progress, ProgressSnapshot};
 use crate::spec::JobSpec;
 use crate::store::{BlobStore, SOURCE_MTIME_KEY};
-use crate::blob_copy::BlobCopies;
-use crate::direction::Direction;
-use crate::endpoints::{self, Endpoints, container_of, existing_folder, is_url};
+use crate::transfer::server_copy::BlobCopies;
+use crate::transfer::direction::Direction;
+use crate::spec::endpoints::{self, Endpoints, container_of, existing_folder, is_url};
 use crate::plan::Overwrite;
-use crate::content_hash::{ContentHasher, Verdict};
-use crate::hash_cache::{self, HashCache};
+use crate::local::content_hash::{ContentHasher, Verdict};
+use crate::local::hash_cache::{self, HashCache};
 use crate::plan::Reason;
 use crate::spec::{CompareHash, Operation};
-use crate::download::Downloads;
+use crate::transfer::download::Downloads;
 use crate::plan::PlanItem;
-use crate::upload::{UploadContext, Uploads, parse_source_mtime};
+use crate::transfer::upload::{UploadContext, Uploads, parse_source_mtime};
 use futures::StreamExt;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -733,7 +737,7 @@ enum ListScope {
     Exact { blob: String, relative: String },
 }
 
-/// Folder listings in flight at once (see [`parallel_listing`]): enough to keep the service busy
+/// Folder listings in flight at once (see [`crate::store::parallel_listing`]): enough to keep the service busy
 /// while the merge consumes pages in order, few enough to leave the connections to transfers.
 const LISTING_PARALLELISM: usize = 8;
 
