@@ -21,10 +21,15 @@ impl Azurite {
             .stderr(Stdio::null())
             .spawn()
             .expect("Azurite starts");
-        let azurite = Self { child, port };
-        let deadline = Instant::now() + Duration::from_secs(30);
+        let mut azurite = Self { child, port };
+        // Generous: on a loaded 2-core machine Node can take a while to start. A child that exits is
+        // reported at once instead of waiting the cap out.
+        let deadline = Instant::now() + Duration::from_secs(120);
         while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(Instant::now() < deadline, "Azurite did not listen on port {port} within 30 s");
+            if let Ok(Some(status)) = azurite.child.try_wait() {
+                panic!("Azurite exited ({status}) before listening on port {port}");
+            }
+            assert!(Instant::now() < deadline, "Azurite did not listen on port {port} within 120 s");
             std::thread::sleep(Duration::from_millis(100));
         }
         azurite
