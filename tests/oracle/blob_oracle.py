@@ -5,7 +5,7 @@ python3-azure-storage), never our engine.
   blob_oracle.py CONNECTION_STRING create-container NAME
   blob_oracle.py CONNECTION_STRING inventory NAME [PREFIX]
       one JSON object per blob: name, size, contentMd5 (base64 or null), md5OfContent (hex of the
-      downloaded bytes), contentType, metadata, cacheControl, accessTier, tags, lastModified
+      downloaded bytes), contentType, metadata, cacheControl, accessTier, tags, lastModified, etag
   blob_oracle.py CONNECTION_STRING names NAME [PREFIX]
       committed blob names only, one per line (cheap)
   blob_oracle.py CONNECTION_STRING uncommitted NAME BLOB
@@ -55,6 +55,7 @@ def main(argv):
                 "accessTier": blob.blob_tier,
                 "tags": client.get_blob_client(blob.name).get_blob_tags(),
                 "lastModified": blob.last_modified.isoformat(),
+                "etag": blob.etag,
             }, ensure_ascii=False))
     elif command == "uncommitted":
         try:

@@ -17,6 +17,9 @@ pub struct BlobRecord {
     pub cache_control: Option<String>,
     pub access_tier: Option<String>,
     pub tags: HashMap<String, String>,
+    /// The service's Last-Modified, as the SDK gives it (ISO 8601): unchanged means not rewritten.
+    pub last_modified: String,
+    pub etag: String,
 }
 
 impl Oracle {
@@ -55,10 +58,12 @@ impl Oracle {
                     content_md5: v["contentMd5"].as_str().map(str::to_string),
                     md5_of_content: v["md5OfContent"].as_str().unwrap().to_string(),
                     content_type: v["contentType"].as_str().unwrap_or_default().to_string(),
-                    metadata: serde_json::from_value(v["metadata"].clone()).unwrap_or_default(),
+                    metadata: serde_json::from_value(v["metadata"].clone()).expect("metadata is a map of strings"),
                     cache_control: v["cacheControl"].as_str().map(str::to_string),
                     access_tier: v["accessTier"].as_str().map(str::to_string),
-                    tags: serde_json::from_value(v["tags"].clone()).unwrap_or_default(),
+                    tags: serde_json::from_value(v["tags"].clone()).expect("tags are a map of strings"),
+                    last_modified: v["lastModified"].as_str().expect("lastModified").to_string(),
+                    etag: v["etag"].as_str().expect("etag").to_string(),
                 }
             })
             .collect()

@@ -14,5 +14,6 @@ public sealed record OracleBlob
     [JsonPropertyName("cacheControl")] public string? CacheControl { get; init; }
     [JsonPropertyName("accessTier")] public string? AccessTier { get; init; }
     [JsonPropertyName("tags")] public Dictionary<string, string> Tags { get; init; } = new();
-    [JsonPropertyName("lastModified")] public string? LastModified { get; init; }
+    [JsonPropertyName("lastModified")] public required string LastModified { get; init; }
+    [JsonPropertyName("etag")] public required string ETag { get; init; }
 }
