@@ -59,6 +59,13 @@ fn uploads_a_tree_then_skips_it_then_uploads_only_what_changed() {
     assert_eq!(summary["filesTransferred"], 0);
     assert_eq!(summary["filesSkipped"], files.len());
     assert!(events.iter().all(|e| e["status"] == "skipped" && e["reason"] == "unchanged"));
+    // The service agrees: not one blob was rewritten (same ETag and Last-Modified).
+    let versions = |inventory: &[azblobsync_testkit::BlobRecord]| -> HashMap<String, (String, String)> {
+        inventory.iter().map(|b| (b.name.clone(), (b.etag.clone(), b.last_modified.clone()))).collect()
+    };
+    let first = versions(&inventory);
+    let after_rerun = oracle.inventory("data");
+    assert_eq!(versions(&after_rerun), first, "a rerun with nothing changed rewrote blobs");
 
     write(src.path(), "a.txt", b"changed, and longer than before");
     let t = filetime::FileTime::from_unix_time(1_600_000_000, 0);
@@ -72,6 +79,47 @@ fn uploads_a_tree_then_skips_it_then_uploads_only_what_changed() {
         .collect();
     uploaded.sort();
     assert_eq!(uploaded, vec![("a.txt", "sizeChanged"), ("dir one/b#1.txt", "modifiedTimeChanged")]);
+    // Read back: exactly those two were rewritten, with the new bytes and the new time.
+    let after_change = oracle.inventory("data");
+    for blob in &after_change {
+        let rel = blob.name.strip_prefix("backup/").unwrap();
+        let rewritten = rel == "a.txt" || rel == "dir one/b#1.txt";
+        assert_eq!(first[&blob.name] != (blob.etag.clone(), blob.last_modified.clone()), rewritten, "{rel}");
+        assert_eq!(blob.md5_of_content, md5_hex(&std::fs::read(src.path().join(rel)).unwrap()), "{rel}");
+    }
+    let b = after_change.iter().find(|b| b.name == "backup/dir one/b#1.txt").unwrap();
+    assert_eq!(stored_mtime(b), (1_600_000_000, 0));
+}
+
+/// The `mtime` metadata a blob carries, as (Unix seconds, nanoseconds), read with the `time` crate's
+/// RFC 3339 parser (not the engine's).
+fn stored_mtime(blob: &azblobsync_testkit::BlobRecord) -> (i64, u32) {
+    let text = blob.metadata.get("mtime").unwrap_or_else(|| panic!("{}: no mtime metadata", blob.name));
+    let t = time::OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339).unwrap_or_else(|e| panic!("{text}: {e}"));
+    (t.unix_timestamp(), t.nanosecond())
+}
+
+fn file_mtime(path: &Path) -> (i64, u32) {
+    let t = filetime::FileTime::from_last_modification_time(&std::fs::metadata(path).unwrap());
+    (t.unix_seconds(), t.nanoseconds())
+}
+
+#[test]
+fn the_stored_source_time_equals_the_file_s_to_the_nanosecond() {
+    let azurite = Azurite::start();
+    let oracle = azurite.oracle();
+    oracle.create_container("times");
+    let src = tempfile::tempdir().unwrap();
+    let stamps = [("whole-second.txt", 1_700_000_000, 0), ("fraction.txt", 1_700_000_123, 456_789_123), ("old.txt", 86_400, 1)];
+    for (name, secs, nanos) in stamps {
+        write(src.path(), name, name.as_bytes());
+        filetime::set_file_mtime(src.path().join(name), filetime::FileTime::from_unix_time(secs, nanos)).unwrap();
+    }
+    let (_, summary, _) = sync_json(src.path(), &azurite.container_url("times"), &[]);
+    assert_eq!(summary["filesTransferred"], 3, "{summary}");
+    for blob in oracle.inventory("times") {
+        assert_eq!(stored_mtime(&blob), file_mtime(&src.path().join(&blob.name)), "{}", blob.name);
+    }
 }
 
 #[test]
