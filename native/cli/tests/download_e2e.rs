@@ -84,6 +84,69 @@ fn a_blob_whose_md5_does_not_match_is_not_kept() {
     assert!(liar["warning"].as_str().unwrap().contains("MD5 mismatch"), "{liar}");
 }
 
+#[test]
+fn a_large_streamed_blob_that_fails_its_check_leaves_the_existing_file_untouched() {
+    let azurite = Azurite::start();
+    let oracle = azurite.oracle();
+    oracle.create_container("md5-large");
+    let staging = tempfile::tempdir().unwrap();
+    let p = staging.path().join("f");
+    // Larger than what is received in memory: this blob streams into a temporary file.
+    let content: Vec<u8> = (0..3_000_000u32).map(|i| (i % 251) as u8).collect();
+    std::fs::write(&p, &content).unwrap();
+    oracle.put_claiming_md5("md5-large", "big.bin", &p, "bUK6wQPVZ2HpIBjsM/oXvQ==");
+    let dest = tempfile::tempdir().unwrap();
+    let existing = dest.path().join("big.bin");
+    std::fs::write(&existing, b"yesterday's copy").unwrap();
+    let old_time = filetime::FileTime::from_unix_time(1_600_000_000, 0);
+    filetime::set_file_mtime(&existing, old_time).unwrap();
+
+    let (events, summary, out) = sync_json_from(&azurite.container_url("md5-large"), dest.path(), &[]);
+    assert_eq!(out.status.code(), Some(1), "{summary}");
+    assert_eq!(events[0]["errorId"], "Md5Mismatch", "{events:?}");
+    assert_eq!(std::fs::read(&existing).unwrap(), b"yesterday's copy", "the old file was replaced");
+    assert_eq!(filetime::FileTime::from_last_modification_time(&std::fs::metadata(&existing).unwrap()), old_time);
+    assert_eq!(walk(dest.path()), vec![existing.display().to_string()], "something was left beside it");
+}
+
+#[test]
+fn source_times_survive_a_skewed_service_clock_both_ways() {
+    let azurite = Azurite::start();
+    let oracle = azurite.oracle();
+    oracle.create_container("skew-down");
+    let staging = tempfile::tempdir().unwrap();
+    let p = staging.path().join("f");
+    std::fs::write(&p, b"version 1").unwrap();
+    // The service stamps Last-Modified "now"; the source time travels as metadata and wins.
+    oracle.put("skew-down", "report.csv", &p, Some("2023-11-14T22:13:20.123456789Z"));
+    let dest = tempfile::tempdir().unwrap();
+    let local = dest.path().join("report.csv");
+    let url = azurite.container_url("skew-down");
+
+    let (_, summary, _) = sync_json_from(&url, dest.path(), &[]);
+    assert_eq!(summary["filesTransferred"], 1, "{summary}");
+    let stamped = filetime::FileTime::from_last_modification_time(&std::fs::metadata(&local).unwrap());
+    assert_eq!((stamped.unix_seconds(), stamped.nanoseconds()), (1_700_000_000, 123_456_789));
+
+    // A rerun leaves the file alone: same inode, same change time.
+    use std::os::unix::fs::MetadataExt;
+    let before = std::fs::metadata(&local).unwrap();
+    let (_, summary, _) = sync_json_from(&url, dest.path(), &[]);
+    assert_eq!(summary["filesTransferred"], 0, "{summary}");
+    let after = std::fs::metadata(&local).unwrap();
+    assert_eq!((after.ino(), after.ctime(), after.ctime_nsec()), (before.ino(), before.ctime(), before.ctime_nsec()));
+
+    // The source's clock now runs behind: a new version stamped *earlier* than the local copy, same
+    // size. A different time is a change, whichever way it points.
+    std::fs::write(&p, b"version 2").unwrap();
+    oracle.put("skew-down", "report.csv", &p, Some("2020-01-01T00:00:00Z"));
+    let (_, summary, _) = sync_json_from(&url, dest.path(), &[]);
+    assert_eq!(summary["filesTransferred"], 1, "{summary}");
+    assert_eq!(std::fs::read(&local).unwrap(), b"version 2");
+    let stamped = filetime::FileTime::from_last_modification_time(&std::fs::metadata(&local).unwrap());
+    assert_eq!((stamped.unix_seconds(), stamped.nanoseconds()), (1_577_836_800, 0));
+}
+
 fn sync_json_from(url: &str, dest: &Path, extra: &[&str]) -> (Vec<serde_json::Value>, serde_json::Value, std::process::Output) {
     let mut args = vec!["sync", url, dest.to_str().unwrap(), "--output-type", "json"];
     args.extend_from_slice(extra);
