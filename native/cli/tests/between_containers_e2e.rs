@@ -2,7 +2,7 @@
 
 mod common;
 
-use azblobsync_testkit::Azurite;
+use azblobsync_testkit::{Azurite, CountingProxy, DEV_ACCOUNT, DEV_KEY};
 use common::*;
 
 #[test]
@@ -68,4 +68,34 @@ fn copies_a_blob_a_virtual_folder_or_its_contents_between_containers() {
     assert_eq!(oracle.names("to-folder"), vec!["set/a.txt", "set/sub/b.txt"]);
     run(&["copy", &format!("{src}/set/*"), &azurite.container_url("to-contents")]);
     assert_eq!(oracle.names("to-contents"), vec!["a.txt"]);
+}
+
+#[test]
+fn a_server_side_copy_moves_no_blob_bytes_through_this_machine() {
+    let azurite = Azurite::start();
+    let oracle = azurite.oracle();
+    oracle.create_container("big-origin");
+    oracle.create_container("big-mirror");
+    let staging = tempfile::tempdir().unwrap();
+    let mut md5s = Vec::new();
+    for i in 0..3u8 {
+        let content: Vec<u8> = (0..4u32 << 20).map(|j| (j.wrapping_mul(2_654_435_761) >> 11) as u8 ^ i).collect();
+        let p = staging.path().join(format!("f{i}"));
+        std::fs::write(&p, &content).unwrap();
+        oracle.put("big-origin", &format!("blob{i}.bin"), &p, None);
+        md5s.push(md5_hex(&content));
+    }
+    // Every request of ours, to either container, goes through a proxy that counts the bytes.
+    let proxy = CountingProxy::start(azurite.port);
+    let via = |container: &str| format!("http://127.0.0.1:{}/{DEV_ACCOUNT}/{container}", proxy.port);
+    let (from, to) = (via("big-origin"), via("big-mirror"));
+    let out = azblobsync(&["sync", &from, &to, "--output-type", "json"], Some(DEV_KEY));
+    let (_, summary) = json_events(&out);
+    assert!(out.status.success(), "{summary}");
+    assert_eq!(summary["filesTransferred"], 3, "{summary}");
+
+    let inventory = oracle.inventory("big-mirror");
+    assert_eq!(inventory.iter().map(|b| b.md5_of_content.clone()).collect::<Vec<_>>(), md5s);
+    let crossed = proxy.bytes_to_upstream() + proxy.bytes_from_upstream();
+    assert!(crossed < 256 * 1024, "{crossed} bytes crossed between us and the service; the blobs hold 12 MiB");
 }

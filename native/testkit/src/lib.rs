@@ -2,9 +2,11 @@
 //! independent oracle (Azure's Python SDK) that reads back what the engine wrote.
 
 mod azurite;
+mod counting_proxy;
 mod oracle;
 
 pub use azurite::Azurite;
+pub use counting_proxy::CountingProxy;
 pub use oracle::{BlobRecord, Oracle};
 
 use std::path::PathBuf;
