@@ -1,0 +1,49 @@
+//! Ctrl+C: the CLI stops mid-job with exit code 3 and a cancelled summary, and nothing half-written
+//! becomes visible.
+
+mod common;
+
+use azblobsync_testkit::{Azurite, DEV_KEY};
+use common::*;
+use std::io::Read;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+#[test]
+fn sigint_mid_upload_exits_3_with_a_cancelled_summary_and_no_visible_blob() {
+    let azurite = Azurite::start();
+    let oracle = azurite.oracle();
+    oracle.create_container("cancel");
+    let src = tempfile::tempdir().unwrap();
+    // Large enough, in 1 MiB blocks two at a time, to be caught between its first block and its commit.
+    let content: Vec<u8> = (0..256u32 << 20).map(|i| (i.wrapping_mul(2_654_435_761) >> 7) as u8).collect();
+    write(src.path(), "large.bin", &content);
+    drop(content);
+    let url = azurite.container_url("cancel");
+
+    let mut child = Command::new(env!("CARGO_BIN_EXE_azblobsync"))
+        .args(["sync", src.path().to_str().unwrap(), &url, "--output-type", "json", "--block-size-mb", "1", "--concurrency", "2"])
+        .env("AZCOPY_ACCOUNT_KEY", DEV_KEY)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("azblobsync runs");
+
+    // Wait (up to 120 s) until the service holds a staged block: the upload is under way.
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while oracle.uncommitted_blocks("cancel", "large.bin") == 0 {
+        assert!(child.try_wait().unwrap().is_none(), "the job ended before its first block was staged");
+        assert!(Instant::now() < deadline, "no block was staged within 120 s");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let interrupted = Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
+    assert!(interrupted.success());
+    let status = child.wait().unwrap();
+    let mut stdout = String::new();
+    child.stdout.take().unwrap().read_to_string(&mut stdout).unwrap();
+
+    assert_eq!(status.code(), Some(3), "stdout: {stdout}");
+    let summary: serde_json::Value = serde_json::from_str(stdout.lines().last().expect("a summary line")).unwrap();
+    assert_eq!((summary["type"].as_str(), summary["status"].as_str()), (Some("summary"), Some("cancelled")), "{summary}");
+    assert!(oracle.names("cancel").is_empty(), "a cancelled upload became visible");
+}
