@@ -23,13 +23,16 @@ public abstract class EngineCommand
     /// <summary>How long to keep polling after a cancel before giving up on the engine's summary.</summary>
     public TimeSpan CancellationGracePeriod { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>The clock the progress throttle and the grace period run on; tests give a fake one.</summary>
+    internal TimeProvider Clock { get; init; } = TimeProvider.System;
+
     /// <summary>Starts the job and drives it (see <see cref="JobDriver"/>) to its summary.</summary>
     /// <exception cref="JobFailedException">The job as a whole failed.</exception>
     private protected JobSummary RunJob(
         SyncOptions options, JobStart start, Action<TransferResult> onFile, Func<ConfirmationRequest, bool> decide, CancellationToken cancellationToken)
     {
         using IEngineJob job = startJob(options, start);
-        JobSummary summary = new JobDriver(host, CancellationGracePeriod).Drive(job, onFile, decide, cancellationToken);
+        JobSummary summary = new JobDriver(host, CancellationGracePeriod, Clock).Drive(job, onFile, decide, cancellationToken);
         return summary.Status == JobStatus.Failed ? throw new JobFailedException(summary) : summary;
     }
 }

@@ -1,5 +1,4 @@
 using System;
-using System.Diagnostics;
 using System.Threading;
 using AzBlobSync.Engine;
 using AzBlobSync.Errors;
@@ -22,11 +21,14 @@ internal sealed class JobDriver
 
     private readonly ICommandHost host;
     private readonly TimeSpan cancellationGracePeriod;
+    private readonly TimeProvider clock;
 
-    public JobDriver(ICommandHost host, TimeSpan cancellationGracePeriod)
+    /// <param name="clock">Times the progress throttle and the cancellation grace period (a test's fake clock makes both deterministic).</param>
+    public JobDriver(ICommandHost host, TimeSpan cancellationGracePeriod, TimeProvider? clock = null)
     {
         this.host = host;
         this.cancellationGracePeriod = cancellationGracePeriod;
+        this.clock = clock ?? TimeProvider.System;
     }
 
     /// <param name="onFile">Called for each file result, in engine order.</param>
@@ -36,8 +38,8 @@ internal sealed class JobDriver
         // The callback runs on whichever thread cancels (PowerShell's StopProcessing): it only asks
         // the engine to stop and never touches the host.
         using CancellationTokenRegistration onCancel = cancellationToken.Register(static state => ((IEngineJob)state!).Cancel(), job);
-        var progressClock = Stopwatch.StartNew();
-        Stopwatch? sinceCancel = null;
+        long lastProgressAt = clock.GetTimestamp();
+        long? cancelledAt = null;
         JobProgress? lastWritten = null;
         JobSummary? summary = null;
         while (true)
@@ -66,16 +68,16 @@ internal sealed class JobDriver
                 host.WriteProgress(poll.Progress.IsTerminal ? poll.Progress : poll.Progress with { State = StateOf(summary) });
                 break;
             }
-            if (poll.Progress != lastWritten && progressClock.Elapsed >= ProgressInterval)
+            if (poll.Progress != lastWritten && clock.GetElapsedTime(lastProgressAt) >= ProgressInterval)
             {
                 host.WriteProgress(poll.Progress);
                 lastWritten = poll.Progress;
-                progressClock.Restart();
+                lastProgressAt = clock.GetTimestamp();
             }
             if (cancellationToken.IsCancellationRequested)
             {
-                sinceCancel ??= Stopwatch.StartNew();
-                if (sinceCancel.Elapsed > cancellationGracePeriod)
+                cancelledAt ??= clock.GetTimestamp();
+                if (clock.GetElapsedTime(cancelledAt.Value) > cancellationGracePeriod)
                 {
                     throw new AzBlobSyncException(
                         ErrorIds.CancellationTimedOut,

@@ -28,8 +28,12 @@ internal sealed class ScriptedEngineJob(IEnumerable<EnginePoll> script, IEnumera
     /// <summary>Polls that found nothing while running, before the script goes on (to let a cancel land).</summary>
     public Func<bool>? HoldWhile { get; init; }
 
+    /// <summary>Runs before every poll (a test advances its fake clock here).</summary>
+    public Action? BeforeEachPoll { get; init; }
+
     public EnginePoll Poll(TimeSpan timeout)
     {
+        BeforeEachPoll?.Invoke();
         PollCount++;
         if (Cancelled && cancelPolls.Count > 0)
         {

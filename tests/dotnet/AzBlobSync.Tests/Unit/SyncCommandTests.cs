@@ -186,11 +186,19 @@ public sealed class SyncCommandTests : IDisposable
     public void Progress_is_throttled_and_ends_with_a_terminal_state()
     {
         var host = new RecordingHost();
-        var script = Enumerable.Range(0, 30).Select(_ => Running()).Append(Finished(Summary(JobStatus.Completed))).ToList();
-        var (command, _) = Command(host, new ScriptedEngineJob(script));
+        var clock = new SteppingClock();
+        // 30 polls, each with new counters, 100 ms apart on the fake clock: the 250 ms throttle lets
+        // every third one through (10), and the last write closes the activity. Without the throttle
+        // all 30 would be written.
+        var script = Enumerable.Range(1, 30)
+            .Select(i => new EnginePoll([], null, new JobProgress(JobState.Transferring, 30, 30, i, 0, 0, 30, i), false))
+            .Append(Finished(Summary(JobStatus.Completed)))
+            .ToList();
+        var job = new ScriptedEngineJob(script) { BeforeEachPoll = () => clock.Advance(TimeSpan.FromMilliseconds(100)) };
+        var command = new SyncCommand(host, (_, _) => job) { Clock = clock };
         command.Run(Options());
-        // 30 polls in a few ms: the throttle lets at most a couple through, and the last one closes the activity.
-        Assert.InRange(host.Progress.Count, 1, 3);
+        Assert.Equal(11, host.Progress.Count);
+        Assert.Equal([3, 6, 9, 12, 15, 18, 21, 24, 27, 30], host.Progress.Take(10).Select(p => (int)p.FilesTransferred));
         Assert.True(host.Progress[^1].IsTerminal);
     }
 
