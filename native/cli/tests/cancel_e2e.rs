@@ -47,3 +47,48 @@ fn sigint_mid_upload_exits_3_with_a_cancelled_summary_and_no_visible_blob() {
     assert_eq!((summary["type"].as_str(), summary["status"].as_str()), (Some("summary"), Some("cancelled")), "{summary}");
     assert!(oracle.names("cancel").is_empty(), "a cancelled upload became visible");
 }
+
+#[test]
+fn sigint_mid_download_exits_3_and_leaves_neither_the_file_nor_a_part_file() {
+    let azurite = Azurite::start();
+    let oracle = azurite.oracle();
+    oracle.create_container("cancel-down");
+    let staging = tempfile::tempdir().unwrap();
+    let p = staging.path().join("f");
+    let content: Vec<u8> = (0..512u32 << 20).map(|i| (i.wrapping_mul(2_654_435_761) >> 9) as u8).collect();
+    std::fs::write(&p, &content).unwrap();
+    drop(content);
+    oracle.put("cancel-down", "large.bin", &p, None);
+    std::fs::remove_file(&p).unwrap();
+    let dest = tempfile::tempdir().unwrap();
+
+    let mut child = Command::new(env!("CARGO_BIN_EXE_azblobsync"))
+        .args(["sync", &azurite.container_url("cancel-down"), dest.path().to_str().unwrap(), "--output-type", "json"])
+        .env("AZCOPY_ACCOUNT_KEY", DEV_KEY)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("azblobsync runs");
+
+    // Wait (up to 120 s) until bytes are streaming into the temporary file beside the target.
+    let deadline = Instant::now() + Duration::from_secs(120);
+    let part_file_growing = || {
+        std::fs::read_dir(dest.path()).unwrap().flatten().any(|e| {
+            e.file_name().to_string_lossy().contains("azblobsync-part") && e.metadata().map(|m| m.len() > 0).unwrap_or(false)
+        })
+    };
+    while !part_file_growing() {
+        assert!(child.try_wait().unwrap().is_none(), "the download ended before it was seen streaming");
+        assert!(Instant::now() < deadline, "no bytes arrived within 120 s");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let interrupted = Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
+    assert!(interrupted.success());
+    let status = child.wait().unwrap();
+    let mut stdout = String::new();
+    child.stdout.take().unwrap().read_to_string(&mut stdout).unwrap();
+
+    assert_eq!(status.code(), Some(3), "stdout: {stdout}");
+    let left: Vec<String> = std::fs::read_dir(dest.path()).unwrap().flatten().map(|e| e.file_name().to_string_lossy().into_owned()).collect();
+    assert!(left.is_empty(), "a cancelled download left {left:?}");
+}
