@@ -7,7 +7,9 @@ namespace AzBlobSync.Tests.EndToEnd;
 [Collection(AzuriteCollection.Name)]
 public sealed class CancellationTests(AzuriteFixture azurite, Xunit.Abstractions.ITestOutputHelper output) : IDisposable
 {
-    private static readonly TimeSpan PromptStop = TimeSpan.FromSeconds(15);
+    // A cap that catches a job that ignores the cancel, not a speed target: the stop time is written to
+    // the test output (typically well under a second) and measured in the benchmarks, never asserted tightly.
+    private static readonly TimeSpan PromptStop = TimeSpan.FromSeconds(60);
 
     private readonly TestTree tree = new();
 
@@ -53,7 +55,7 @@ public sealed class CancellationTests(AzuriteFixture azurite, Xunit.Abstractions
         TimeSpan stoppedAfter = sinceCancel!.Elapsed;
         output.WriteLine($"stopped {stoppedAfter.TotalMilliseconds:0} ms after the cancel; {summary.FilesTransferred} of {tree.Count} files uploaded; results: {string.Join(", ", host.Results.GroupBy(r => r.Status).Select(g => $"{g.Key}={g.Count()}"))}; job ran {summary.Elapsed.TotalSeconds:0.0} s");
 
-        Assert.True(stoppedAfter < PromptStop, $"took {stoppedAfter} to stop after the cancel");
+        Assert.True(stoppedAfter < PromptStop, $"the job was still running {stoppedAfter} after the cancel (cap {PromptStop})");
         Assert.Equal(JobStatus.Cancelled, summary.Status);
         // Uploads were in flight when the cancel landed, and the engine says so per file.
         Assert.Contains(host.Results, r => r.Status == TransferStatus.Cancelled);

@@ -15,7 +15,7 @@ public sealed class AzuriteFixture : IDisposable
     /// <summary>Azurite's well-known development key (public, not a secret).</summary>
     public const string AccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
-    private static readonly TimeSpan StartupTimeout = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan StartupTimeout = TimeSpan.FromSeconds(120);
     private static int containerCounter;
 
     private readonly Process process;
