@@ -130,3 +130,36 @@ fn check_reports_missing_changed_and_extra_and_exits_1_until_in_sync() {
     let out = azblobsync(&["check", src.path().to_str().unwrap(), &url], Some(DEV_KEY));
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
 }
+
+#[test]
+fn an_excluded_folder_is_never_listed_at_any_depth() {
+    use azblobsync_testkit::{CountingProxy, DEV_ACCOUNT};
+    let azurite = Azurite::start();
+    let oracle = azurite.oracle();
+    oracle.create_container("deep");
+    let staging = tempfile::tempdir().unwrap();
+    let p = staging.path().join("f");
+    std::fs::write(&p, b"x").unwrap();
+    for name in ["a/1.txt", "a/logs/1.txt", "a/logs/old/2.txt", "a/x/3.txt", "b/4.txt"] {
+        oracle.put("deep", name, &p, None);
+    }
+    let proxy = CountingProxy::start(azurite.port);
+    let url = format!("http://127.0.0.1:{}/{DEV_ACCOUNT}/deep", proxy.port);
+    let dest = tempfile::tempdir().unwrap();
+    let out = azblobsync(&["sync", &url, dest.path().to_str().unwrap(), "--exclude-path", "a/logs", "--output-type", "json"], Some(azblobsync_testkit::DEV_KEY));
+    let (_, summary) = json_events(&out);
+    assert_eq!(summary["filesTransferred"], 3, "{summary}");
+    assert!(!dest.path().join("a/logs").exists());
+
+    // The access check before the job (`maxresults=1`, one name at most) is not a listing of a folder.
+    let listings: Vec<String> = proxy.request_lines().into_iter().filter(|l| l.contains("comp=list") && !l.contains("maxresults=1&")).collect();
+    assert!(!listings.is_empty(), "no listing request was seen: {:?}", proxy.request_lines());
+    for line in &listings {
+        let prefix = line.split(['?', '&', ' ']).find_map(|p| p.strip_prefix("prefix=")).unwrap_or("");
+        let prefix = prefix.replace("%2F", "/").replace("%2f", "/");
+        assert!(!prefix.starts_with("a/logs"), "the excluded folder was listed: {line}");
+        if "a/logs/".starts_with(&prefix) {
+            assert!(line.contains("delimiter=%2F") || line.contains("delimiter=/"), "a folder holding the excluded one was listed flat: {line}");
+        }
+    }
+}

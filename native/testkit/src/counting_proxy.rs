@@ -17,6 +17,8 @@ struct Counts {
     to_upstream: AtomicU64,
     from_upstream: AtomicU64,
     stopped: AtomicBool,
+    /// Request lines (`GET /path?query HTTP/1.1`) seen going upstream.
+    request_lines: std::sync::Mutex<Vec<String>>,
 }
 
 impl CountingProxy {
@@ -45,6 +47,12 @@ impl CountingProxy {
         self.counts.to_upstream.load(Ordering::SeqCst)
     }
 
+    /// The request lines of every GET, LIST or HEAD sent (the requests without a body, found at the
+    /// start of a read: enough for listing requests, which is what tests look at).
+    pub fn request_lines(&self) -> Vec<String> {
+        self.counts.request_lines.lock().unwrap().clone()
+    }
+
     /// Bytes the service sent back (responses, downloads).
     pub fn bytes_from_upstream(&self) -> u64 {
         self.counts.from_upstream.load(Ordering::SeqCst)
@@ -68,6 +76,9 @@ fn pipe(mut from: TcpStream, mut to: TcpStream, counts: Arc<Counts>, upstream: b
                 Ok(n) => {
                     let counter = if upstream { &counts.to_upstream } else { &counts.from_upstream };
                     counter.fetch_add(n as u64, Ordering::SeqCst);
+                    if upstream {
+                        record_request_lines(&buf[..n], &counts);
+                    }
                     if to.write_all(&buf[..n]).is_err() {
                         break;
                     }
@@ -76,4 +87,13 @@ fn pipe(mut from: TcpStream, mut to: TcpStream, counts: Arc<Counts>, upstream: b
         }
         let _ = to.shutdown(Shutdown::Write);
     });
+}
+
+fn record_request_lines(chunk: &[u8], counts: &Counts) {
+    let text = String::from_utf8_lossy(chunk);
+    for line in text.split("\r\n") {
+        if (line.starts_with("GET /") || line.starts_with("HEAD /")) && line.ends_with(" HTTP/1.1") {
+            counts.request_lines.lock().unwrap().push(line.to_string());
+        }
+    }
 }

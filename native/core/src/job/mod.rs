@@ -760,8 +760,7 @@ fn spawn_lister(
         let mut pages = if exact.is_some() {
             store.list(&list_prefix)
         } else {
-            let descend: parallel_listing::Descend = Arc::new(move |dir: &str| filter.may_descend(dir));
-            parallel_listing::list_tree(store, list_prefix.clone(), descend, LISTING_PARALLELISM)
+            parallel_listing::list_tree(store, list_prefix.clone(), parallel_listing::folder_rule(filter), LISTING_PARALLELISM)
         };
         loop {
             let page = tokio::select! {

@@ -130,6 +130,23 @@ impl Filter {
         self.include_paths.is_empty() || self.include_paths.iter().any(|inc| within(dir, inc) || within(inc, dir))
     }
 
+    /// Whether some folder strictly inside `dir` ("" for the root) is left out while `dir` itself is
+    /// walked: such a folder must be listed level by level, since a flat listing of it would list
+    /// the left-out folder too.
+    pub fn prunes_inside(&self, dir: &str) -> bool {
+        if self.top_level_only {
+            return false;
+        }
+        let strictly_inside = |path: &str| if dir.is_empty() { !path.is_empty() } else { path != dir && within(path, dir) };
+        if self.exclude_paths.iter().any(|x| strictly_inside(x)) {
+            return true;
+        }
+        // On the way to an include path but not inside one: the folder's other children are left out.
+        !self.include_paths.is_empty()
+            && !self.include_paths.iter().any(|inc| !dir.is_empty() && within(dir, inc))
+            && self.include_paths.iter().any(|inc| strictly_inside(inc))
+    }
+
     /// Whether a name takes part, judged on its path alone (both sides, and for deletions).
     pub fn includes_name(&self, relative: &str) -> bool {
         if self.top_level_only && relative.contains('/') {
@@ -215,6 +232,22 @@ mod tests {
         assert!(f.includes_name("data/2026/q1/x.csv"));
         assert!(f.includes_name("top.txt"));
         assert!(!f.includes_name("data/2025/x.csv"));
+    }
+
+    #[test]
+    fn a_folder_with_a_left_out_folder_inside_is_listed_level_by_level() {
+        let f = filter(|s| s.exclude_paths = vec!["a/logs".into()]);
+        assert!(f.prunes_inside(""));
+        assert!(f.prunes_inside("a"));
+        assert!(!f.prunes_inside("a/logs"), "a left-out folder is not walked at all");
+        assert!(!f.prunes_inside("b"));
+        assert!(!f.prunes_inside("a/logs2"));
+        let f = filter(|s| s.include_paths = vec!["x/keep".into()]);
+        assert!(f.prunes_inside(""));
+        assert!(f.prunes_inside("x"), "x's other children are left out");
+        assert!(!f.prunes_inside("x/keep"));
+        assert!(!f.prunes_inside("x/keep/deeper"));
+        assert!(!filter(|_| {}).prunes_inside(""));
     }
 
     #[test]

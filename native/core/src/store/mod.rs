@@ -29,12 +29,18 @@ pub enum FolderEntry {
     Folder(String),
 }
 
-/// The first page of a folder-at-a-time listing.
+/// One page of a folder-at-a-time listing.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FolderPage {
     pub entries: Vec<FolderEntry>,
-    /// Whether the service has more entries than this page holds.
-    pub truncated: bool,
+    /// Where the next page starts, when the service has more entries than this page holds.
+    pub next_marker: Option<String>,
+}
+
+impl FolderPage {
+    pub fn truncated(&self) -> bool {
+        self.next_marker.is_some()
+    }
 }
 
 /// Properties written with a blob's content.
@@ -72,9 +78,10 @@ pub struct UploadProperties {
 pub trait BlobStore: Send + Sync {
     /// Blobs whose names start with `prefix`, in the service's name order, a page at a time.
     fn list(&self, prefix: &str) -> BoxStream<'static, Result<Vec<ListedBlob>>>;
-    /// The first page (up to 5,000 entries) of the blobs and sub-folders directly under `prefix`
-    /// (a `/`-delimited listing), in the service's name order.
-    async fn list_folder_page(&self, prefix: &str) -> Result<FolderPage>;
+    /// One page (up to 5,000 entries) of the blobs and sub-folders directly under `prefix` (a
+    /// `/`-delimited listing), starting at `marker` (the previous page's `next_marker`; `None` for
+    /// the first page).
+    async fn list_folder_page(&self, prefix: &str, marker: Option<&str>) -> Result<FolderPage>;
     /// Creates or replaces a blob in one request.
     async fn put_blob(&self, name: &str, content: Bytes, properties: &BlobProperties) -> Result<()>;
     /// Uploads one uncommitted block; invisible until [`commit_blocks`](Self::commit_blocks).

@@ -9,11 +9,14 @@
 //! entry of the level.
 //!
 //! Where one request per folder would cost more than it saves (more than [`MAX_FOLDERS`] folders,
-//! or a level that does not fit one page), the plain flat listing is used.
+//! or a level that does not fit one page), the plain flat listing is used, except where the filter
+//! leaves out a folder somewhere below: such a level is read page by page and its folders expanded
+//! the same way, so a left-out folder is never listed at any depth.
 
-use crate::plan::blob_name;
 use crate::error::{EngineError, Result};
-use crate::store::{BlobStore, FolderEntry, ListedBlob};
+use crate::plan::blob_name;
+use crate::plan::filter::Filter;
+use crate::store::{BlobStore, FolderEntry, FolderPage, ListedBlob};
 use futures::future::{BoxFuture, FutureExt};
 use futures::stream::{self, BoxStream, StreamExt};
 use std::sync::Arc;
@@ -25,14 +28,39 @@ pub const MAX_FOLDERS: usize = 256;
 /// splitting.
 const MAX_SINGLE_FOLDER_DEPTH: usize = 8;
 
-/// Whether a folder (relative to the listed prefix, without its trailing `/`) may hold blobs the
-/// job wants; folders refused are not listed at all.
-pub type Descend = Arc<dyn Fn(&str) -> bool + Send + Sync>;
+/// How the listing treats one folder, named relative to the listed prefix without its trailing
+/// `/` ("" is the listed prefix itself).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FolderVisit {
+    /// Holds nothing the job wants: never listed.
+    Skip,
+    /// Everything below may be wanted: one flat listing will do.
+    Whole,
+    /// Some folder below is skipped: listed level by level, so that folder is never listed.
+    LevelByLevel,
+}
+
+/// The job's rule for each folder (from its filter).
+pub type FolderRule = Arc<dyn Fn(&str) -> FolderVisit + Send + Sync>;
+
+/// The rule a job's filter gives: folders it cannot want are skipped, folders with a skipped
+/// folder somewhere inside are listed level by level, the rest flat.
+pub fn folder_rule(filter: Arc<Filter>) -> FolderRule {
+    Arc::new(move |dir: &str| {
+        if !dir.is_empty() && !filter.may_descend(dir) {
+            FolderVisit::Skip
+        } else if filter.prunes_inside(dir) {
+            FolderVisit::LevelByLevel
+        } else {
+            FolderVisit::Whole
+        }
+    })
+}
 
 /// Blobs under `prefix` (which ends in `/`, or is empty for the whole container), a page at a
 /// time, in name order; up to `parallel` folder listings in flight.
-pub fn list_tree(store: Arc<dyn BlobStore>, prefix: String, descend: Descend, parallel: usize) -> BoxStream<'static, Result<Vec<ListedBlob>>> {
-    let lister = TreeLister { store, root: prefix.clone(), descend, parallel: parallel.max(1) };
+pub fn list_tree(store: Arc<dyn BlobStore>, prefix: String, rule: FolderRule, parallel: usize) -> BoxStream<'static, Result<Vec<ListedBlob>>> {
+    let lister = TreeLister { store, root: prefix.clone(), rule, parallel: parallel.max(1) };
     stream::once(lister.expand(prefix, 0)).flatten().boxed()
 }
 
@@ -40,13 +68,16 @@ pub fn list_tree(store: Arc<dyn BlobStore>, prefix: String, descend: Descend, pa
 struct TreeLister {
     store: Arc<dyn BlobStore>,
     root: String,
-    descend: Descend,
+    rule: FolderRule,
     parallel: usize,
 }
 
 enum Segment {
     Blobs(Vec<ListedBlob>),
+    /// Listed flat.
     Folder(String),
+    /// Listed level by level.
+    Expand(TreeLister, String, usize),
 }
 
 type Pages = BoxStream<'static, Result<Vec<ListedBlob>>>;
@@ -57,41 +88,72 @@ impl TreeLister {
         inside.strip_suffix('/').unwrap_or(inside)
     }
 
+    fn visit(&self, folder: &str) -> FolderVisit {
+        (self.rule)(self.relative(folder))
+    }
+
+    /// Every page of one level, for a level that must not be listed flat.
+    async fn whole_level(&self, folder: &str, first: FolderPage) -> Result<Vec<FolderEntry>> {
+        let mut entries = first.entries;
+        let mut marker = first.next_marker;
+        while let Some(at) = marker {
+            let page = self.store.list_folder_page(folder, Some(&at)).await?;
+            entries.extend(page.entries);
+            marker = page.next_marker;
+        }
+        Ok(entries)
+    }
+
     fn expand(self, folder: String, depth: usize) -> BoxFuture<'static, Pages> {
         async move {
-            let mut page = match self.store.list_folder_page(&folder).await {
+            let level_by_level = self.visit(&folder) == FolderVisit::LevelByLevel;
+            let first = match self.store.list_folder_page(&folder, None).await {
                 Ok(page) => page,
+                Err(e) => return stream::iter([Err(e)]).boxed(),
+            };
+            let folders = first.entries.iter().filter(|e| matches!(e, FolderEntry::Folder(_))).count();
+            if !level_by_level && (first.truncated() || folders > MAX_FOLDERS) {
+                return self.store.list(&folder);
+            }
+            let mut entries = match self.whole_level(&folder, first).await {
+                Ok(entries) => entries,
                 Err(e) => return stream::iter([Err(e)]).boxed(),
             };
             // Azurite answers with all the folders before all the blobs (SDKs keep them in two lists
             // too): the level is put in name order here, where it is whole.
-            page.entries.sort_by(|a, b| blob_name::compare(entry_name(a), entry_name(b)));
-            let folders = page.entries.iter().filter(|e| matches!(e, FolderEntry::Folder(_))).count();
-            if page.truncated || folders > MAX_FOLDERS {
-                return self.store.list(&folder);
-            }
-            if let [FolderEntry::Folder(only)] = page.entries.as_slice()
-                && depth < MAX_SINGLE_FOLDER_DEPTH
-            {
-                if !(self.descend)(self.relative(only)) {
-                    return stream::empty().boxed();
+            entries.sort_by(|a, b| blob_name::compare(entry_name(a), entry_name(b)));
+            if let [FolderEntry::Folder(only)] = entries.as_slice() {
+                match self.visit(only) {
+                    FolderVisit::Skip => return stream::empty().boxed(),
+                    FolderVisit::LevelByLevel => {
+                        let only = only.clone();
+                        return self.expand(only, depth + 1).await;
+                    }
+                    FolderVisit::Whole if depth < MAX_SINGLE_FOLDER_DEPTH => {
+                        let only = only.clone();
+                        return self.expand(only, depth + 1).await;
+                    }
+                    FolderVisit::Whole => {}
                 }
-                let only = only.clone();
-                return self.expand(only, depth + 1).await;
             }
             let mut segments = Vec::new();
             let mut blobs = Vec::new();
-            for entry in page.entries {
-                match entry {
-                    FolderEntry::Blob(b) => blobs.push(b),
-                    FolderEntry::Folder(f) if (self.descend)(self.relative(&f)) => {
-                        if !blobs.is_empty() {
-                            segments.push(Segment::Blobs(std::mem::take(&mut blobs)));
-                        }
-                        segments.push(Segment::Folder(f));
+            for entry in entries {
+                let segment = match entry {
+                    FolderEntry::Blob(b) => {
+                        blobs.push(b);
+                        continue;
                     }
-                    FolderEntry::Folder(_) => {}
+                    FolderEntry::Folder(f) => match self.visit(&f) {
+                        FolderVisit::Skip => continue,
+                        FolderVisit::Whole => Segment::Folder(f),
+                        FolderVisit::LevelByLevel => Segment::Expand(self.clone(), f, depth + 1),
+                    },
+                };
+                if !blobs.is_empty() {
+                    segments.push(Segment::Blobs(std::mem::take(&mut blobs)));
                 }
+                segments.push(segment);
             }
             if !blobs.is_empty() {
                 segments.push(Segment::Blobs(blobs));
@@ -119,6 +181,7 @@ fn entry_name(entry: &FolderEntry) -> &str {
 fn fetch_ahead(store: Arc<dyn BlobStore>, segment: Segment) -> BoxFuture<'static, Pages> {
     match segment {
         Segment::Blobs(blobs) => futures::future::ready(stream::iter([Ok(blobs)]).boxed()).boxed(),
+        Segment::Expand(lister, folder, depth) => lister.expand(folder, depth),
         Segment::Folder(folder) => {
             let task = tokio::spawn(async move {
                 let mut pages = store.list(&folder);
@@ -139,7 +202,7 @@ fn fetch_ahead(store: Arc<dyn BlobStore>, segment: Segment) -> BoxFuture<'static
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::{BlobProperties, FolderPage};
+    use crate::store::BlobProperties;
     use async_trait::async_trait;
     use bytes::Bytes;
     use proptest::prelude::*;
@@ -155,6 +218,8 @@ mod tests {
         flat_page: usize,
         folder_requests: AtomicUsize,
         flat_requests: AtomicUsize,
+        /// Every prefix asked for, flat or by level.
+        listed_prefixes: std::sync::Mutex<Vec<String>>,
         fail_under: Option<String>,
     }
 
@@ -162,7 +227,15 @@ mod tests {
         fn new(mut names: Vec<String>, level_page: usize, flat_page: usize) -> Self {
             names.sort_by(|a, b| blob_name::compare(a, b));
             names.dedup();
-            Self { names, level_page, flat_page, folder_requests: AtomicUsize::new(0), flat_requests: AtomicUsize::new(0), fail_under: None }
+            Self {
+                names,
+                level_page,
+                flat_page,
+                folder_requests: AtomicUsize::new(0),
+                flat_requests: AtomicUsize::new(0),
+                listed_prefixes: Default::default(),
+                fail_under: None,
+            }
         }
 
         fn blob(name: &str) -> ListedBlob {
@@ -182,6 +255,7 @@ mod tests {
     impl BlobStore for MemoryStore {
         fn list(&self, prefix: &str) -> BoxStream<'static, Result<Vec<ListedBlob>>> {
             self.flat_requests.fetch_add(1, Ordering::SeqCst);
+            self.listed_prefixes.lock().unwrap().push(prefix.to_string());
             if self.fail_under.as_deref().is_some_and(|f| prefix.starts_with(f)) {
                 return stream::iter([Err(EngineError::Internal(format!("listing {prefix} broke")))]).boxed();
             }
@@ -190,8 +264,9 @@ mod tests {
             stream::iter(pages).boxed()
         }
 
-        async fn list_folder_page(&self, prefix: &str) -> Result<FolderPage> {
+        async fn list_folder_page(&self, prefix: &str, marker: Option<&str>) -> Result<FolderPage> {
             self.folder_requests.fetch_add(1, Ordering::SeqCst);
+            self.listed_prefixes.lock().unwrap().push(prefix.to_string());
             let mut entries = Vec::new();
             for name in self.names.iter().filter(|n| n.starts_with(prefix)) {
                 match name[prefix.len()..].find('/') {
@@ -205,9 +280,11 @@ mod tests {
                 }
             }
             entries.sort_by_key(|e| matches!(e, FolderEntry::Blob(_)));
-            let truncated = entries.len() > self.level_page;
-            entries.truncate(self.level_page);
-            Ok(FolderPage { entries, truncated })
+            // The marker is the index of the page's first entry, as opaque to the caller as the service's.
+            let start: usize = marker.map_or(0, |m| m.parse().expect("a marker of ours"));
+            let end = (start + self.level_page).min(entries.len());
+            let next_marker = (end < entries.len()).then(|| end.to_string());
+            Ok(FolderPage { entries: entries[start..end].to_vec(), next_marker })
         }
 
         async fn put_blob(&self, _: &str, _: Bytes, _: &BlobProperties) -> Result<()> {
@@ -236,11 +313,11 @@ mod tests {
         }
     }
 
-    fn everything() -> Descend {
-        Arc::new(|_| true)
+    fn everything() -> FolderRule {
+        Arc::new(|_| FolderVisit::Whole)
     }
 
-    fn listed(store: Arc<MemoryStore>, prefix: &str, descend: Descend) -> Result<Vec<String>> {
+    fn listed(store: Arc<MemoryStore>, prefix: &str, descend: FolderRule) -> Result<Vec<String>> {
         let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime");
         runtime.block_on(async move {
             let mut pages = list_tree(store, prefix.to_string(), descend, 3);
@@ -289,9 +366,43 @@ mod tests {
     #[test]
     fn folders_the_filter_refuses_are_never_listed() {
         let store = Arc::new(MemoryStore::new(names(&["keep/1", "logs/1", "logs/2", "root.txt", "x/logs/1"]), 10, 10));
-        let descend: Descend = Arc::new(|dir: &str| dir != "logs");
+        let descend: FolderRule = Arc::new(|dir: &str| if dir == "logs" { FolderVisit::Skip } else { FolderVisit::Whole });
         assert_eq!(listed(store.clone(), "", descend).expect("lists"), names(&["keep/1", "root.txt", "x/logs/1"]));
         assert_eq!(store.flat_requests.load(Ordering::SeqCst), 2);
+    }
+
+    fn rule(configure: impl FnOnce(&mut crate::plan::filter::FilterSpec)) -> FolderRule {
+        let mut spec = crate::plan::filter::FilterSpec::default();
+        configure(&mut spec);
+        folder_rule(Arc::new(Filter::new(&spec, std::time::SystemTime::now()).expect("a valid filter")))
+    }
+
+    fn asked_under(store: &MemoryStore, folder: &str) -> Vec<String> {
+        store.listed_prefixes.lock().unwrap().iter().filter(|p| p.starts_with(folder)).cloned().collect()
+    }
+
+    #[test]
+    fn an_excluded_folder_is_never_listed_at_any_depth_nor_behind_a_flat_fallback() {
+        let tree = names(&["a/1", "a/logs/1", "a/logs/deep/2", "a/x/1", "a/x/logs/3", "b/1", "c"]);
+        // Roomy pages, small pages (every level truncated), and both under a prefix.
+        for (level_page, prefix) in [(10, ""), (1, ""), (1, "a/"), (2, "")] {
+            let store = Arc::new(MemoryStore::new(tree.clone(), level_page, 1));
+            let exclude = if prefix.is_empty() { "a/logs" } else { "logs" };
+            let got = listed(store.clone(), prefix, rule(|s| s.exclude_paths = vec![exclude.into()])).expect("lists");
+            let expected: Vec<String> = store.flat().into_iter().filter(|n| n.starts_with(prefix) && !n.starts_with("a/logs/")).collect();
+            assert_eq!(got, expected, "level page {level_page}, prefix '{prefix}'");
+            assert_eq!(asked_under(&store, "a/logs/"), Vec::<String>::new(), "level page {level_page}, prefix '{prefix}'");
+        }
+    }
+
+    #[test]
+    fn only_the_way_to_an_included_folder_is_listed_level_by_level() {
+        let store = Arc::new(MemoryStore::new(names(&["x/keep/1", "x/keep/sub/2", "x/other/3", "y/4", "z"]), 1, 1));
+        let got = listed(store.clone(), "", rule(|s| s.include_paths = vec!["x/keep".into()])).expect("lists");
+        // Blobs at a walked level are listed (the plan judges names); folders off the way are not.
+        assert_eq!(got, names(&["x/keep/1", "x/keep/sub/2", "z"]));
+        assert_eq!(asked_under(&store, "x/other/"), Vec::<String>::new());
+        assert_eq!(asked_under(&store, "y/"), Vec::<String>::new());
     }
 
     #[test]

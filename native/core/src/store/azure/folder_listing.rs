@@ -75,7 +75,7 @@ pub fn parse_folder_page(body: &[u8]) -> azure_core::Result<FolderPage> {
             HierarchyItem::Unknown => None,
         })
         .collect();
-    Ok(FolderPage { entries, truncated: page.next_marker.is_some_and(|m| !m.is_empty()) })
+    Ok(FolderPage { entries, next_marker: page.next_marker.filter(|m| !m.is_empty()) })
 }
 
 #[cfg(test)]
@@ -107,7 +107,7 @@ mod tests {
             })
             .collect();
         assert_eq!(names, ["blob top/a.txt 3", "folder top/b/", "blob top/c\u{fffe}.txt 0", "folder top/d\u{ffff}/", "blob top/e 7"]);
-        assert!(page.truncated);
+        assert!(page.truncated());
         let FolderEntry::Blob(first) = &page.entries[0] else { panic!("a blob first") };
         assert_eq!(first.metadata.get("mtime").map(String::as_str), Some("2026-11-01T00:00:00Z"));
         assert_eq!(first.content_md5.as_deref().map(<[u8]>::len), Some(16));
@@ -118,6 +118,6 @@ mod tests {
         let xml = r#"<?xml version="1.0" encoding="utf-8"?><EnumerationResults><Blobs /><NextMarker /></EnumerationResults>"#;
         let page = parse_folder_page(xml.as_bytes()).expect("parses");
         assert!(page.entries.is_empty());
-        assert!(!page.truncated);
+        assert!(!page.truncated());
     }
 }

@@ -96,7 +96,7 @@ impl BlobStore for AzureBlobStore {
             .boxed()
     }
 
-    async fn list_folder_page(&self, prefix: &str) -> Result<FolderPage> {
+    async fn list_folder_page(&self, prefix: &str, marker: Option<&str>) -> Result<FolderPage> {
         let mut url = self.location.authorized_container_url();
         url.query_pairs_mut()
             .append_pair("restype", "container")
@@ -106,6 +106,9 @@ impl BlobStore for AzureBlobStore {
             .append_pair("maxresults", &PAGE_SIZE.to_string());
         if !prefix.is_empty() {
             url.query_pairs_mut().append_pair("prefix", prefix);
+        }
+        if let Some(marker) = marker {
+            url.query_pairs_mut().append_pair("marker", marker);
         }
         let mut request = Request::new(url, Method::Get);
         request.insert_header("accept", "application/xml");
