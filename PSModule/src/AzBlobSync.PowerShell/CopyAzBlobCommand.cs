@@ -128,6 +128,7 @@ public sealed class CopyAzBlobCommand : TransferCmdletBase
     [Parameter(ParameterSetName = PathParameterSet)]
     [Parameter(ParameterSetName = LiteralPathParameterSet)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ContentTypeCompleter))]
     public string? ContentType { get; set; }
 
     /// <summary>Upload: the Cache-Control of every uploaded blob (e.g. 'max-age=3600').</summary>

@@ -95,6 +95,7 @@ public sealed class SyncAzBlobCommand : EndpointCmdletBase
     [Parameter(ParameterSetName = PathParameterSet)]
     [Parameter(ParameterSetName = LiteralPathParameterSet)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ContentTypeCompleter))]
     public string? ContentType { get; set; }
 
     /// <summary>Upload: the Cache-Control of every uploaded blob (e.g. 'max-age=3600').</summary>
