@@ -142,8 +142,9 @@ Describe 'Sync-AzBlob and Test-AzBlobSync compare by hash' {
             [enum]::GetNames($parameters['CompareHash'].ParameterType) | Sort-Object | Should -Be @('MD5', 'None') -Because $name
             $parameters['HashCachePath'].ParameterType | Should -Be ([string]) -Because $name
         }
+        # An enum parameter refuses an unknown name while binding (not in a transformation attribute).
         { Sync-AzBlob -Path $source -Destination 'http://127.0.0.1:1/devstoreaccount1/ccc' -CompareHash SHA1 } |
-            Should -Throw -ErrorId 'ParameterArgumentTransformationError,AzBlobSync.PowerShell.SyncAzBlobCommand'
+            Should -Throw -ErrorId 'CannotConvertArgumentNoMessage,AzBlobSync.PowerShell.SyncAzBlobCommand'
     }
 
     It 'refuses a folder as -HashCachePath before doing anything' {
