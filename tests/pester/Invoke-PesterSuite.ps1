@@ -22,11 +22,23 @@ if ($ModulePath) { $env:AZBLOBSYNC_MODULE_PATH = (Resolve-Path $ModulePath).Path
 
 $config = New-PesterConfiguration
 $config.Run.Path = @(Get-ChildItem $PSScriptRoot -Filter "$Filter.Tests.ps1" | ForEach-Object FullName)
-$config.Run.Exit = $true
+$config.Run.PassThru = $true
 $config.Output.Verbosity = 'Normal'
 $config.TestResult.Enabled = $true
 $config.TestResult.OutputFormat = 'NUnitXml'
 $resultPath = Join-Path $repoRoot 'out' 'test-results' 'pester.xml'
 New-Item -ItemType Directory -Force (Split-Path $resultPath) | Out-Null
 $config.TestResult.OutputPath = $resultPath
-Invoke-Pester -Configuration $config
+# One Azurite (and oracle) for the whole run, shared by the files through the harness.
+Import-Module (Join-Path $PSScriptRoot 'TestHarness.psm1')
+$global:AzBlobSyncSharedAzurite = Start-TestAzurite -Own
+try {
+    $result = Invoke-Pester -Configuration $config
+}
+finally {
+    Stop-TestAzurite $global:AzBlobSyncSharedAzurite -Shared
+    $global:AzBlobSyncSharedAzurite = $null
+}
+"Pester: $($result.PassedCount) passed, $($result.FailedCount) failed, $($result.SkippedCount) skipped in $([math]::Round($result.Duration.TotalSeconds, 1)) s"
+# Failed blocks (a BeforeAll that threw) count too: their tests never ran.
+exit ($result.FailedCount + $result.FailedBlocksCount + $result.FailedContainersCount)

@@ -20,6 +20,13 @@ function Get-TestModuleManifest {
     $manifest
 }
 
+function Get-PwshPath {
+    <# The pwsh the build installed (out/tools/pwsh); the running process is `dotnet` when pwsh is a .NET tool. #>
+    $built = Join-Path $script:RepoRoot 'out' 'tools' 'pwsh' ($IsWindows ? 'pwsh.exe' : 'pwsh')
+    if (Test-Path $built) { return $built }
+    (Get-Command pwsh -CommandType Application -ErrorAction Stop)[0].Source
+}
+
 function Get-DevAccountKey {
     <# The Azurite account key as the cmdlets take it: a SecureString. #>
     ConvertTo-SecureString $script:DevKey -AsPlainText -Force
@@ -33,8 +40,17 @@ function Get-FreeLoopbackPort {
     try { $listener.LocalEndpoint.Port } finally { $listener.Stop() }
 }
 
+function Get-SharedAzurite { Get-Variable -Scope Global -Name AzBlobSyncSharedAzurite -ValueOnly -ErrorAction SilentlyContinue }
+
 function Start-TestAzurite {
-    <# Starts Azurite's blob service on 127.0.0.1 and a free port; waits (up to 60 s) until it listens. #>
+    <#
+      Starts Azurite's blob service on 127.0.0.1 and a free port, waits (up to 60 s) until it listens, and starts the
+      oracle beside it. Under Invoke-PesterSuite.ps1 every file shares the one the runner started (each file makes its
+      own containers), so a run pays Azurite's and Python's start-up once.
+    #>
+    param([switch] $Own)
+    $shared = Get-SharedAzurite
+    if (-not $Own -and $shared -and -not $shared.Process.HasExited) { return $shared }
     $azurite = Join-Path $script:RepoRoot 'tests' 'tools' 'node_modules' '.bin' 'azurite-blob'
     if (-not (Test-Path $azurite)) { throw "Azurite is not installed ($azurite is missing); run the build first." }
     $port = Get-FreeLoopbackPort
@@ -64,6 +80,7 @@ function Start-TestAzurite {
     $endpoint = "http://127.0.0.1:$port/$script:AccountName"
     [pscustomobject]@{
         Process          = $process
+        Oracle           = Start-Oracle
         Port             = $port
         BlobEndpoint     = $endpoint
         ConnectionString = "DefaultEndpointsProtocol=http;AccountName=$script:AccountName;AccountKey=$script:DevKey;BlobEndpoint=$endpoint;"
@@ -71,7 +88,12 @@ function Start-TestAzurite {
     }
 }
 
-function Stop-TestAzurite([Parameter(Mandatory)] $Azurite) {
+function Stop-TestAzurite([Parameter(Mandatory)] $Azurite, [switch] $Shared) {
+    # A file's AfterAll leaves the runner's shared instance alone; the runner stops it with -Shared.
+    if (-not $Shared -and [object]::ReferenceEquals($Azurite, (Get-SharedAzurite))) { return }
+    $Azurite.Oracle.StandardInput.Close()
+    if (-not $Azurite.Oracle.WaitForExit(10000)) { $Azurite.Oracle.Kill() }
+    $Azurite.Oracle.Dispose()
     if (-not $Azurite.Process.HasExited) {
         $Azurite.Process.Kill($true)
         $null = $Azurite.Process.WaitForExit(10000)
@@ -80,14 +102,39 @@ function Stop-TestAzurite([Parameter(Mandatory)] $Azurite) {
     Remove-Item -LiteralPath $Azurite.WorkDirectory -Recurse -Force -ErrorAction SilentlyContinue
 }
 
+function Start-Oracle {
+    <# tests/pester/oracle_server.py: blob_oracle.py kept loaded in one Python process (its start-up costs seconds on a busy machine). #>
+    $start = [System.Diagnostics.ProcessStartInfo]::new('/usr/bin/python3')
+    $start.ArgumentList.Add((Join-Path $PSScriptRoot 'oracle_server.py'))
+    $start.UseShellExecute = $false
+    $start.RedirectStandardInput = $true
+    $start.RedirectStandardOutput = $true
+    $start.RedirectStandardError = $true
+    $start.StandardInputEncoding = [System.Text.UTF8Encoding]::new($false)
+    $start.StandardOutputEncoding = [System.Text.Encoding]::UTF8
+    $start.Environment['PYTHONIOENCODING'] = 'utf-8'
+    $process = [System.Diagnostics.Process]::Start($start)
+    $null = $process.StandardError.ReadToEndAsync()
+    $process
+}
+
 function Invoke-Oracle {
-    <# Runs tests/oracle/blob_oracle.py (Azure's Python SDK) and returns its output lines; a failure throws. #>
+    <# Runs a blob_oracle.py command (Azure's Python SDK) and returns its output lines; a failure throws. #>
     param([Parameter(Mandatory)] $Azurite, [Parameter(Mandatory, ValueFromRemainingArguments)] [string[]] $Arguments)
-    $env:PYTHONIOENCODING = 'utf-8'
-    $script = Join-Path $script:RepoRoot 'tests' 'oracle' 'blob_oracle.py'
-    $output = & /usr/bin/python3 $script $Azurite.ConnectionString @Arguments 2>&1
-    if ($LASTEXITCODE -ne 0) { throw "blob_oracle.py $($Arguments[0]) failed ($LASTEXITCODE): $output" }
-    @($output | ForEach-Object { "$_" } | Where-Object { $_ })
+    $oracle = $Azurite.Oracle
+    $oracle.StandardInput.WriteLine((ConvertTo-Json -Compress -InputObject (@($Azurite.ConnectionString) + $Arguments)))
+    $oracle.StandardInput.Flush()
+    $lines = [System.Collections.Generic.List[string]]::new()
+    while ($true) {
+        $line = $oracle.StandardOutput.ReadLine()
+        if ($null -eq $line) { throw "the oracle exited ($($oracle.ExitCode)) during '$($Arguments[0])'" }
+        if ($line -match '^<<<oracle-end (\d+)>>>$') {
+            if ($Matches[1] -ne '0') { throw "blob_oracle.py $($Arguments[0]) failed: $($lines -join "`n")" }
+            break
+        }
+        $lines.Add($line)
+    }
+    @($lines | Where-Object { $_ })
 }
 
 function New-TestContainer {
@@ -116,7 +163,7 @@ function Get-OracleNames([Parameter(Mandatory)] $Azurite, [Parameter(Mandatory)]
 }
 
 function Get-OracleSasUrl([Parameter(Mandatory)] $Azurite, [Parameter(Mandatory)] [string] $Container, [string] $Permissions = 'rwdl') {
-    (Invoke-Oracle $Azurite sas $Container $Permissions)[0]
+    @(Invoke-Oracle $Azurite sas $Container $Permissions)[0]
 }
 
 function Send-OracleBlob([Parameter(Mandatory)] $Azurite, [Parameter(Mandatory)] [string] $Container, [Parameter(Mandatory)] [string] $Blob, [Parameter(Mandatory)] [string] $File) {
