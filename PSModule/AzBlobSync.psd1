@@ -17,8 +17,18 @@
     VariablesToExport    = @()
     PrivateData          = @{
         PSData = @{
-            Tags       = @('Azure', 'Blob', 'Storage', 'Sync', 'Copy')
-            LicenseUri = 'https://opensource.org/licenses/MIT'
+            Tags         = @('Azure', 'Blob', 'Storage', 'Sync', 'Copy', 'Backup', 'AzCopy', 'PSEdition_Core', 'Windows', 'Linux', 'MacOS')
+            LicenseUri   = 'https://opensource.org/licenses/MIT'
+            # Placeholder until the project has a public address; the Gallery shows it as the project site.
+            ProjectUri   = 'https://github.com/azblobsync/azblobsync'
+            ReleaseNotes = @'
+0.1.0
+- Sync-AzBlob: one-way sync of a folder into a container, a container into a folder, or a container into another
+  (server-side), with filters, -CompareHash MD5, -DeleteDestination guarded by -MaxDelete, -WhatIf and -Confirm.
+- Test-AzBlobSync: every difference between the two ends, writing nothing; -Quiet for scripts.
+- Copy-AzBlob: AzCopy-style copies of files, folders and blobs, with -Overwrite.
+- Full help (Get-Help <cmdlet> -Full, about_AzBlobSync), table views for every output type.
+'@
         }
     }
 }

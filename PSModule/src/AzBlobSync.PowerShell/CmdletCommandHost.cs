@@ -35,15 +35,47 @@ internal sealed class CmdletCommandHost : ICommandHost
 
     public bool IsWhatIf { get; }
 
-    public void WriteObject(object value) => cmdlet.WriteObject(value);
+    public void WriteObject(object value) => Write(() => cmdlet.WriteObject(value));
 
-    public void WriteProgress(JobProgress progress) => cmdlet.WriteProgress(ProgressRecords.From(ProgressActivityId, progressActivity, progress));
+    public void WriteProgress(JobProgress progress) => Write(() => cmdlet.WriteProgress(ProgressRecords.From(ProgressActivityId, progressActivity, progress)));
 
-    public void WriteWarning(string message) => cmdlet.WriteWarning(message);
+    /// <summary>
+    /// Once the pipeline is stopping PowerShell refuses every write, so the warning that says how far a stopped job
+    /// got goes straight to the host's console instead (where Ctrl+C was pressed).
+    /// </summary>
+    public void WriteWarning(string message)
+    {
+        if (cmdlet.Stopping)
+        {
+            cmdlet.Host?.UI?.WriteWarningLine(message);
+            return;
+        }
+        Write(() => cmdlet.WriteWarning(message));
+    }
 
-    public void WriteVerbose(string message) => cmdlet.WriteVerbose(message);
+    public void WriteVerbose(string message) => Write(() => cmdlet.WriteVerbose(message));
 
-    public void WriteError(CommandError error) => cmdlet.WriteError(ErrorRecords.From(error));
+    public void WriteError(CommandError error) => Write(() => cmdlet.WriteError(ErrorRecords.From(error)));
+
+    /// <summary>
+    /// Writes unless the pipeline is stopping: then the write is dropped rather than thrown, so the engine layer
+    /// keeps polling until the cancelled job has really finished (and cleaned up) before the cmdlet returns.
+    /// </summary>
+    private void Write(System.Action write)
+    {
+        if (cmdlet.Stopping)
+        {
+            return;
+        }
+        try
+        {
+            write();
+        }
+        catch (PipelineStoppedException)
+        {
+            // Stopped between the check and the write: the same as stopping before it.
+        }
+    }
 
     public bool ShouldProcess(string target, string action) => cmdlet.ShouldProcess(target, action);
 

@@ -25,17 +25,29 @@ namespace AzBlobSync.PowerShell;
 /// the container or ends with '/', otherwise -DestinationUri names it. Nothing is ever deleted. Emits one TransferResult per copied file, a non-terminating error per failed file,
 /// and a JobSummary per copy.</para>
 /// </summary>
+/// <para type="notes">Copy-AzBlob writes one AzBlobSync.TransferResult per copied file and one AzBlobSync.JobSummary per
+/// copy job (one per item piped in); filter with Where-Object { $_ -is [AzBlobSync.JobSummary] }. A file that fails is a
+/// non-terminating error.</para>
 /// <example>
-/// <code>Copy-AzBlob -Path D:\Exports\* -Destination https://acct.blob.core.windows.net/backups/exports -Overwrite IfSourceNewer</code>
+/// <para type="title">Copy a folder's contents, replacing only older blobs</para>
+/// <code>Copy-AzBlob -Path D:\Exports\* -Destination https://acct.blob.core.windows.net/backups/exports -Overwrite IfSourceNewer -StorageAccountKey $key</code>
+/// <para>Copies the files directly in D:\Exports (add -Recursive for subfolders) to blobs under exports/, replacing a
+/// blob only when the file is newer. Unlike Sync-AzBlob, a copy never compares sizes and never deletes.</para>
 /// </example>
 /// <example>
+/// <para type="title">Copy the files Get-ChildItem finds</para>
 /// <code>Get-ChildItem D:\Reports -Filter *.pdf | Copy-AzBlob -Destination "https://acct.blob.core.windows.net/reports/2026/?$sas" -ContentType application/pdf</code>
+/// <para>Each PDF piped in is copied to reports/2026/&lt;name&gt; with the given content type, authorised by the SAS in $sas.</para>
 /// </example>
 /// <example>
+/// <para type="title">Download, asking before overwriting</para>
 /// <code>Copy-AzBlob -SourceUri "https://acct.blob.core.windows.net/backups/exports/*?$sas" -Destination D:\Restore -Recursive -Overwrite Prompt</code>
+/// <para>Copies every blob under exports/ into D:\Restore, asking before replacing each file that exists (Yes to All and No to All included).</para>
 /// </example>
 /// <example>
+/// <para type="title">Copy one blob to another container under a new name</para>
 /// <code>Copy-AzBlob -SourceUri https://acct.blob.core.windows.net/reports/2026/summary.pdf -DestinationUri https://acct.blob.core.windows.net/archive/summary-2026.pdf -StorageAccountKey $key</code>
+/// <para>The service copies the blob server-side.</para>
 /// </example>
 /// <remarks>Thin by design: parameters in, <see cref="CopyCommand"/> does the rest.</remarks>
 [Cmdlet(VerbsCommon.Copy, "AzBlob", SupportsShouldProcess = true, DefaultParameterSetName = PathParameterSet)]
@@ -116,6 +128,7 @@ public sealed class CopyAzBlobCommand : TransferCmdletBase
     [Parameter(ParameterSetName = PathParameterSet)]
     [Parameter(ParameterSetName = LiteralPathParameterSet)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ContentTypeCompleter))]
     public string? ContentType { get; set; }
 
     /// <summary>Upload: the Cache-Control of every uploaded blob (e.g. 'max-age=3600').</summary>

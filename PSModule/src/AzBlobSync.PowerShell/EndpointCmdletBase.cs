@@ -47,7 +47,7 @@ public abstract class EndpointCmdletBase : TransferCmdletBase
     /// <summary>
     /// Upload: the container URL, optionally with a folder prefix and a SAS:
     /// https://account.blob.core.windows.net/container[/prefix][?sas].
-    /// Download (with -SourceUri): the local folder, resolved like any PowerShell path; created if missing.
+    /// Download (with -SourceUri): the local folder, taken literally (no wildcards) relative to the current location; created if missing.
     /// </summary>
     [Parameter(Mandatory = true, Position = 1, ParameterSetName = PathParameterSet)]
     [Parameter(Mandatory = true, Position = 1, ParameterSetName = LiteralPathParameterSet)]
@@ -63,7 +63,7 @@ public abstract class EndpointCmdletBase : TransferCmdletBase
     [Parameter]
     public CompareHashMode CompareHash { get; set; } = CompareHashMode.None;
 
-    /// <summary>With -CompareHash MD5: the file that remembers local MD5s (by path, size and modified time); by default one in the user's cache folder.</summary>
+    /// <summary>With -CompareHash MD5: the file that remembers local MD5s (by path, size and modified time), taken literally; by default one in the user's cache folder.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string? HashCachePath { get; set; }

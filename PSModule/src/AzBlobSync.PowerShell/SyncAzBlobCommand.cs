@@ -21,14 +21,54 @@ namespace AzBlobSync.PowerShell;
 /// destination entries outside them are never compared or deleted. Emits one TransferResult per transferred or
 /// deleted file, a non-terminating error per failed file, a warning per file warning, and a JobSummary at the end.</para>
 /// </summary>
+/// <para type="notes">Sync-AzBlob writes two kinds of objects to the pipeline: one AzBlobSync.TransferResult per file it
+/// transferred or deleted (and, with -IncludeSkipped, per unchanged file), then one AzBlobSync.JobSummary at the end. Keep
+/// one kind with Where-Object: $out | Where-Object { $_ -is [AzBlobSync.JobSummary] } for the counts, or
+/// $out | Where-Object { $_ -is [AzBlobSync.TransferResult] } for the files. A file that fails is not an object but a
+/// non-terminating error (collect them with -ErrorVariable; -ErrorAction Stop ends the sync at the first one).</para>
 /// <example>
-/// <code>Sync-AzBlob -Path D:\Exports -Destination https://acct.blob.core.windows.net/backups/exports -StorageAccountKey $key -PutMd5</code>
+/// <para type="title">The nightly job: sync a folder into a container on a schedule</para>
+/// <code>
+/// # Once, as the account the task runs as: keep the storage key encrypted for that account (DPAPI on Windows).
+/// Read-Host -AsSecureString -Prompt 'Storage account key' | Export-Clixml C:\Jobs\storage-key.xml
+///
+/// # C:\Jobs\nightly-exports.ps1
+/// $key = Import-Clixml C:\Jobs\storage-key.xml
+/// $out = Sync-AzBlob -Path D:\Exports -Destination https://acct.blob.core.windows.net/backups/exports `
+///                    -StorageAccountKey $key -PutMd5 -ErrorVariable failed
+/// $summary = $out | Where-Object { $_ -is [AzBlobSync.JobSummary] }
+/// $summary | Select-Object Status, FilesTransferred, FilesFailed, BytesTransferred, Elapsed |
+///     Export-Csv C:\Jobs\nightly-exports.csv -Append
+/// if ($failed -or $summary.Status -ne 'Completed') { exit 1 }
+///
+/// # Register it to run every night at 02:00.
+/// $action = New-ScheduledTaskAction -Execute pwsh.exe -Argument '-NoProfile -NonInteractive -File C:\Jobs\nightly-exports.ps1'
+/// Register-ScheduledTask -TaskName 'Nightly exports to Azure' -Action $action -Trigger (New-ScheduledTaskTrigger -Daily -At 2am)
+/// </code>
+/// <para>Uploads what is new or changed in D:\Exports since the last run (nothing at all when nothing changed), storing
+/// each file's MD5 on its blob. The summary goes to a CSV log, and the script exits 1 when any file failed, so the
+/// scheduler shows the run as failed. The key never appears on a command line or in the task's definition.</para>
 /// </example>
 /// <example>
-/// <code>Sync-AzBlob -SourceUri "https://acct.blob.core.windows.net/backups/exports?$sas" -Destination D:\Restore -DeleteDestination -MaxDelete 100 -Confirm</code>
+/// <para type="title">See what a sync would do, then mirror deletions too</para>
+/// <code>
+/// Sync-AzBlob -Path D:\Exports -Destination https://acct.blob.core.windows.net/backups/exports -StorageAccountKey $key -DeleteDestination -WhatIf
+/// Sync-AzBlob -Path D:\Exports -Destination https://acct.blob.core.windows.net/backups/exports -StorageAccountKey $key -DeleteDestination -MaxDelete 100
+/// </code>
+/// <para>The first command compares for real and lists every upload and deletion it would make, writing nothing. The
+/// second deletes blobs whose files are gone, but refuses the whole plan (AzBlobSync.MaxDeleteExceeded) if it would
+/// delete more than 100: a safety net against syncing from the wrong or an empty folder.</para>
 /// </example>
 /// <example>
+/// <para type="title">Restore: download a container into a folder</para>
+/// <code>Sync-AzBlob -SourceUri "https://acct.blob.core.windows.net/backups/exports?$sas" -Destination D:\Restore -CheckMd5 FailIfDifferent</code>
+/// <para>Downloads the blobs missing or changed in D:\Restore (created if missing), authorised by the SAS in $sas. Each
+/// download lands in a temporary file that is checked against the blob's Content-MD5 before it is renamed into place.</para>
+/// </example>
+/// <example>
+/// <para type="title">Mirror one container into another, server-side</para>
 /// <code>Sync-AzBlob -SourceUri https://acct.blob.core.windows.net/live/site -DestinationUri https://acct.blob.core.windows.net/mirror/site -StorageAccountKey $key -DeleteDestination</code>
+/// <para>The service copies new and changed blobs itself; no bytes pass through this machine.</para>
 /// </example>
 /// <remarks>Thin by design: parameters in, <see cref="SyncCommand"/> does the rest.</remarks>
 [Cmdlet(VerbsData.Sync, "AzBlob", SupportsShouldProcess = true, DefaultParameterSetName = PathParameterSet)]
@@ -55,6 +95,7 @@ public sealed class SyncAzBlobCommand : EndpointCmdletBase
     [Parameter(ParameterSetName = PathParameterSet)]
     [Parameter(ParameterSetName = LiteralPathParameterSet)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ContentTypeCompleter))]
     public string? ContentType { get; set; }
 
     /// <summary>Upload: the Cache-Control of every uploaded blob (e.g. 'max-age=3600').</summary>

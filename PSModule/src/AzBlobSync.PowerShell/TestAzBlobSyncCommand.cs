@@ -14,8 +14,17 @@ namespace AzBlobSync.PowerShell;
 /// difference and every file compared) or $false. A file that cannot be read is a non-terminating error. Read-only, so
 /// it has no -WhatIf or -Confirm.</para>
 /// </summary>
+/// <para type="output" name="System.Boolean">With -Quiet: $true when source and destination are in sync, $false otherwise.</para>
 /// <example>
-/// <code>if (-not (Test-AzBlobSync -Path D:\Exports -Destination $url -Quiet)) { Sync-AzBlob -Path D:\Exports -Destination $url }</code>
+/// <para type="title">Verify after the nightly sync</para>
+/// <code>if (-not (Test-AzBlobSync -Path D:\Exports -Destination $url -StorageAccountKey $key -Quiet)) { Write-Error 'exports are not in Azure'; exit 1 }</code>
+/// <para>Compares the folder with the container and exits 1 when anything differs: the verify step of a scheduled job.</para>
+/// </example>
+/// <example>
+/// <para type="title">List what differs, and why</para>
+/// <code>Test-AzBlobSync -Path D:\Exports -Destination $url -StorageAccountKey $key -CompareHash MD5 | Group-Object Kind</code>
+/// <para>One SyncDifference per name that is Missing from the container, Changed (by content, with -CompareHash MD5) or
+/// Extra in the container, grouped by kind. Nothing is written.</para>
 /// </example>
 /// <remarks>Thin by design: parameters in, <see cref="CheckCommand"/> does the rest.</remarks>
 [Cmdlet(VerbsDiagnostic.Test, "AzBlobSync", DefaultParameterSetName = PathParameterSet)]

@@ -65,11 +65,13 @@ public abstract class TransferCmdletBase : PSCmdlet, IDisposable
     /// <summary>Only these paths, relative to the folder (and the container prefix): a file, or a folder and everything below it.</summary>
     [Parameter]
     [ValidateNotNull]
+    [ArgumentCompleter(typeof(RelativePathCompleter))]
     public string[] IncludePath { get; set; } = Array.Empty<string>();
 
     /// <summary>Leave out these relative paths (a file, or a folder and everything below it); excluded folders are never even listed.</summary>
     [Parameter]
     [ValidateNotNull]
+    [ArgumentCompleter(typeof(RelativePathCompleter))]
     public string[] ExcludePath { get; set; } = Array.Empty<string>();
 
     /// <summary>Only files whose relative path ('/'-separated) matches one of these regular expressions.</summary>
@@ -101,6 +103,7 @@ public abstract class TransferCmdletBase : PSCmdlet, IDisposable
     /// <summary>Only files at least this old: a TimeSpan, or a number with a unit (90s, 30m, 12h, 7d).</summary>
     [Parameter]
     [DurationTransformation]
+    [ArgumentCompleter(typeof(DurationCompleter))]
     public TimeSpan MinAge
     {
         get => minAge ?? default;
@@ -110,6 +113,7 @@ public abstract class TransferCmdletBase : PSCmdlet, IDisposable
     /// <summary>Only files at most this old: a TimeSpan, or a number with a unit (90s, 30m, 12h, 7d).</summary>
     [Parameter]
     [DurationTransformation]
+    [ArgumentCompleter(typeof(DurationCompleter))]
     public TimeSpan MaxAge
     {
         get => maxAge ?? default;

@@ -40,9 +40,26 @@ pub fn module() -> Result<(), String> {
     }
     let lib = native_library_name();
     copy(&root.join("target/release").join(lib), &out.join("runtimes").join(runtime_id()).join("native").join(lib))?;
+    help(&root, &assemblies, &out.join("en-US"))?;
     let exe = if cfg!(windows) { "azblobsync.exe" } else { "azblobsync" };
     copy(&root.join("target/release").join(exe), &root.join("out/bin").join(exe))?;
     println!("xtask: module laid out in {}", out.display());
+    Ok(())
+}
+
+/// en-US/: the MAML help, generated from the cmdlets' XML doc comments by PSModule/tools/HelpGenerator (which
+/// imports the built module to read the cmdlets as PowerShell binds them, and fails on any help missing), and the
+/// about topic as written in PSModule/help.
+fn help(root: &Path, built_module: &Path, en_us: &Path) -> Result<(), String> {
+    let generator = root.join("PSModule/tools/HelpGenerator/bin/Release/net10.0/HelpGenerator.dll");
+    let maml = en_us.join("AzBlobSync.PowerShell.dll-Help.xml");
+    crate::run::dotnet(&[generator.to_str().unwrap(), built_module.to_str().unwrap(), maml.to_str().unwrap()])?;
+    for entry in fs::read_dir(root.join("PSModule/help")).map_err(|e| e.to_string())? {
+        let path = entry.map_err(|e| e.to_string())?.path();
+        if path.extension().is_some_and(|x| x == "txt") {
+            copy(&path, &en_us.join(path.file_name().unwrap()))?;
+        }
+    }
     Ok(())
 }
 

@@ -6,6 +6,7 @@
 //!   xtask bench   build, then the benchmark beside rclone (see bench/)
 
 mod layout;
+mod powershell;
 mod prerequisites;
 mod run;
 
@@ -57,12 +58,15 @@ fn test() -> Result<(), String> {
     };
     suite(run::cargo(&["test", "--release", "--workspace", "--no-fail-fast"]));
     suite(run::dotnet(&["test", "PSModule/AzBlobSync.sln", "-c", "Release", "--nologo", "--no-build"]));
-    if let Some(pwsh) = run::find_on_path("pwsh") {
-        suite(run::command(&pwsh, &["-NoProfile", "-Command", "Invoke-Pester -Path tests/pester -CI"]));
-    } else {
-        println!("xtask: pwsh not found; the Pester suite (tests/pester) runs on machines that have it");
-    }
+    suite(pester());
     if failures.is_empty() { Ok(()) } else { Err(failures.join("; ")) }
+}
+
+/// The Pester suite in the build's own pwsh, against the laid-out module; any failed test fails the step.
+fn pester() -> Result<(), String> {
+    let manifest = powershell::pester_manifest().to_string_lossy().to_string();
+    let runner = repo_root().join("tests/pester/Invoke-PesterSuite.ps1");
+    powershell::run_script(&runner, &["-PesterManifest", &manifest]).map_err(|e| format!("the Pester suite failed: {e}"))
 }
 
 fn demo() -> Result<(), String> {

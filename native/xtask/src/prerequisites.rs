@@ -1,5 +1,6 @@
 //! What a fresh machine of this kind lacks, installed by the build itself: Azurite (npm, pinned by
-//! tests/tools/package-lock.json) and the Debian packages the tests read back with.
+//! tests/tools/package-lock.json), pwsh and Pester (NuGet, pinned in powershell.rs) and the Debian
+//! packages the tests read back with.
 
 use crate::run;
 use std::path::Path;
@@ -12,6 +13,7 @@ pub fn ensure() -> Result<(), String> {
     if !root.join("tests/tools/node_modules/.bin/azurite-blob").exists() {
         run::command(Path::new("npm"), &["ci", "--prefix", "tests/tools", "--no-audit", "--no-fund"])?;
     }
+    crate::powershell::ensure()?;
     let have_oracle = run::succeeds("/usr/bin/python3", &["-c", "import azure.storage.blob"]);
     let have_rclone = run::find_on_path("rclone").is_some();
     if !(have_oracle && have_rclone) {

@@ -160,6 +160,11 @@ public sealed class CopyCommand : EngineCommand
 
     private void Relay(TransferResult file, SyncOptions options)
     {
+        // A skipped file has its own verbose line below; every other file says what was decided and why.
+        if (file.Status != TransferStatus.Skipped)
+        {
+            host.WriteVerbose(FileDecisionText.Describe(file));
+        }
         if (file.Warning is not null)
         {
             host.WriteWarning($"'{file.Path}': {file.Warning}");

@@ -22,6 +22,7 @@ internal sealed class JobDriver
     private readonly ICommandHost host;
     private readonly TimeSpan cancellationGracePeriod;
     private readonly TimeProvider clock;
+    private bool engineFinished;
 
     /// <param name="clock">Times the progress throttle and the cancellation grace period (a test's fake clock makes both deterministic).</param>
     public JobDriver(ICommandHost host, TimeSpan cancellationGracePeriod, TimeProvider? clock = null)
@@ -38,6 +39,50 @@ internal sealed class JobDriver
         // The callback runs on whichever thread cancels (PowerShell's StopProcessing): it only asks
         // the engine to stop and never touches the host.
         using CancellationTokenRegistration onCancel = cancellationToken.Register(static state => ((IEngineJob)state!).Cancel(), job);
+        try
+        {
+            return DriveToSummary(job, onFile, decide, cancellationToken);
+        }
+        catch (Exception) when (!engineFinished)
+        {
+            // A host call threw (PowerShell stopping the pipeline, or -ErrorAction Stop making a file's error
+            // terminating): stop the engine and wait until it has finished before the exception leaves, so nothing
+            // it was writing is left half-done and the next command starts clean.
+            job.Cancel();
+            DrainQuietly(job);
+            throw;
+        }
+    }
+
+    private void DrainQuietly(IEngineJob job)
+    {
+        long startedAt = clock.GetTimestamp();
+        try
+        {
+            while (clock.GetElapsedTime(startedAt) < cancellationGracePeriod)
+            {
+                EnginePoll poll = job.Poll(PollInterval);
+                foreach (EngineEvent e in poll.Events)
+                {
+                    if (e.Confirmation is not null)
+                    {
+                        job.Answer(e.Confirmation.Id, false);
+                    }
+                }
+                if (poll.IsFinished)
+                {
+                    return;
+                }
+            }
+        }
+        catch (AzBlobSyncException)
+        {
+            // Best effort: the exception being rethrown is the one that matters.
+        }
+    }
+
+    private JobSummary DriveToSummary(IEngineJob job, Action<TransferResult> onFile, Func<ConfirmationRequest, bool> decide, CancellationToken cancellationToken)
+    {
         long lastProgressAt = clock.GetTimestamp();
         long? cancelledAt = null;
         JobProgress? lastWritten = null;
@@ -65,6 +110,7 @@ internal sealed class JobDriver
             }
             if (poll.IsFinished)
             {
+                engineFinished = true;
                 host.WriteProgress(poll.Progress.IsTerminal ? poll.Progress : poll.Progress with { State = StateOf(summary) });
                 break;
             }

@@ -95,6 +95,11 @@ public sealed class SyncCommand : EngineCommand
 
     private void Relay(TransferResult file, SyncOptions options)
     {
+        // A declined deletion has its own verbose line below; every other file says what was decided and why.
+        if (!(file.Status == TransferStatus.Skipped && file.Action == TransferAction.Delete))
+        {
+            host.WriteVerbose(FileDecisionText.Describe(file));
+        }
         if (file.Warning is not null)
         {
             host.WriteWarning($"'{file.Path}': {file.Warning}");
