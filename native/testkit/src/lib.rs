@@ -2,9 +2,13 @@
 //! independent oracle (Azure's Python SDK) that reads back what the engine wrote.
 
 mod azurite;
+mod fake_identity;
 mod oracle;
+mod tls;
 
 pub use azurite::Azurite;
+pub use fake_identity::{Counters, FakeIdentity, Registrations, storage_token};
+pub use tls::TestCa;
 pub use oracle::{BlobRecord, Oracle};
 
 use std::path::PathBuf;

@@ -257,7 +257,7 @@ pub fn map_error(e: azure_core::Error, location: &ContainerUrl) -> EngineError {
                 },
             }
         }
-        ErrorKind::Credential => EngineError::SignInFailed { reason: redact_text(&crate::auth::sign_in::first_line(&e.to_string())) },
+        ErrorKind::Credential => EngineError::SignInFailed { reason: redact_text(&sign_in_reason(&e)) },
         ErrorKind::Connection | ErrorKind::Io => EngineError::Unreachable {
             endpoint: location.display(),
             detail: redact_text(&root_cause(&e)),
@@ -285,6 +285,19 @@ fn root_cause(e: &dyn std::error::Error) -> String {
         source = s.source();
     }
     cause
+}
+
+/// The identity service's own sentence (e.g. "AADSTS7000215: Invalid client secret provided."), found
+/// under the SDK's wrappers ("non-transport error occurred which will not be retried").
+fn sign_in_reason(e: &dyn std::error::Error) -> String {
+    let mut lines = Vec::new();
+    let mut current: Option<&dyn std::error::Error> = Some(e);
+    while let Some(err) = current {
+        lines.push(crate::auth::sign_in::first_line(&err.to_string()));
+        current = err.source();
+    }
+    let informative = |l: &&String| !l.contains("will not be retried") && !l.is_empty();
+    lines.iter().rev().find(|l| informative(l) && l.contains("AADSTS")).or_else(|| lines.iter().rev().find(informative)).cloned().unwrap_or_else(|| "no details".into())
 }
 
 fn error_chain(e: &dyn std::error::Error) -> String {
