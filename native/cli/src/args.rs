@@ -202,7 +202,7 @@ impl TransferArgs {
         match self.output_level {
             None | Some(OutputLevel::Default) => self.log_level,
             Some(OutputLevel::Essential) => self.log_level.max(LogLevel::Warning),
-            Some(OutputLevel::Quiet) => self.log_level.max(LogLevel::Error),
+            Some(OutputLevel::Quiet) => LogLevel::None,
         }
     }
 }
@@ -255,7 +255,7 @@ pub struct TransferArgs {
     #[arg(long, value_enum, default_value_t = LogLevel::Info, ignore_case = true)]
     pub log_level: LogLevel,
     /// AzCopy's console verbosity: default, essential (failures and the summary) or quiet (nothing
-    /// but errors); AzCopy's how-tos also pass log levels here (INFO, WARNING, ERROR, NONE).
+    /// but failures); AzCopy's how-tos also pass log levels here (INFO, WARNING, ERROR, NONE).
     #[arg(long, value_enum, ignore_case = true)]
     pub output_level: Option<OutputLevel>,
     #[command(flatten)]
