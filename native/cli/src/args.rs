@@ -28,7 +28,19 @@ pub enum Command {
     /// Copy a file, a folder (--recursive) or a folder's contents ("dir/*") to or from a container,
     /// as AzCopy does. Existing destinations are handled as --overwrite says; never deletes.
     Copy(CopyArgs),
+    /// AzCopy caches a sign-in here; azblobsync keeps no token cache and signs in on every run.
+    Login(LoginArgs),
 }
+
+/// Whatever AzCopy's `login` takes; accepted only to explain what to do instead.
+#[derive(Args)]
+pub struct LoginArgs {
+    #[arg(trailing_var_arg = true, allow_hyphen_values = true, hide = true)]
+    pub ignored: Vec<String>,
+}
+
+/// The one line `azblobsync login` prints.
+pub const LOGIN_INSTEAD: &str = "azblobsync keeps no token cache and signs in on every run: set AZCOPY_AUTO_LOGIN_TYPE=SPN|MSI|AZCLI|WORKLOAD with its AZCOPY_SPA_*/AZCOPY_MSI_*/AZCOPY_TENANT_ID variables (as for AzCopy), or in PowerShell use Sync-AzBlob -Vault <vault> -SecretName <name> -TenantId <tenant>";
 
 /// Which files take part, as AzCopy names them. Several values: repeat the flag or join with ';'.
 #[derive(Args, Default)]
@@ -94,6 +106,8 @@ pub struct CheckArgs {
     pub filters: FilterArgs,
     #[command(flatten)]
     pub hashing: HashArgs,
+    #[command(flatten)]
+    pub sign_in: SignInArgs,
 }
 
 impl CheckArgs {
@@ -106,6 +120,7 @@ impl CheckArgs {
         };
         self.filters.apply(&mut spec);
         self.hashing.apply(&mut spec);
+        self.sign_in.apply(&mut spec);
         spec.validate()?;
         Ok(spec)
     }
@@ -170,6 +185,51 @@ impl From<CheckMd5Arg> for CheckMd5 {
     }
 }
 
+/// AzCopy's `--output-level`, with the log-level names its how-tos use as aliases.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputLevel {
+    #[value(name = "default", alias = "info", alias = "debug")]
+    Default,
+    #[value(name = "essential", alias = "warning", alias = "error")]
+    Essential,
+    #[value(name = "quiet", alias = "none")]
+    Quiet,
+}
+
+impl TransferArgs {
+    /// What the console shows: `--output-level` when given narrows `--log-level`.
+    pub fn console_level(&self) -> LogLevel {
+        match self.output_level {
+            None | Some(OutputLevel::Default) => self.log_level,
+            Some(OutputLevel::Essential) => self.log_level.max(LogLevel::Warning),
+            Some(OutputLevel::Quiet) => LogLevel::None,
+        }
+    }
+}
+
+/// How to sign in besides AzCopy's variables (which `to_spec` hands over as they are).
+#[derive(Args, Default)]
+pub struct SignInArgs {
+    /// PEM bundle of extra certificate authorities to trust (a TLS-inspecting proxy's), for storage
+    /// and sign-in; SSL_CERT_FILE is honoured too.
+    #[arg(long, value_name = "PEM")]
+    pub ca_cert: Option<String>,
+    /// The sign-in authority for a custom cloud (default: AZCOPY_ACTIVE_DIRECTORY_ENDPOINT, then
+    /// AZURE_AUTHORITY_HOST, then the public cloud).
+    #[arg(long, value_name = "URL")]
+    pub authority_host: Option<String>,
+}
+
+impl SignInArgs {
+    /// The account key and AzCopy's sign-in variables come from this process's environment: the
+    /// engine never reads the environment for a credential itself.
+    pub fn apply(&self, spec: &mut JobSpec) {
+        spec.azcopy_environment = azblobsync_core::auth::azcopy_env::collect(|name| std::env::var(name).ok());
+        spec.ca_certificate_path = self.ca_cert.clone();
+        spec.authority_host = self.authority_host.clone();
+    }
+}
+
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, ValueEnum)]
 #[value(rename_all = "UPPER")]
 pub enum LogLevel {
@@ -184,16 +244,22 @@ pub enum LogLevel {
 #[derive(Args)]
 pub struct TransferArgs {
     /// Compute each file's MD5 while reading it and store it as the blob's Content-MD5.
-    #[arg(long)]
+    #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "true", value_parser = clap::builder::BoolishValueParser::new(), value_name = "true|false")]
     pub put_md5: bool,
     /// Compare against the destination and report what would be transferred; write nothing.
-    #[arg(long)]
+    #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "true", value_parser = clap::builder::BoolishValueParser::new(), value_name = "true|false")]
     pub dry_run: bool,
     /// text: readable lines; json: one JSON object per file and a summary, one per line.
     #[arg(long, value_enum, default_value_t = OutputType::Text)]
     pub output_type: OutputType,
     #[arg(long, value_enum, default_value_t = LogLevel::Info, ignore_case = true)]
     pub log_level: LogLevel,
+    /// AzCopy's console verbosity: default, essential (failures and the summary) or quiet (nothing
+    /// but failures); AzCopy's how-tos also pass log levels here (INFO, WARNING, ERROR, NONE).
+    #[arg(long, value_enum, ignore_case = true)]
+    pub output_level: Option<OutputLevel>,
+    #[command(flatten)]
+    pub sign_in: SignInArgs,
     /// Parallel requests (default: 16 per core, at least 16).
     #[arg(long, value_parser = clap::value_parser!(u16).range(1..=512))]
     pub concurrency: Option<u16>,
@@ -248,6 +314,7 @@ impl TransferArgs {
             ..Default::default()
         };
         self.filters.apply(&mut spec);
+        self.sign_in.apply(&mut spec);
         Ok(spec)
     }
 }
@@ -267,12 +334,17 @@ pub struct SyncArgs {
     /// A local folder, or a container URL to download from.
     pub source: String,
     /// A container URL (https://<account>.blob.core.windows.net/<container>[/<prefix>][?<SAS>]), or
-    /// a local folder to download into. Without a SAS, the account key comes from
-    /// AZCOPY_ACCOUNT_KEY or AZURE_STORAGE_KEY.
+    /// a local folder to download into. Without a SAS: AzCopy's AZCOPY_AUTO_LOGIN_TYPE
+    /// (SPN, MSI, AZCLI, WORKLOAD) and its companions, or an account key in AZCOPY_ACCOUNT_KEY or
+    /// AZURE_STORAGE_KEY.
     pub destination: String,
     /// Delete what has no source (only inside the filters): true, false, or prompt (ask each time).
     #[arg(long, value_enum, num_args = 0..=1, default_missing_value = "true", value_name = "true|false|prompt")]
     pub delete_destination: Option<DeleteArg>,
+    /// Descend into sub-folders (default true, as AzCopy's sync); --recursive=false syncs only the
+    /// folder's own files.
+    #[arg(long, num_args = 0..=1, require_equals = true, default_value = "true", default_missing_value = "true", value_parser = clap::builder::BoolishValueParser::new(), value_name = "true|false")]
+    pub recursive: bool,
     /// With --delete-destination: refuse to delete anything if the plan would delete more than N
     /// (protects against a wrong or empty source).
     #[arg(long, value_name = "N")]
@@ -313,6 +385,11 @@ impl HashArgs {
 
 impl SyncArgs {
     pub fn to_spec(&self) -> Result<JobSpec> {
+        if !self.recursive {
+            return Err(EngineError::InvalidSpec(
+                "sync --recursive=false is not supported yet: sync always descends; use --exclude-path for sub-folders, or copy 'dir/*'".into(),
+            ));
+        }
         let mut spec = self.transfer.spec(Operation::Sync, &self.source, &self.destination)?;
         spec.delete_destination = matches!(self.delete_destination, Some(DeleteArg::True | DeleteArg::Prompt));
         spec.confirm_deletes = self.delete_destination == Some(DeleteArg::Prompt);
@@ -345,7 +422,7 @@ pub struct CopyArgs {
     /// A container URL (a blob name, or a folder ending in '/'), or a local path.
     pub destination: String,
     /// Descend into sub-folders; a folder source needs it.
-    #[arg(long)]
+    #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "true", value_parser = clap::builder::BoolishValueParser::new(), value_name = "true|false")]
     pub recursive: bool,
     /// When the destination exists: true (replace), false (keep), ifSourceNewer, or prompt.
     #[arg(long, value_enum, default_value_t = OverwriteArg::True)]

@@ -18,9 +18,13 @@ use std::time::Duration;
 fn main() -> ExitCode {
     let cli = args::Cli::parse();
     let (spec, output_type, log_level, check) = match &cli.command {
-        args::Command::Sync(a) => (a.to_spec(), a.transfer.output_type, a.transfer.log_level, false),
-        args::Command::Copy(a) => (a.to_spec(), a.transfer.output_type, a.transfer.log_level, false),
+        args::Command::Sync(a) => (a.to_spec(), a.transfer.output_type, a.transfer.console_level(), false),
+        args::Command::Copy(a) => (a.to_spec(), a.transfer.output_type, a.transfer.console_level(), false),
         args::Command::Check(a) => (a.to_spec(), a.output_type, a.log_level, true),
+        args::Command::Login(_) => {
+            eprintln!("{}", args::LOGIN_INSTEAD);
+            return ExitCode::from(2);
+        }
     };
     output::init_logging(log_level);
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {

@@ -56,6 +56,8 @@ impl Printer {
             Event::File(f) => self.file_line(&mut out, f),
             // The CLI never asks for confirmations (no confirmDeletes in its specs).
             Event::Confirm(_) => Ok(()),
+            // Quiet (AzCopy's --output-level quiet, or --log-level NONE): only a failure speaks.
+            Event::Summary(s) if self.level == LogLevel::None && s.error.is_none() => Ok(()),
             Event::Summary(s) if self.check => check_summary(&mut out, s),
             Event::Summary(s) => summary_lines(&mut out, s),
         };

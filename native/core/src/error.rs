@@ -21,10 +21,18 @@ pub enum EngineError {
     ContainerNotFound { container: String, url: String },
     #[error("the storage account rejected the credentials ({code}): check the account key or SAS token and that it is not expired")]
     AuthenticationFailed { code: String },
-    #[error("the container is not public and no credentials were given: add a SAS token to the URL, or set AZCOPY_ACCOUNT_KEY (PowerShell: -StorageAccountKey)")]
+    #[error("the container is not public and no credentials were given: add a SAS token to the URL, set AZCOPY_ACCOUNT_KEY or AZCOPY_AUTO_LOGIN_TYPE (PowerShell: -StorageAccountKey, -Vault/-SecretName or -Credential)")]
     MissingCredentials,
-    #[error("access denied ({code}): the credentials lack permission for this operation (a SAS needs read, write and list)")]
+    #[error("access denied ({code}): the credentials lack permission for this operation (a SAS needs read, write and list; a service principal or managed identity needs the 'Storage Blob Data Contributor' role on the account or container)")]
     AuthorizationFailed { code: String },
+    #[error("the sign-in is not complete: {0}")]
+    InvalidCredential(String),
+    #[error("signing in to Entra ID failed: {reason}. Check the tenant id, application id and secret or certificate (and that it has not expired)")]
+    SignInFailed { reason: String },
+    #[error("refusing to send a bearer token over plain http to {url}: anyone on the network could reuse it; use an https URL")]
+    BearerTokenOverHttp { url: String },
+    #[error("the CA certificate bundle is not usable: {0}")]
+    InvalidCaCertificate(String),
     #[error("the account key is not valid base64; copy it again from the storage account's Access keys")]
     InvalidAccountKey,
     #[error("cannot reach the storage service at {endpoint}: {detail}")]
@@ -62,6 +70,10 @@ impl EngineError {
             Self::AuthorizationFailed { .. } => "AuthorizationFailed",
             Self::MissingCredentials => "MissingCredentials",
             Self::InvalidAccountKey => "InvalidAccountKey",
+            Self::InvalidCredential(_) => "InvalidCredential",
+            Self::SignInFailed { .. } => "SignInFailed",
+            Self::BearerTokenOverHttp { .. } => "BearerTokenOverHttp",
+            Self::InvalidCaCertificate(_) => "InvalidCaCertificate",
             Self::Unreachable { .. } => "ServiceUnreachable",
             Self::Service { .. } => "ServiceError",
             Self::LocalIo { .. } => "LocalIoError",
@@ -83,6 +95,10 @@ impl EngineError {
                 | Self::AuthorizationFailed { .. }
                 | Self::MissingCredentials
                 | Self::InvalidAccountKey
+                | Self::InvalidCredential(_)
+                | Self::SignInFailed { .. }
+                | Self::BearerTokenOverHttp { .. }
+                | Self::InvalidCaCertificate(_)
                 | Self::Unreachable { .. }
         )
     }

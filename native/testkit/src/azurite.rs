@@ -6,10 +6,25 @@ use std::time::{Duration, Instant};
 pub struct Azurite {
     child: Child,
     pub port: u16,
+    /// The CA that signed Azurite's certificate, when it serves HTTPS.
+    ca_pem: Option<std::path::PathBuf>,
 }
 
 impl Azurite {
     pub fn start() -> Self {
+        Self::spawn(&[], None)
+    }
+
+    /// Azurite over HTTPS with bearer-token sign-in (`--oauth basic`: issuer, audience and times are
+    /// checked, not the signature), serving `ca`'s server certificate. Shared Key still works, so the
+    /// oracle reads back with the account key.
+    pub fn start_https_oauth(ca: &crate::TestCa) -> Self {
+        let cert = ca.cert_pem.to_str().expect("utf-8 path").to_string();
+        let key = ca.key_pem.to_str().expect("utf-8 path").to_string();
+        Self::spawn(&["--oauth", "basic", "--cert", &cert, "--key", &key], Some(ca.ca_pem.clone()))
+    }
+
+    fn spawn(extra: &[&str], ca_pem: Option<std::path::PathBuf>) -> Self {
         let bin = crate::repo_root().join("tests/tools/node_modules/.bin/azurite-blob");
         assert!(bin.exists(), "{} is missing: run the build (it installs Azurite with `npm ci --prefix tests/tools`)", bin.display());
         // Bind-then-release finds a free port; Azurite retries are not needed on loopback.
@@ -17,11 +32,12 @@ impl Azurite {
         let child = Command::new(bin)
             .args(["--blobHost", "127.0.0.1", "--blobPort", &port.to_string()])
             .args(["--inMemoryPersistence", "--disableTelemetry", "--skipApiVersionCheck", "--silent"])
+            .args(extra)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
             .expect("Azurite starts");
-        let mut azurite = Self { child, port };
+        let mut azurite = Self { child, port, ca_pem };
         // Generous: on a loaded 2-core machine Node can take a while to start. A child that exits is
         // reported at once instead of waiting the cap out.
         let deadline = Instant::now() + Duration::from_secs(120);
@@ -36,12 +52,13 @@ impl Azurite {
     }
 
     pub fn container_url(&self, container: &str) -> String {
-        format!("http://127.0.0.1:{}/{}/{container}", self.port, crate::DEV_ACCOUNT)
+        format!("{}://127.0.0.1:{}/{}/{container}", self.scheme(), self.port, crate::DEV_ACCOUNT)
     }
 
     pub fn connection_string(&self) -> String {
         format!(
-            "DefaultEndpointsProtocol=http;AccountName={a};AccountKey={k};BlobEndpoint=http://127.0.0.1:{p}/{a};",
+            "DefaultEndpointsProtocol={s};AccountName={a};AccountKey={k};BlobEndpoint={s}://127.0.0.1:{p}/{a};",
+            s = self.scheme(),
             a = crate::DEV_ACCOUNT,
             k = crate::DEV_KEY,
             p = self.port
@@ -49,7 +66,11 @@ impl Azurite {
     }
 
     pub fn oracle(&self) -> crate::Oracle {
-        crate::Oracle::new(self.connection_string())
+        crate::Oracle::new(self.connection_string()).trusting(self.ca_pem.clone())
+    }
+
+    fn scheme(&self) -> &'static str {
+        if self.ca_pem.is_some() { "https" } else { "http" }
     }
 }
 

@@ -3,10 +3,14 @@
 
 mod azurite;
 mod counting_proxy;
+mod fake_identity;
 mod oracle;
+mod tls;
 
 pub use azurite::Azurite;
 pub use counting_proxy::CountingProxy;
+pub use fake_identity::{Counters, FakeIdentity, Registrations, storage_token};
+pub use tls::TestCa;
 pub use oracle::{BlobRecord, Oracle};
 
 use std::path::PathBuf;

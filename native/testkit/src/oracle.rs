@@ -4,6 +4,8 @@ use std::process::Command;
 /// Reads a container back through Azure's Python SDK (`tests/oracle/blob_oracle.py`).
 pub struct Oracle {
     connection_string: String,
+    /// A CA bundle the Python SDK should trust (an HTTPS Azurite's test CA).
+    ca_bundle: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -24,12 +26,22 @@ pub struct BlobRecord {
 
 impl Oracle {
     pub fn new(connection_string: String) -> Self {
-        Self { connection_string }
+        Self { connection_string, ca_bundle: None }
+    }
+
+    pub fn trusting(mut self, ca_bundle: Option<std::path::PathBuf>) -> Self {
+        self.ca_bundle = ca_bundle;
+        self
     }
 
     fn run(&self, args: &[&str]) -> String {
         let script = crate::repo_root().join("tests/oracle/blob_oracle.py");
-        let out = Command::new("/usr/bin/python3")
+        let mut command = Command::new("/usr/bin/python3");
+        if let Some(ca) = &self.ca_bundle {
+            // requests (under the SDK) trusts this bundle instead of the system's.
+            command.env("REQUESTS_CA_BUNDLE", ca);
+        }
+        let out = command
             .arg(script)
             .arg(&self.connection_string)
             .args(args)

@@ -7,7 +7,7 @@
 pub mod events;
 pub mod progress;
 
-use crate::auth::Credential;
+use crate::auth::{Credential, JobAuth};
 use crate::store::azure::AzureBlobStore;
 use crate::plan::blob_name;
 use crate::spec::container_url::ContainerUrl;
@@ -38,10 +38,6 @@ use std::time::{Duration, Instant, SystemTime};
 use tokio::runtime::Handle;
 use tokio::sync::{Semaphore, mpsc};
 use tokio_util::sync::CancellationToken;
-
-/// Environment variables consulted for an account key when the spec has none and the URL no SAS
-/// (AzCopy's name first).
-pub const ACCOUNT_KEY_ENV_VARS: [&str; 2] = ["AZCOPY_ACCOUNT_KEY", "AZURE_STORAGE_KEY"];
 
 const EVENT_CHANNEL_DEPTH: usize = 4096;
 const WALK_BATCH: usize = 256;
@@ -232,9 +228,10 @@ impl Job {
             return Err(fail(EngineError::DestinationNotAFolder(spec.destination.clone())));
         }
         let concurrency = spec.effective_concurrency();
-        let credential = credential_for(&spec, &location);
+        let auth = JobAuth::new(&spec, concurrency).map_err(fail)?;
+        let credential = auth.credential_for(&location).map_err(fail)?;
         let anonymous = matches!(credential, Credential::SasOrAnonymous) && location.sas().is_none();
-        let store: Arc<dyn BlobStore> = Arc::new(AzureBlobStore::new(&location, credential, concurrency).map_err(fail)?);
+        let store: Arc<dyn BlobStore> = Arc::new(AzureBlobStore::new(&location, credential, auth.transport.clone()).map_err(fail)?);
         tokio::select! {
             r = store.check_container() => r.map_err(|e| match e {
                 EngineError::AuthenticationFailed { .. } | EngineError::AuthorizationFailed { .. } if anonymous => EngineError::MissingCredentials,
@@ -334,9 +331,10 @@ impl Job {
         }
         let concurrency = spec.effective_concurrency();
         let mut stores = Vec::new();
+        let auth = JobAuth::new(&spec, concurrency).map_err(fail)?;
         for location in [&source, &dest] {
-            let credential = credential_for(&spec, location);
-            let store: Arc<dyn BlobStore> = Arc::new(AzureBlobStore::new(location, credential, concurrency).map_err(fail)?);
+            let credential = auth.credential_for(location).map_err(fail)?;
+            let store: Arc<dyn BlobStore> = Arc::new(AzureBlobStore::new(location, credential, auth.transport.clone()).map_err(fail)?);
             tokio::select! {
                 r = store.check_container() => r.map_err(fail)?,
                 _ = self.cancel.cancelled() => return Err(fail(EngineError::Cancelled)),
@@ -843,19 +841,6 @@ impl<T> Iterator for BatchIter<T> {
             self.current = self.rx.blocking_recv()?.into_iter();
         }
     }
-}
-
-fn credential_for(spec: &JobSpec, location: &ContainerUrl) -> Credential {
-    if location.sas().is_some() {
-        return Credential::SasOrAnonymous;
-    }
-    if let Some(key) = spec.account_key.as_ref().filter(|k| !k.trim().is_empty()) {
-        return Credential::AccountKey(key.to_string());
-    }
-    ACCOUNT_KEY_ENV_VARS
-        .iter()
-        .find_map(|var| std::env::var(var).ok().filter(|v| !v.trim().is_empty()))
-        .map_or(Credential::SasOrAnonymous, Credential::AccountKey)
 }
 
 fn base64_encode(bytes: &[u8]) -> String {

@@ -55,6 +55,24 @@ pub struct JobSpec {
     /// Storage account key (base64). Never logged, never echoed in errors.
     #[serde(default)]
     pub account_key: Option<Zeroizing<String>>,
+    /// An Entra ID identity to sign in with (service principal, managed identity, workload identity,
+    /// Azure CLI). Secrets inside are zeroized and never shown.
+    #[serde(default)]
+    pub sign_in: Option<crate::auth::sign_in::SignIn>,
+    /// The sign-in authority (e.g. https://login.microsoftonline.us); default: `environment`, then
+    /// the process's AZURE_AUTHORITY_HOST, then the public cloud.
+    #[serde(default)]
+    pub authority_host: Option<String>,
+    #[serde(default)]
+    pub environment: Option<crate::auth::cloud::AzureEnvironment>,
+    /// AzCopy's sign-in variables as the host found them in its environment (only those set); used
+    /// when neither `accountKey` nor `signIn` is given. See [`crate::auth::azcopy_env`].
+    #[serde(default)]
+    pub azcopy_environment: crate::auth::azcopy_env::Variables,
+    /// PEM bundle of extra certificate authorities trusted for storage and sign-in requests (a
+    /// TLS-inspecting proxy's); the process's SSL_CERT_FILE is honoured too.
+    #[serde(default)]
+    pub ca_certificate_path: Option<String>,
     /// Block size for staged uploads; `None` chooses from the file size.
     #[serde(default)]
     pub block_size_bytes: Option<u64>,
@@ -131,6 +149,11 @@ impl std::fmt::Debug for JobSpec {
             .field("dry_run", &self.dry_run)
             .field("concurrency", &self.concurrency)
             .field("account_key", &self.account_key.as_ref().map(|_| "<redacted>"))
+            .field("sign_in", &self.sign_in)
+            .field("authority_host", &self.authority_host)
+            .field("environment", &self.environment)
+            .field("ca_certificate_path", &self.ca_certificate_path)
+            .field("azcopy_environment", &self.azcopy_environment.keys().collect::<Vec<_>>())
             .field("block_size_bytes", &self.block_size_bytes)
             .field("delete_destination", &self.delete_destination)
             .field("max_delete", &self.max_delete)
@@ -163,6 +186,12 @@ impl JobSpec {
             if c == 0 || c > MAX_CONCURRENCY {
                 return Err(EngineError::InvalidSpec(format!("'concurrency' must be 1..={MAX_CONCURRENCY}, got {c}")));
             }
+        }
+        if let Some(sign_in) = &self.sign_in {
+            if self.account_key.as_ref().is_some_and(|k| !k.trim().is_empty()) {
+                return Err(EngineError::InvalidCredential("give one way to sign in: an account key or a sign-in, not both".into()));
+            }
+            sign_in.validate()?;
         }
         if let Some(b) = self.block_size_bytes {
             crate::transfer::block_sizing::validate_block_size(b)?;
@@ -316,5 +345,22 @@ mod tests {
         .unwrap();
         let shown = format!("{s:?}");
         assert!(!shown.contains("SECRETKEY") && !shown.contains("SECRETSIG"), "{shown}");
+        let s = JobSpec::from_json(
+            br#"{"source":"a","destination":"b","signIn":{"kind":"servicePrincipal","tenantId":"t","clientId":"c","clientSecret":"SPNSECRET"}}"#,
+        )
+        .unwrap();
+        let shown = format!("{s:?}");
+        assert!(shown.contains("ServicePrincipal") && !shown.contains("SPNSECRET"), "{shown}");
+    }
+
+    #[test]
+    fn a_key_and_a_sign_in_together_are_refused() {
+        let e = JobSpec::from_json(
+            br#"{"source":"a","destination":"b","accountKey":"k","signIn":{"kind":"azureCli"}}"#,
+        )
+        .unwrap_err();
+        assert_eq!(e.error_id(), "InvalidCredential");
+        let e = JobSpec::from_json(br#"{"source":"a","destination":"b","signIn":{"kind":"servicePrincipal","tenantId":"","clientId":"c","clientSecret":"s"}}"#).unwrap_err();
+        assert_eq!(e.error_id(), "InvalidCredential");
     }
 }

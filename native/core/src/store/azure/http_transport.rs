@@ -6,8 +6,12 @@ use azure_core::http::{ExponentialRetryOptions, RetryOptions, Transport};
 use std::sync::Arc;
 use std::time::Duration;
 
-pub fn transport(pool_size: usize) -> Result<Transport> {
-    let client = reqwest::Client::builder()
+pub fn transport(pool_size: usize, extra_roots: Vec<reqwest::Certificate>) -> Result<Transport> {
+    let mut builder = reqwest::Client::builder();
+    for root in extra_roots {
+        builder = builder.add_root_certificate(root);
+    }
+    let client = builder
         .pool_max_idle_per_host(pool_size)
         .pool_idle_timeout(Duration::from_secs(60))
         .tcp_nodelay(true)

@@ -12,6 +12,7 @@ use folder_listing::{PAGE_SIZE, listed_blob, parse_folder_page};
 use crate::store::{BlobProperties, BlobStore, FolderPage, ListedBlob};
 use async_trait::async_trait;
 use azure_core::http::policies::Policy;
+use azure_core::http::policies::auth::BearerTokenAuthorizationPolicy;
 use azure_core::http::{ClientOptions, Context, Method, NoFormat, Pipeline, Request, RequestContent, StatusCode};
 use azure_storage_blob::models::{
     BlobClientDeleteOptions, BlobClientDownloadOptions, BlobClientStartCopyFromUrlOptions, BlobContainerClientListBlobsOptions, DeleteSnapshotsOptionType, BlockBlobClientCommitBlockListOptions, BlockBlobClientUploadOptions, BlockLookupList,
@@ -33,18 +34,29 @@ pub struct AzureBlobStore {
 }
 
 impl AzureBlobStore {
-    pub fn new(location: &ContainerUrl, credential: Credential, pool_size: usize) -> Result<Self> {
+    /// `transport` is the job's one HTTP client (see [`crate::auth::JobAuth`]).
+    pub fn new(location: &ContainerUrl, credential: Credential, transport: azure_core::http::Transport) -> Result<Self> {
         let mut client_options = ClientOptions::default();
-        if let Credential::AccountKey(key) = &credential {
-            let policy: Arc<dyn Policy> = Arc::new(SharedKeyPolicy::new(&location.account, key)?);
-            client_options.per_try_policies.push(policy);
+        let mut token = None;
+        match credential {
+            Credential::AccountKey(key) => {
+                let policy: Arc<dyn Policy> = Arc::new(SharedKeyPolicy::new(&location.account, &key)?);
+                client_options.per_try_policies.push(policy);
+            }
+            Credential::Token(credential) => token = Some(credential),
+            Credential::SasOrAnonymous => {}
         }
-        client_options.transport = Some(crate::store::azure::http_transport::transport(pool_size)?);
+        client_options.transport = Some(transport);
         client_options.retry = crate::store::azure::http_transport::retry_options();
-        let pipeline = Pipeline::new(None, None, client_options.clone(), Vec::new(), Vec::new(), None);
+        // Our own requests carry the same bearer token as the SDK client's, from the same credential.
+        let per_retry: Vec<Arc<dyn Policy>> = token
+            .iter()
+            .map(|t| Arc::new(BearerTokenAuthorizationPolicy::new(t.clone(), [crate::auth::STORAGE_SCOPE])) as Arc<dyn Policy>)
+            .collect();
+        let pipeline = Pipeline::new(None, None, client_options.clone(), Vec::new(), per_retry, None);
         let options = BlobContainerClientOptions { client_options, ..Default::default() };
         let api_version = options.version.clone();
-        let container = BlobContainerClient::new(location.authorized_container_url(), None, Some(options))
+        let container = BlobContainerClient::new(location.authorized_container_url(), token, Some(options))
             .map_err(|e| map_error(e, location))?;
         Ok(Self { container, pipeline, api_version, location: location.clone() })
     }
@@ -248,6 +260,7 @@ pub fn map_error(e: azure_core::Error, location: &ContainerUrl) -> EngineError {
                 },
             }
         }
+        ErrorKind::Credential => EngineError::SignInFailed { reason: redact_text(&sign_in_reason(&e)) },
         ErrorKind::Connection | ErrorKind::Io => EngineError::Unreachable {
             endpoint: location.display(),
             detail: redact_text(&root_cause(&e)),
@@ -275,6 +288,19 @@ fn root_cause(e: &dyn std::error::Error) -> String {
         source = s.source();
     }
     cause
+}
+
+/// The identity service's own sentence (e.g. "AADSTS7000215: Invalid client secret provided."), found
+/// under the SDK's wrappers ("non-transport error occurred which will not be retried").
+fn sign_in_reason(e: &dyn std::error::Error) -> String {
+    let mut lines = Vec::new();
+    let mut current: Option<&dyn std::error::Error> = Some(e);
+    while let Some(err) = current {
+        lines.push(crate::auth::sign_in::first_line(&err.to_string()));
+        current = err.source();
+    }
+    let informative = |l: &&String| !l.contains("will not be retried") && !l.is_empty();
+    lines.iter().rev().find(|l| informative(l) && l.contains("AADSTS")).or_else(|| lines.iter().rev().find(informative)).cloned().unwrap_or_else(|| "no details".into())
 }
 
 fn error_chain(e: &dyn std::error::Error) -> String {
