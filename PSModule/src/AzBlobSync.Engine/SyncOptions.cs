@@ -13,11 +13,11 @@ namespace AzBlobSync;
 /// </summary>
 public sealed record SyncOptions
 {
-    /// <summary>Largest accepted <see cref="Concurrency"/> (the engine's limit).</summary>
-    public const int MaxConcurrency = 512;
+    /// <summary>Largest accepted <see cref="Concurrency"/> (the engine's limit, generated from it).</summary>
+    public const int MaxConcurrency = Spec.EngineLimits.MaxConcurrency;
 
-    /// <summary>Most index tags a blob takes (the service's limit).</summary>
-    public const int MaxTags = 10;
+    /// <summary>Most index tags a blob takes (the service's limit, generated from the engine).</summary>
+    public const int MaxTags = Spec.EngineLimits.MaxTags;
 
     private static readonly IReadOnlyDictionary<string, string> EmptyProperties = new Dictionary<string, string>();
 

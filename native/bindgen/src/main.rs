@@ -3,7 +3,7 @@
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let generated = azblobsync_bindgen::generate()?;
     let root = azblobsync_bindgen::workspace_root();
-    for (path, text) in [(azblobsync_bindgen::CSHARP_PATH, &generated.csharp), (azblobsync_bindgen::C_HEADER_PATH, &generated.c_header)] {
+    for (path, text) in generated.files() {
         let full = root.join(path);
         std::fs::create_dir_all(full.parent().expect("has a parent"))?;
         std::fs::write(&full, text)?;

@@ -4,7 +4,7 @@
 fn checked_in_bindings_match_the_abi() {
     let generated = azblobsync_bindgen::generate().expect("bindings generate");
     let root = azblobsync_bindgen::workspace_root();
-    for (path, text) in [(azblobsync_bindgen::CSHARP_PATH, generated.csharp), (azblobsync_bindgen::C_HEADER_PATH, generated.c_header)] {
+    for (path, text) in generated.files() {
         let on_disk = std::fs::read_to_string(root.join(path)).unwrap_or_default();
         assert!(
             on_disk == text,

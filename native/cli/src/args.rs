@@ -260,9 +260,10 @@ pub struct TransferArgs {
     pub output_level: Option<OutputLevel>,
     #[command(flatten)]
     pub sign_in: SignInArgs,
-    /// Parallel requests (default: 16 per core, at least 16).
-    #[arg(long, value_parser = clap::value_parser!(u16).range(1..=512))]
-    pub concurrency: Option<u16>,
+    /// Parallel requests, 1 to 512 (default: 16 per core, at least 16). The engine judges the value,
+    /// so the CLI and the module refuse the same ones with the same error id.
+    #[arg(long, allow_negative_numbers = true)]
+    pub concurrency: Option<i64>,
     /// Block size for large files, in MiB (decimals allowed); default chosen from the file size.
     #[arg(long)]
     pub block_size_mb: Option<f64>,
@@ -303,7 +304,7 @@ impl TransferArgs {
             destination: destination.to_string(),
             put_md5: self.put_md5,
             dry_run: self.dry_run,
-            concurrency: self.concurrency.map(usize::from),
+            concurrency: self.concurrency,
             block_size_bytes,
             check_md5: self.check_md5.into(),
             content_type: self.content_type.clone(),
@@ -347,8 +348,8 @@ pub struct SyncArgs {
     pub recursive: bool,
     /// With --delete-destination: refuse to delete anything if the plan would delete more than N
     /// (protects against a wrong or empty source).
-    #[arg(long, value_name = "N")]
-    pub max_delete: Option<u64>,
+    #[arg(long, value_name = "N", allow_negative_numbers = true)]
+    pub max_delete: Option<i64>,
     #[command(flatten)]
     pub hashing: HashArgs,
     #[command(flatten)]

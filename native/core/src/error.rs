@@ -3,6 +3,8 @@
 
 use thiserror::Error;
 
+pub use crate::error_ids::{ErrorCategory, ErrorId, RaisedBy};
+
 #[derive(Debug, Error, Clone, PartialEq, Eq)]
 pub enum EngineError {
     #[error("the job spec is not valid: {0}")]
@@ -58,31 +60,36 @@ pub enum EngineError {
 impl EngineError {
     /// A stable identifier, never reworded: scripts and PowerShell error records key on it.
     pub fn error_id(&self) -> &'static str {
+        self.id().as_str()
+    }
+
+    /// The id as a value (its category says what kind of failure it is).
+    pub fn id(&self) -> ErrorId {
         match self {
-            Self::InvalidSpec(_) => "InvalidSpec",
-            Self::SourceNotFound(_) => "SourceNotFound",
-            Self::SourceNotAFolder(_) => "SourceNotAFolder",
-            Self::DestinationNotAFolder(_) => "DestinationNotAFolder",
-            Self::InvalidDestination { .. } => "InvalidDestination",
-            Self::InvalidSource { .. } => "InvalidSource",
-            Self::ContainerNotFound { .. } => "ContainerNotFound",
-            Self::AuthenticationFailed { .. } => "AuthenticationFailed",
-            Self::AuthorizationFailed { .. } => "AuthorizationFailed",
-            Self::MissingCredentials => "MissingCredentials",
-            Self::InvalidAccountKey => "InvalidAccountKey",
-            Self::InvalidCredential(_) => "InvalidCredential",
-            Self::SignInFailed { .. } => "SignInFailed",
-            Self::BearerTokenOverHttp { .. } => "BearerTokenOverHttp",
-            Self::InvalidCaCertificate(_) => "InvalidCaCertificate",
-            Self::Unreachable { .. } => "ServiceUnreachable",
-            Self::Service { .. } => "ServiceError",
-            Self::LocalIo { .. } => "LocalIoError",
-            Self::SourceChanged { .. } => "SourceChanged",
-            Self::MaxDeleteExceeded { .. } => "MaxDeleteExceeded",
-            Self::InvalidLocalName { .. } => "InvalidLocalName",
-            Self::Md5Mismatch { .. } => "Md5Mismatch",
-            Self::Cancelled => "Cancelled",
-            Self::Internal(_) => "InternalError",
+            Self::InvalidSpec(_) => ErrorId::InvalidSpec,
+            Self::SourceNotFound(_) => ErrorId::SourceNotFound,
+            Self::SourceNotAFolder(_) => ErrorId::SourceNotAFolder,
+            Self::DestinationNotAFolder(_) => ErrorId::DestinationNotAFolder,
+            Self::InvalidDestination { .. } => ErrorId::InvalidDestination,
+            Self::InvalidSource { .. } => ErrorId::InvalidSource,
+            Self::ContainerNotFound { .. } => ErrorId::ContainerNotFound,
+            Self::AuthenticationFailed { .. } => ErrorId::AuthenticationFailed,
+            Self::AuthorizationFailed { .. } => ErrorId::AuthorizationFailed,
+            Self::MissingCredentials => ErrorId::MissingCredentials,
+            Self::InvalidAccountKey => ErrorId::InvalidAccountKey,
+            Self::InvalidCredential(_) => ErrorId::InvalidCredential,
+            Self::SignInFailed { .. } => ErrorId::SignInFailed,
+            Self::BearerTokenOverHttp { .. } => ErrorId::BearerTokenOverHttp,
+            Self::InvalidCaCertificate(_) => ErrorId::InvalidCaCertificate,
+            Self::Unreachable { .. } => ErrorId::ServiceUnreachable,
+            Self::Service { .. } => ErrorId::ServiceError,
+            Self::LocalIo { .. } => ErrorId::LocalIoError,
+            Self::SourceChanged { .. } => ErrorId::SourceChanged,
+            Self::MaxDeleteExceeded { .. } => ErrorId::MaxDeleteExceeded,
+            Self::InvalidLocalName { .. } => ErrorId::InvalidLocalName,
+            Self::Md5Mismatch { .. } => ErrorId::Md5Mismatch,
+            Self::Cancelled => ErrorId::Cancelled,
+            Self::Internal(_) => ErrorId::InternalError,
         }
     }
 

@@ -2,17 +2,18 @@
 //!
 //! | folder       | what it does                                                                  |
 //! |--------------|-------------------------------------------------------------------------------|
-//! | [`spec`]     | what a host asks: the job's JSON spec, its endpoints and URLs, validated once   |
+//! | [`spec`]     | what a host asks: the JSON spec, typed ends, every rule, redaction; checked once |
 //! | [`plan`]     | decide what to transfer: pure merge of two name-ordered streams, filters, order |
 //! | [`local`]    | the local disk: the walk in blob-name order, Windows names, MD5s and their cache |
 //! | [`store`]    | the one interface bytes move through, and each backend (`store::azure`)         |
 //! | [`transfer`] | move bytes: local → store, store → local, server-side copy; block sizing       |
 //! | [`auth`]     | credentials: the values a job signs in with                                    |
 //! | [`job`]      | run one job: wiring, scheduling, deletions and confirmations, events, progress  |
-//! | [`error`]    | one error enum with stable ids, for every layer and every host                 |
+//! | [`error`]    | one error enum; the one list of stable ids and categories (generated into C#)  |
 
 pub mod auth;
 pub mod error;
+mod error_ids;
 pub mod job;
 pub mod local;
 pub mod plan;

@@ -11,8 +11,9 @@
 
 /**
  * Version of this ABI; the host refuses a library whose version it does not know.
+ * 2: `azbs_spec_check` and `azbs_redact`.
  */
-#define AZBS_ABI_VERSION 1
+#define AZBS_ABI_VERSION 2
 
 /**
  * `azbs_job_poll`: the job is still running; call again.
@@ -86,5 +87,17 @@ int32_t azbs_job_cancel(uint64_t job);
 int32_t azbs_job_answer(uint64_t job, uint64_t request_id, uint32_t approve);
 
 int32_t azbs_job_free(uint64_t job);
+
+int32_t azbs_spec_check(const uint8_t *spec_utf8,
+                        uint64_t spec_len,
+                        uint8_t *buf,
+                        uint64_t cap,
+                        uint64_t *out_len);
+
+int32_t azbs_redact(const uint8_t *text_utf8,
+                    uint64_t text_len,
+                    uint8_t *buf,
+                    uint64_t cap,
+                    uint64_t *out_len);
 
 #endif  /* AZBLOBSYNC_H */

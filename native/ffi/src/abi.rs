@@ -3,8 +3,9 @@ use interoptopus::ffi;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 /// Version of this ABI; the host refuses a library whose version it does not know.
+/// 2: `azbs_spec_check` and `azbs_redact`.
 #[ffi]
-pub const AZBS_ABI_VERSION: u32 = 1;
+pub const AZBS_ABI_VERSION: u32 = 2;
 
 /// `azbs_job_poll`: the job is still running; call again.
 #[ffi]

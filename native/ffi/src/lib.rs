@@ -8,8 +8,10 @@
 
 mod abi;
 mod job_table;
+mod text_calls;
 
 pub use abi::*;
+pub use text_calls::*;
 
 /// Everything the C# generator describes, in one place.
 pub fn ffi_inventory() -> interoptopus::inventory::RustInventory {
@@ -28,5 +30,7 @@ pub fn ffi_inventory() -> interoptopus::inventory::RustInventory {
         .register(function!(azbs_job_cancel))
         .register(function!(azbs_job_answer))
         .register(function!(azbs_job_free))
+        .register(function!(azbs_spec_check))
+        .register(function!(azbs_redact))
         .validate()
 }

@@ -2,9 +2,9 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Threading;
-using AzBlobSync.Destination;
 using AzBlobSync.Engine;
 using AzBlobSync.Errors;
+using AzBlobSync.Spec;
 
 namespace AzBlobSync.Commands;
 
@@ -67,21 +67,16 @@ public sealed class CopyCommand : EngineCommand
 
     /// <summary>
     /// Copies each of <paramref name="sources"/> in turn, one engine job each (<see cref="Run"/>), as
-    /// Copy-AzBlob does for the items of a pipeline or of a wildcard. What they share (the destination, the
-    /// options) is checked first: a problem there is terminating. A source that cannot be copied as given
-    /// (missing; a folder without Recursive; a contents marker after a file; a malformed source URL) is a
-    /// non-terminating error and the others go on. Returns the summaries of the jobs that ran.
+    /// Copy-AzBlob does for the items of a pipeline or of a wildcard. A problem with what they share (the
+    /// destination, the options) is terminating. A source that cannot be copied as given (missing; a folder
+    /// without Recursive; a contents marker after a file; a malformed source URL) is a non-terminating error
+    /// and the others go on; the engine's check says which part it refused. Returns the summaries of the jobs that ran.
     /// </summary>
     /// <exception cref="AzBlobSyncException">The shared options or destination are invalid, or a job as a whole failed.</exception>
     public IReadOnlyList<JobSummary> RunEach(IEnumerable<string> sources, SyncOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(sources);
         ArgumentNullException.ThrowIfNull(options);
-        JobEndpoints.CheckOptions(options);
-        if (options.Direction is SyncDirection.Upload or SyncDirection.ContainerToContainer)
-        {
-            DestinationUrl.Parse(options.Destination);
-        }
         var summaries = new List<JobSummary>();
         foreach (string source in sources)
         {
@@ -91,16 +86,9 @@ public sealed class CopyCommand : EngineCommand
             }
             try
             {
-                if (options.Direction == SyncDirection.Upload)
-                {
-                    CopySourcePath.Validate(source, options.Recursive);
-                }
-                else
-                {
-                    DestinationUrl.ParseSource(CopySourcePath.SplitUrl(source).Url);
-                }
+                JobEndpoints.ValidateCopy(options with { Source = source });
             }
-            catch (AzBlobSyncException e)
+            catch (SpecRefusedException e) when (e.Concern == SpecConcern.Source)
             {
                 host.WriteError(CommandError.From(e));
                 continue;

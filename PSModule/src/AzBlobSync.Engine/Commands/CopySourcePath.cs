@@ -10,7 +10,7 @@ namespace AzBlobSync.Commands;
 /// contents (<c>C:\data\*</c> copies what is in data), the folder alone means the folder itself (it lands
 /// under its own name, and needs Recursive). PowerShell would expand that '*' into every child, so the
 /// cmdlet splits the marker off, resolves the folder part through its provider and puts the marker back.
-/// Pure string functions (plus <see cref="Validate"/>, which looks at the disk), tested with Windows
+/// Pure string functions (plus <see cref="Absolute"/>, which asks the current folder), tested with Windows
 /// paths on any OS.
 /// </summary>
 public static class CopySourcePath
@@ -98,53 +98,17 @@ public static class CopySourcePath
     }
 
     /// <summary>
-    /// Checks an upload copy's source as the engine will, with its error ids, and returns it made
-    /// absolute (the contents marker kept): a file; a folder with <paramref name="recursive"/>; or a
-    /// folder's contents (<c>folder/*</c>).
+    /// An upload copy's source made absolute, its contents marker kept (<c>data/*</c> → <c>/full/data/*</c>,
+    /// <c>/*</c> stays the root's contents). Whether it exists, and whether a folder needs Recursive, is the
+    /// engine's to say (<see cref="JobEndpoints.ValidateCopy"/>).
     /// </summary>
-    /// <exception cref="AzBlobSyncException">
-    /// SourceNotFound; SourceNotAFolder (a contents marker after a file); InvalidSpec for a folder without
-    /// <paramref name="recursive"/>, naming -Recursive and the contents form.
-    /// </exception>
-    public static string Validate(string? source, bool recursive)
+    public static string Absolute(string source)
     {
-        if (string.IsNullOrWhiteSpace(source))
-        {
-            throw new AzBlobSyncException(ErrorIds.InvalidSpec, "No source was given; give the local file or folder to copy.");
-        }
-        char separator = Path.DirectorySeparatorChar;
+        ArgumentNullException.ThrowIfNull(source);
         if (TrySplitContents(source, out string folderPart))
         {
-            string folder = Path.GetFullPath(folderPart.Length == 0 ? "." : folderPart);
-            if (Directory.Exists(folder))
-            {
-                return Contents(folder, separator);
-            }
-            if (File.Exists(folder.TrimEnd('\\', '/')))
-            {
-                throw new AzBlobSyncException(
-                    ErrorIds.SourceNotAFolder, $"Source '{source}' asks for the contents of '{folder.TrimEnd('\\', '/')}', which is a file, not a folder.", source);
-            }
-            throw new AzBlobSyncException(ErrorIds.SourceNotFound, $"Source folder '{folder}' does not exist; check the path.", folder);
+            return Contents(Path.GetFullPath(folderPart.Length == 0 ? "." : folderPart), Path.DirectorySeparatorChar);
         }
-        string full = Path.GetFullPath(source);
-        if (File.Exists(full))
-        {
-            return full;
-        }
-        if (Directory.Exists(full))
-        {
-            if (recursive)
-            {
-                return full;
-            }
-            string trimmed = full.TrimEnd('\\', '/');
-            throw new AzBlobSyncException(
-                ErrorIds.InvalidSpec,
-                $"'{trimmed}' is a folder: add -Recursive to copy it and everything in it (it lands under its own name), "
-                + $"or give '{Contents(trimmed, separator)}' for the files directly in it.",
-                full);
-        }
-        throw new AzBlobSyncException(ErrorIds.SourceNotFound, $"Source '{full}' does not exist; check the path.", full);
+        return Path.GetFullPath(source);
     }
 }

@@ -1,21 +1,20 @@
 using System;
-using System.Collections.Generic;
 using System.IO;
-using System.Linq;
-using AzBlobSync.Destination;
+using AzBlobSync.Engine;
 using AzBlobSync.Errors;
+using AzBlobSync.Spec;
 
 namespace AzBlobSync.Commands;
 
 /// <summary>
-/// Both ends of a job, checked before it starts with the engine's rules and error ids: the local
-/// folder (made absolute) and the container URL, whichever side each is on; a copy's ends with copy's
-/// rules (<see cref="ValidateCopy"/>); plus the option values the engine would refuse less clearly.
+/// Both ends of a job, checked before it starts by the engine itself (<see cref="SpecCheck"/>: every
+/// rule and error id lives there, so the CLI refuses the same inputs). What stays here is what this
+/// process must do: local paths made absolute (PowerShell resolved them already), and the prompts.
 /// </summary>
 public sealed class JobEndpoints
 {
     private JobEndpoints(
-        SyncOptions options, string localFolder, DestinationUrl container, bool isCopy = false, bool contentsOnly = false, DestinationUrl? destinationContainer = null)
+        SyncOptions options, string localFolder, EngineEnd container, bool isCopy = false, bool contentsOnly = false, EngineEnd? destinationContainer = null)
     {
         Options = options;
         LocalFolder = localFolder;
@@ -41,10 +40,10 @@ public sealed class JobEndpoints
     /// The container end, for display (its SAS signature redacted); for a copy's <c>url/prefix/*</c> source, without the '*'.
     /// Between containers: the source container.
     /// </summary>
-    public DestinationUrl Container { get; }
+    public EngineEnd Container { get; }
 
     /// <summary>Between containers (<see cref="SyncDirection.ContainerToContainer"/>): the destination container; otherwise null.</summary>
-    public DestinationUrl? DestinationContainer { get; }
+    public EngineEnd? DestinationContainer { get; }
 
     /// <summary>A copy's ends (checked with copy's rules), not a sync's or a check's.</summary>
     public bool IsCopy { get; }
@@ -109,208 +108,50 @@ public sealed class JobEndpoints
         return Path.Combine(LocalFolder, ownName, relative);
     }
 
-    /// <summary>Checks <paramref name="options"/>; throws <see cref="AzBlobSyncException"/> saying what to fix.</summary>
-    public static JobEndpoints Validate(SyncOptions options)
+    /// <summary>Checks a sync's or a check's <paramref name="options"/> with the engine; throws <see cref="AzBlobSyncException"/> saying what to fix.</summary>
+    public static JobEndpoints Validate(SyncOptions options) => Check(options, isCopy: false);
+
+    /// <summary>
+    /// Checks a copy's <paramref name="options"/> with copy's rules (the engine's): an upload's source is a file,
+    /// a folder (with <see cref="SyncOptions.Recursive"/>) or a folder's contents (<c>folder/*</c>); a download's
+    /// source a container URL, optionally <c>url/prefix/*</c>, and its destination a local path (a folder, or the
+    /// file one blob is copied to); between containers, both container URLs. A copy never deletes.
+    /// Throws <see cref="AzBlobSyncException"/> saying what to fix.
+    /// </summary>
+    public static JobEndpoints ValidateCopy(SyncOptions options) => Check(options, isCopy: true);
+
+    private static JobEndpoints Check(SyncOptions options, bool isCopy)
     {
-        options = CheckOptions(options);
-        if (options.Direction == SyncDirection.ContainerToContainer)
+        options = WithAbsolutePaths(options, isCopy);
+        CheckedSpec spec = SpecCheck.Check(options, isCopy ? JobStart.Copy(options.DryRun) : JobStart.Sync(options.DryRun));
+        return spec.Direction switch
         {
-            return BetweenContainers(options, DestinationUrl.ParseSource(options.Source), isCopy: false, contentsOnly: false);
-        }
-        if (options.Direction == SyncDirection.Download)
-        {
-            DestinationUrl source = DestinationUrl.ParseSource(options.Source);
-            string folder = ValidateDestinationFolder(options.Destination);
-            return new JobEndpoints(folder == options.Destination ? options : options with { Destination = folder }, folder, source);
-        }
-        string sourceFolder = SourceFolder.Validate(options.Source);
-        DestinationUrl destination = DestinationUrl.Parse(options.Destination);
-        return new JobEndpoints(sourceFolder == options.Source ? options : options with { Source = sourceFolder }, sourceFolder, destination);
+            SyncDirection.ContainerToContainer => new JobEndpoints(options, string.Empty, spec.Source, isCopy, spec.Source.ContentsOnly, spec.Destination),
+            SyncDirection.Download => new JobEndpoints(options, options.Destination, spec.Source, isCopy, isCopy && spec.Source.ContentsOnly),
+            _ => new JobEndpoints(options, options.Source, spec.Destination, isCopy, isCopy && CopySourcePath.TrySplitContents(options.Source, out _)),
+        };
     }
 
     /// <summary>
-    /// Checks a copy's <paramref name="options"/> with copy's rules: an upload's source is a file, a folder
-    /// (with <see cref="SyncOptions.Recursive"/>) or a folder's contents (<see cref="CopySourcePath.Validate"/>);
-    /// a download's source is a container URL, optionally <c>url/prefix/*</c>, and its destination a local path
-    /// (a folder, or the file one blob is copied to); between containers, both are container URLs (the source
-    /// optionally <c>url/prefix/*</c>). Throws <see cref="AzBlobSyncException"/> saying what to fix.
+    /// The local ends (and the hash cache) made absolute, as the engine gets them: a copy's contents marker and a
+    /// download target's trailing separator kept. URLs and the rules are the engine's.
     /// </summary>
-    public static JobEndpoints ValidateCopy(SyncOptions options)
-    {
-        options = CheckOptions(options);
-        if (options.DeleteDestination)
-        {
-            throw new AzBlobSyncException(ErrorIds.InvalidSpec, "A copy never deletes; use a sync with DeleteDestination to mirror.");
-        }
-        if (options.Direction == SyncDirection.ContainerToContainer)
-        {
-            (string url, bool contentsOnly) = CopySourcePath.SplitUrl(options.Source);
-            return BetweenContainers(options, DestinationUrl.ParseSource(url), isCopy: true, contentsOnly);
-        }
-        if (options.Direction == SyncDirection.Download)
-        {
-            (string url, bool contentsOnly) = CopySourcePath.SplitUrl(options.Source);
-            DestinationUrl source = DestinationUrl.ParseSource(url);
-            string target = LocalCopyTarget(options.Destination);
-            return new JobEndpoints(target == options.Destination ? options : options with { Destination = target }, target, source, isCopy: true, contentsOnly);
-        }
-        string local = CopySourcePath.Validate(options.Source, options.Recursive);
-        DestinationUrl destination = DestinationUrl.Parse(options.Destination);
-        bool contents = CopySourcePath.TrySplitContents(local, out _);
-        return new JobEndpoints(local == options.Source ? options : options with { Source = local }, local, destination, isCopy: true, contents);
-    }
-
-    /// <summary>
-    /// Both ends are container URLs: the source already parsed (errors as InvalidSource), the destination parsed here
-    /// (errors as InvalidDestination). Whether a source in another account has the SAS it needs is the engine's to say.
-    /// </summary>
-    private static JobEndpoints BetweenContainers(SyncOptions options, DestinationUrl source, bool isCopy, bool contentsOnly)
-    {
-        DestinationUrl destination = DestinationUrl.Parse(options.Destination);
-        return new JobEndpoints(options, string.Empty, source, isCopy, contentsOnly, destination);
-    }
-
-    /// <summary>
-    /// The option values every job shares, checked (concurrency, limits, ages, filter paths, upload properties);
-    /// returns the options with the hash cache's path made absolute.
-    /// </summary>
-    internal static SyncOptions CheckOptions(SyncOptions options)
+    internal static SyncOptions WithAbsolutePaths(SyncOptions options, bool isCopy)
     {
         ArgumentNullException.ThrowIfNull(options);
-        if (options.Concurrency is int c && (c < 1 || c > SyncOptions.MaxConcurrency))
+        string? hashCache = string.IsNullOrWhiteSpace(options.HashCachePath) ? options.HashCachePath : Path.GetFullPath(options.HashCachePath);
+        options = hashCache == options.HashCachePath ? options : options with { HashCachePath = hashCache };
+        return options.Direction switch
         {
-            throw new AzBlobSyncException(
-                ErrorIds.InvalidSpec, $"Concurrency must be between 1 and {SyncOptions.MaxConcurrency}, got {c}.");
-        }
-        if (options.MaxDelete is < 0)
-        {
-            throw new AzBlobSyncException(ErrorIds.InvalidSpec, $"MaxDelete cannot be negative, got {options.MaxDelete}.");
-        }
-        CheckAge("MinAge", options.MinAge);
-        CheckAge("MaxAge", options.MaxAge);
-        CheckRelativePaths("IncludePath", options.IncludePath);
-        CheckRelativePaths("ExcludePath", options.ExcludePath);
-        CheckMetadata(options.Metadata);
-        CheckTags(options.Tags);
-        if (options.HashCachePath is not null)
-        {
-            if (string.IsNullOrWhiteSpace(options.HashCachePath))
-            {
-                throw new AzBlobSyncException(ErrorIds.InvalidSpec, "HashCachePath is empty; give a file path, or leave it out for the default.");
-            }
-            string full = Path.GetFullPath(options.HashCachePath);
-            if (Directory.Exists(full))
-            {
-                throw new AzBlobSyncException(ErrorIds.InvalidSpec, $"HashCachePath '{full}' is a folder; give the path of a file (it is created if missing).", full);
-            }
-            options = full == options.HashCachePath ? options : options with { HashCachePath = full };
-        }
-        return options;
+            SyncDirection.Upload when !string.IsNullOrWhiteSpace(options.Source) =>
+                options with { Source = isCopy ? CopySourcePath.Absolute(options.Source) : Path.GetFullPath(options.Source) },
+            SyncDirection.Download when !string.IsNullOrWhiteSpace(options.Destination) =>
+                options with { Destination = isCopy ? LocalCopyTarget(options.Destination) : Path.GetFullPath(options.Destination) },
+            _ => options,
+        };
     }
 
     /// <summary>A copy's local destination: absolute, with a trailing separator kept (it means "into this folder").</summary>
-    private static string LocalCopyTarget(string? path)
-    {
-        if (string.IsNullOrWhiteSpace(path))
-        {
-            throw new AzBlobSyncException(ErrorIds.InvalidSpec, "No destination was given; give the local folder (or file) to copy into.");
-        }
-        return CopySourcePath.KeepTrailingSeparator(path, Path.GetFullPath(path), Path.DirectorySeparatorChar);
-    }
-
-    /// <summary>The service takes C# identifiers as metadata names; <c>mtime</c> is the engine's (the source's modified time).</summary>
-    private static void CheckMetadata(IReadOnlyDictionary<string, string> metadata)
-    {
-        foreach (string name in metadata.Keys)
-        {
-            bool valid = name.Length > 0
-                && (char.IsAsciiLetter(name[0]) || name[0] == '_')
-                && name.All(c => char.IsAsciiLetterOrDigit(c) || c == '_');
-            if (!valid)
-            {
-                throw new AzBlobSyncException(
-                    ErrorIds.InvalidSpec, $"Metadata name '{name}' is not valid: use letters, digits and '_', not starting with a digit.", name);
-            }
-            if (string.Equals(name, "mtime", StringComparison.OrdinalIgnoreCase))
-            {
-                throw new AzBlobSyncException(
-                    ErrorIds.InvalidSpec, $"Metadata name '{name}' is reserved: it holds the source's modified time, which is how changes are found.", name);
-            }
-        }
-        // Metadata travels in HTTP headers: printable ASCII only. The engine sends anything, and the service then
-        // fails the whole job as if the credentials were wrong.
-        foreach (KeyValuePair<string, string> pair in metadata)
-        {
-            if (!pair.Value.All(c => c is >= ' ' and <= '~'))
-            {
-                throw new AzBlobSyncException(
-                    ErrorIds.InvalidSpec, $"Metadata '{pair.Key}' has a value the service cannot take: use printable ASCII only (no accents, no line breaks).", pair.Key);
-            }
-        }
-    }
-
-    /// <summary>The service's rules for index tags: at most 10; names 1-128 and values 0-256 characters of letters, digits, space and + - . / : = _.</summary>
-    private static void CheckTags(IReadOnlyDictionary<string, string> tags)
-    {
-        if (tags.Count > SyncOptions.MaxTags)
-        {
-            throw new AzBlobSyncException(ErrorIds.InvalidSpec, $"A blob takes at most {SyncOptions.MaxTags} tags, got {tags.Count}.");
-        }
-        static bool Allowed(string text) => text.All(c => char.IsAsciiLetterOrDigit(c) || c is ' ' or '+' or '-' or '.' or '/' or ':' or '=' or '_');
-        foreach (KeyValuePair<string, string> pair in tags)
-        {
-            if (pair.Key.Length is < 1 or > 128 || pair.Value.Length > 256 || !Allowed(pair.Key) || !Allowed(pair.Value))
-            {
-                throw new AzBlobSyncException(
-                    ErrorIds.InvalidSpec,
-                    $"Tag '{pair.Key}' is not valid: names take 1-128 and values up to 256 characters, each a letter, a digit, a space or one of + - . / : = _.",
-                    pair.Key);
-            }
-        }
-    }
-
-    /// <summary>A download's folder: absolute; may be missing (the engine creates it) but must not be a file.</summary>
-    public static string ValidateDestinationFolder(string? path)
-    {
-        if (string.IsNullOrWhiteSpace(path))
-        {
-            throw new AzBlobSyncException(ErrorIds.InvalidSpec, "No destination folder was given; give the local folder to download into.");
-        }
-        string full = Path.GetFullPath(path);
-        if (File.Exists(full))
-        {
-            throw new AzBlobSyncException(
-                ErrorIds.DestinationNotAFolder, $"Destination '{full}' is a file, not a folder; downloads go into a folder.", full);
-        }
-        return full;
-    }
-
-    private static void CheckAge(string name, TimeSpan? age)
-    {
-        if (age < TimeSpan.Zero)
-        {
-            throw new AzBlobSyncException(ErrorIds.InvalidSpec, $"{name} cannot be negative, got {age}.");
-        }
-    }
-
-    /// <summary>Filter paths are relative to the folder (and to the container prefix); an absolute one would silently match nothing.</summary>
-    private static void CheckRelativePaths(string name, IReadOnlyList<string> paths)
-    {
-        foreach (string value in paths)
-        {
-            foreach (string path in value.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-            {
-                bool rooted = Path.IsPathRooted(path) || path.StartsWith('/') || path.StartsWith('\\')
-                    || (path.Length >= 2 && char.IsAsciiLetter(path[0]) && path[1] == ':');
-                bool climbs = Array.Exists(path.Split('/', '\\'), segment => segment == "..");
-                if (rooted || climbs)
-                {
-                    throw new AzBlobSyncException(
-                        ErrorIds.InvalidSpec,
-                        $"{name} '{path}' must be a path relative to the folder (like 'logs/old' or 'a.txt'), not {(rooted ? "an absolute path" : "one that climbs out with '..'")}.",
-                        path);
-                }
-            }
-        }
-    }
+    private static string LocalCopyTarget(string path) =>
+        CopySourcePath.KeepTrailingSeparator(path, Path.GetFullPath(path), Path.DirectorySeparatorChar);
 }

@@ -1,43 +1,46 @@
 using System;
 using System.Text;
+using AzBlobSync.Native;
 
 namespace AzBlobSync.Destination;
 
-/// <summary>Hides SAS signatures (<c>sig=</c>) in anything shown to people: messages, ToString, targets.</summary>
+/// <summary>
+/// Hides SAS signatures (<c>sig=</c>) in anything shown to people: messages, ToString, targets. The
+/// rule is the engine's (<c>azbs_redact</c>, native/core/src/spec/redaction.rs); this only asks it.
+/// </summary>
 public static class SecretRedaction
 {
     public const string Marker = "REDACTED";
 
-    /// <summary>Replaces the value of every <c>sig=</c> (any case) up to the next '&amp;', whitespace or quote.</summary>
+    /// <summary>
+    /// The text with the value of every <c>sig=</c> parameter replaced by <see cref="Marker"/>. Should the engine
+    /// not load, everything after a '?' is hidden instead: never less than the engine would hide.
+    /// </summary>
     public static string RedactSignatures(string? text)
     {
         if (string.IsNullOrEmpty(text))
         {
             return text ?? string.Empty;
         }
-        var output = new StringBuilder(text.Length);
-        int position = 0;
-        while (true)
+        try
         {
-            int found = text.IndexOf("sig=", position, StringComparison.OrdinalIgnoreCase);
-            // Only a parameter name "sig", not the tail of "xsig=": it must start the text or follow ?, & or ;.
-            while (found > 0 && text[found - 1] is not ('?' or '&' or ';') && !char.IsWhiteSpace(text[found - 1]))
-            {
-                found = text.IndexOf("sig=", found + 4, StringComparison.OrdinalIgnoreCase);
-            }
-            if (found < 0)
-            {
-                output.Append(text, position, text.Length - position);
-                return output.ToString();
-            }
-            int valueStart = found + 4;
-            output.Append(text, position, valueStart - position).Append(Marker);
-            int valueEnd = valueStart;
-            while (valueEnd < text.Length && text[valueEnd] is not ('&' or '"' or '\'' or '#') && !char.IsWhiteSpace(text[valueEnd]))
-            {
-                valueEnd++;
-            }
-            position = valueEnd;
+            return NativeText.Call(
+                "redaction",
+                Encoding.UTF8.GetBytes(text),
+                (ref byte input, ulong length, ref byte buffer, ulong capacity, ref ulong written) =>
+                    Interop.azbs_redact(ref input, length, ref buffer, capacity, ref written));
         }
+        catch (Exception e) when (e is Errors.AzBlobSyncException or DllNotFoundException or EntryPointNotFoundException)
+        {
+            return HideEveryQuery(text);
+        }
+    }
+
+    /// <summary>The fail-safe: any query string, and any bare <c>sig=</c>, is hidden whole.</summary>
+    private static string HideEveryQuery(string text)
+    {
+        int query = text.IndexOf('?', StringComparison.Ordinal);
+        string kept = query < 0 ? text : text[..query] + "?" + Marker;
+        return kept.Contains("sig=", StringComparison.OrdinalIgnoreCase) ? Marker : kept;
     }
 }

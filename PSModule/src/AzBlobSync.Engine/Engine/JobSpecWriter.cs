@@ -35,6 +35,13 @@ internal static class JobSpecWriter
                 JobOperation.Copy => "copy",
                 _ => "sync",
             });
+            // The host knows the direction; the engine then never guesses it from the strings.
+            json.WriteString("direction", options.Direction switch
+            {
+                SyncDirection.Download => "download",
+                SyncDirection.ContainerToContainer => "containerToContainer",
+                _ => "upload",
+            });
             json.WriteString("source", options.Source);
             json.WriteString("destination", options.Destination);
             json.WriteBoolean("putMd5", options.PutMd5);
@@ -103,13 +110,14 @@ internal static class JobSpecWriter
 
     /// <summary>
     /// A duration the engine parses: whole seconds as <c>"3600s"</c>, otherwise whole milliseconds
-    /// (<c>"1500ms"</c>); anything finer is rounded to the millisecond.
+    /// (<c>"1500ms"</c>); anything finer is rounded to the millisecond. A negative age is written with
+    /// its sign, for the engine to refuse (its rule, its error id).
     /// </summary>
     public static string FormatAge(TimeSpan age)
     {
         if (age < TimeSpan.Zero)
         {
-            throw new ArgumentOutOfRangeException(nameof(age), age, "An age cannot be negative.");
+            return "-" + FormatAge(age.Negate());
         }
         long milliseconds = (long)Math.Round(age.TotalMilliseconds, MidpointRounding.AwayFromZero);
         return milliseconds % 1000 == 0

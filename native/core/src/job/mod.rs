@@ -10,7 +10,6 @@ pub mod progress;
 use crate::auth::{Credential, JobAuth};
 use crate::store::azure::AzureBlobStore;
 use crate::plan::blob_name;
-use crate::spec::container_url::ContainerUrl;
 use crate::error::{EngineError, Result};
 use crate::job::events::{Action, ConfirmRequest, Event, FileEvent, FileStatus, JobStatus, Summary};
 use crate::local::walk::{LocalEntry, LocalWalk, WalkItem};
@@ -22,7 +21,8 @@ use crate::spec::JobSpec;
 use crate::store::{BlobStore, SOURCE_MTIME_KEY};
 use crate::transfer::server_copy::BlobCopies;
 use crate::transfer::direction::Direction;
-use crate::spec::endpoints::{self, Endpoints, container_of, existing_folder, is_url};
+use crate::spec::endpoints::{self, Endpoints};
+use crate::spec::ends::Ends;
 use crate::plan::Overwrite;
 use crate::local::content_hash::{ContentHasher, Verdict};
 use crate::local::hash_cache::{self, HashCache};
@@ -216,17 +216,12 @@ impl Job {
 
     async fn sync(&self, spec: JobSpec) -> std::result::Result<Tally, (EngineError, Tally)> {
         let fail = |e| (e, Tally::default());
-        if is_url(&spec.source) && is_url(&spec.destination) {
+        // The spec was validated at the door: ends parsed, local mistakes already refused.
+        let ends = spec.ends().map_err(fail)?;
+        if let Ends::ContainerToContainer { .. } = ends {
             return self.between_containers(spec).await;
         }
-        let location = container_of(&spec).map_err(fail)?;
-        // Local mistakes are reported before any network round trip.
-        if is_url(&spec.destination) && spec.operation != Operation::Copy {
-            existing_folder(&spec.source).map_err(fail)?;
-        }
-        if !is_url(&spec.destination) && spec.operation != Operation::Copy && Path::new(&spec.destination).is_file() {
-            return Err(fail(EngineError::DestinationNotAFolder(spec.destination.clone())));
-        }
+        let location = ends.container().url.clone();
         let concurrency = spec.effective_concurrency();
         let auth = JobAuth::new(&spec, concurrency).map_err(fail)?;
         let credential = auth.credential_for(&location).map_err(fail)?;
@@ -322,13 +317,11 @@ impl Job {
     /// Container (prefix) → container (prefix), every blob copied by the service itself.
     async fn between_containers(&self, spec: JobSpec) -> std::result::Result<Tally, (EngineError, Tally)> {
         let fail = |e| (e, Tally::default());
-        let source = endpoints::parse_source_url(&endpoints::without_url_wildcard(&spec.source)).map_err(fail)?;
-        let dest = ContainerUrl::parse(&spec.destination).map_err(fail)?;
-        if source.sas().is_none() && source.account != dest.account {
-            return Err(fail(EngineError::InvalidSpec(
-                "the service reads the source itself, and an account key only vouches for its own account: add a SAS (read, list) to the source URL".into(),
-            )));
-        }
+        // Both parsed at the door, where a foreign source without a SAS was already refused.
+        let Ends::ContainerToContainer { source, destination } = spec.ends().map_err(fail)? else {
+            return Err(fail(EngineError::Internal("a copy between containers needs two container ends".into())));
+        };
+        let (source, dest) = (source.url.clone(), destination.url.clone());
         let concurrency = spec.effective_concurrency();
         let mut stores = Vec::new();
         let auth = JobAuth::new(&spec, concurrency).map_err(fail)?;
@@ -546,7 +539,7 @@ impl Job {
         tally: &mut Tally,
     ) -> Result<()> {
         let planned = deletes.len() as u64;
-        if let Some(limit) = spec.max_delete.filter(|limit| planned > *limit) {
+        if let Some(limit) = spec.max_delete_limit().filter(|limit| planned > *limit) {
             let what = if D::ACTION == Action::Download { "local files" } else { "blobs" };
             return Err(EngineError::MaxDeleteExceeded { planned, limit, what });
         }

@@ -28,7 +28,13 @@ impl std::fmt::Debug for ContainerUrl {
 impl ContainerUrl {
     pub fn parse(raw: &str) -> Result<Self> {
         let invalid = |why: &str| EngineError::InvalidDestination { url: redact_url(raw), why: why.to_string() };
-        let url = Url::parse(raw.trim()).map_err(|e| invalid(&e.to_string()))?;
+        if raw.trim().is_empty() {
+            return Err(invalid("it is empty"));
+        }
+        let url = Url::parse(raw.trim()).map_err(|e| match e {
+            url::ParseError::RelativeUrlWithoutBase => invalid("it is not an absolute URL"),
+            e => invalid(&e.to_string()),
+        })?;
         if url.scheme() != "https" && url.scheme() != "http" {
             return Err(invalid("the scheme must be https (or http for a local emulator)"));
         }
@@ -112,17 +118,9 @@ fn validate_container_name(name: &str) -> std::result::Result<(), String> {
     Ok(())
 }
 
-/// Replaces the value of every SAS signature (`sig=`) in a URL-ish string; for messages and logs.
+/// Hides SAS signatures in a URL (see [`crate::spec::redaction`]).
 pub fn redact_url(raw: &str) -> String {
-    let Some((base, query)) = raw.split_once('?') else { return raw.to_string() };
-    let redacted: Vec<String> = query
-        .split('&')
-        .map(|pair| match pair.split_once('=') {
-            Some((k, _)) if k.eq_ignore_ascii_case("sig") => format!("{k}=REDACTED"),
-            _ => pair.to_string(),
-        })
-        .collect();
-    format!("{base}?{}", redacted.join("&"))
+    crate::spec::redaction::redact(raw)
 }
 
 #[cfg(test)]
@@ -149,7 +147,9 @@ mod tests {
     #[test]
     fn rejects_malformed_urls_with_a_reason() {
         for (raw, needle) in [
-            ("not a url", "not a valid container URL"),
+            ("not a url", "not an absolute URL"),
+            ("/local/folder", "not an absolute URL"),
+            ("  ", "it is empty"),
             ("ftp://acct.blob.core.windows.net/c", "scheme"),
             ("https://acct.blob.core.windows.net/", "no container"),
             ("https://acct.blob.core.windows.net/Bad_Name", "not valid"),
@@ -173,28 +173,7 @@ mod tests {
     }
 }
 
-/// Replaces every `sig=<value>` in free text (error messages that may quote a URL).
+/// Hides SAS signatures in free text, such as error messages that quote a URL (see [`crate::spec::redaction`]).
 pub fn redact_text(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(i) = rest.to_ascii_lowercase().find("sig=") {
-        out.push_str(&rest[..i + 4]);
-        out.push_str("REDACTED");
-        let tail = &rest[i + 4..];
-        let end = tail.find(|c: char| c == '&' || c.is_whitespace() || c == '"' || c == '\'').unwrap_or(tail.len());
-        rest = &tail[end..];
-    }
-    out.push_str(rest);
-    out
-}
-
-#[cfg(test)]
-mod redact_text_tests {
-    #[test]
-    fn redacts_signatures_in_prose() {
-        assert_eq!(
-            super::redact_text("GET https://a/c?sv=1&sig=abc%2F&sp=r failed; SIG=x"),
-            "GET https://a/c?sv=1&sig=REDACTED&sp=r failed; SIG=REDACTED"
-        );
-    }
+    crate::spec::redaction::redact(text)
 }

@@ -7,6 +7,7 @@
 use crate::plan::blob_name;
 use crate::spec::container_url::ContainerUrl;
 use crate::error::{EngineError, Result};
+use crate::spec::ends::Ends;
 use crate::spec::{JobSpec, Operation};
 use crate::store::BlobStore;
 use crate::local::windows_path::{last_component, parse_source_argument};
@@ -40,67 +41,22 @@ pub enum Endpoints {
     Download(Scope),
 }
 
-/// Anything that looks meant as a URL counts as one, typos included ("http//..."), so that a
-/// mistyped URL gets the URL parser's precise complaint rather than "folder not found".
-pub fn is_url(end: &str) -> bool {
-    let lower = end.trim_start().to_ascii_lowercase();
-    lower.contains("://") || lower.starts_with("http:") || lower.starts_with("https:") || lower.starts_with("http/") || lower.starts_with("https/")
-}
-
-/// `https://a/c/dir/*?sas` → (`https://a/c/dir?sas`, contents only).
-fn split_url_wildcard(url: &str) -> (String, bool) {
-    let (base, query) = url.split_once('?').map_or((url, None), |(b, q)| (b, Some(q)));
-    match base.strip_suffix("/*") {
-        Some(stripped) => (query.map_or(stripped.to_string(), |q| format!("{stripped}?{q}")), true),
-        None => (url.to_string(), false),
-    }
-}
-
-/// The URL without a trailing `/*` (which only says "the contents").
-pub fn without_url_wildcard(url: &str) -> String {
-    split_url_wildcard(url).0
-}
-
-fn url_path_ends_with_slash(url: &str) -> bool {
-    url.split('?').next().unwrap_or(url).ends_with('/')
-}
-
-/// A source URL, whose errors say "source".
-pub fn parse_source_url(raw: &str) -> Result<ContainerUrl> {
-    ContainerUrl::parse(raw).map_err(|e| match e {
-        EngineError::InvalidDestination { url, why } => EngineError::InvalidSource { url, why },
-        e => e,
-    })
-}
-
-/// The container a job talks to, known before anything is listed.
-pub fn container_of(spec: &JobSpec) -> Result<ContainerUrl> {
-    match (is_url(&spec.source), is_url(&spec.destination)) {
-        (false, true) => ContainerUrl::parse(&spec.destination),
-        (true, false) => parse_source_url(&split_url_wildcard(&spec.source).0),
-        // Container to container has two; the job handles that case itself.
-        (true, true) => ContainerUrl::parse(&spec.destination),
-        (false, false) => Err(EngineError::InvalidSpec(
-            "neither end is a container URL; one side must be https://<account>.blob.core.windows.net/<container>".into(),
-        )),
-    }
-}
-
+/// What an upload or a download covers; `container` is the spec's own (see [`Ends::container`]).
 pub async fn resolve(spec: &JobSpec, container: ContainerUrl, store: &dyn BlobStore) -> Result<Endpoints> {
-    if is_url(&spec.destination) {
-        resolve_upload(spec, container).map(Endpoints::Upload)
-    } else {
-        resolve_download(spec, container, store).await.map(Endpoints::Download)
+    match spec.ends()? {
+        Ends::Upload { destination, .. } => resolve_upload(spec, container, destination.names_folder).map(Endpoints::Upload),
+        Ends::Download { source, .. } => resolve_download(spec, container, source.contents_only, store).await.map(Endpoints::Download),
+        Ends::ContainerToContainer { .. } => Err(EngineError::Internal("between containers there is no local end to resolve".into())),
     }
 }
 
-fn folder_needs_recursive(shown: &str) -> EngineError {
+pub(crate) fn folder_needs_recursive(shown: &str) -> EngineError {
     EngineError::InvalidSpec(format!(
         "'{shown}' is a folder: add --recursive (-Recursive) to copy it and everything in it, or '{shown}/*' for the files directly in it"
     ))
 }
 
-fn resolve_upload(spec: &JobSpec, container: ContainerUrl) -> Result<Scope> {
+fn resolve_upload(spec: &JobSpec, container: ContainerUrl, destination_names_folder: bool) -> Result<Scope> {
     let prefix = container.prefix.clone();
     if spec.operation != Operation::Copy {
         let root = existing_folder(&spec.source)?;
@@ -122,7 +78,7 @@ fn resolve_upload(spec: &JobSpec, container: ContainerUrl) -> Result<Scope> {
         let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).ok_or_else(|| EngineError::SourceNotFound(arg.path.clone()))?;
         // A destination that names a folder (the container, or a path ending in '/') gets the
         // file's own name; otherwise the destination is the blob's name.
-        let target = if prefix.is_empty() || url_path_ends_with_slash(&spec.destination) { blob_name::join(&prefix, &name) } else { prefix.clone() };
+        let target = if prefix.is_empty() || destination_names_folder { blob_name::join(&prefix, &name) } else { prefix.clone() };
         let root = path.parent().map(Path::to_path_buf).unwrap_or_default();
         return Ok(Scope { container, prefix, root, single: Some(Single { name, target }), top_level_only: true });
     }
@@ -134,10 +90,9 @@ fn resolve_upload(spec: &JobSpec, container: ContainerUrl) -> Result<Scope> {
     Ok(Scope { container, prefix, root: path, single: None, top_level_only: false })
 }
 
-async fn resolve_download(spec: &JobSpec, container: ContainerUrl, store: &dyn BlobStore) -> Result<Scope> {
+async fn resolve_download(spec: &JobSpec, container: ContainerUrl, contents_only: bool, store: &dyn BlobStore) -> Result<Scope> {
     let dest = PathBuf::from(&spec.destination);
     let prefix = container.prefix.clone();
-    let (_, contents_only) = split_url_wildcard(&spec.source);
     if spec.operation != Operation::Copy {
         ensure_folder(&dest, &spec.destination)?;
         return Ok(Scope { container, prefix, root: dest, single: None, top_level_only: false });
@@ -179,14 +134,17 @@ pub struct BetweenScope {
 /// prefix in place of the local folder.
 pub async fn resolve_between(spec: &JobSpec, source: &ContainerUrl, dest: &ContainerUrl, source_store: &dyn BlobStore) -> Result<BetweenScope> {
     let (p, q) = (source.prefix.clone(), dest.prefix.clone());
-    let (_, contents_only) = split_url_wildcard(&spec.source);
+    let Ends::ContainerToContainer { source: source_end, destination: dest_end } = spec.ends()? else {
+        return Err(EngineError::Internal("a copy between containers needs two container ends".into()));
+    };
+    let (contents_only, dest_names_folder) = (source_end.contents_only, dest_end.names_folder);
     if spec.operation != Operation::Copy || contents_only {
         let top_level_only = spec.operation == Operation::Copy && !spec.recursive;
         return Ok(BetweenScope { source_prefix: p, dest_prefix: q, single: None, top_level_only });
     }
     if !p.is_empty() && blob_exists(source_store, &p).await? {
         let name = p.rsplit('/').next().unwrap_or(&p).to_string();
-        let target = if q.is_empty() || url_path_ends_with_slash(&spec.destination) { blob_name::join(&q, &name) } else { q.clone() };
+        let target = if q.is_empty() || dest_names_folder { blob_name::join(&q, &name) } else { q.clone() };
         let source_prefix = p.rsplit_once('/').map(|(parent, _)| parent.to_string()).unwrap_or_default();
         return Ok(BetweenScope { source_prefix, dest_prefix: q, single: Some(Single { name, target }), top_level_only: true });
     }
@@ -241,14 +199,12 @@ mod tests {
         JobSpec { operation: op, source: source.into(), destination: destination.into(), recursive, ..Default::default() }
     }
 
+    /// Through the door, as every job: validated (ends parsed, local checks), then resolved.
     fn upload(s: &JobSpec) -> Result<Scope> {
-        resolve_upload(s, container_of(s).unwrap())
-    }
-
-    #[test]
-    fn url_wildcards_are_split_before_the_query() {
-        assert_eq!(split_url_wildcard("https://a/c/dir/*?sv=1&sig=x"), ("https://a/c/dir?sv=1&sig=x".to_string(), true));
-        assert_eq!(split_url_wildcard("https://a/c/dir"), ("https://a/c/dir".to_string(), false));
+        let mut s = JobSpec { ends: None, ..spec(s.operation, &s.source, &s.destination, s.recursive) };
+        s.validate()?;
+        let Ends::Upload { destination, .. } = s.ends()? else { panic!("an upload") };
+        resolve_upload(&s, destination.url.clone(), destination.names_folder)
     }
 
     #[test]

@@ -1,8 +1,12 @@
 //! What a host asks the engine to do: the JSON a job starts from (through the C ABI) and the
 //! CLI's flags, in one shape.
 
+pub mod check;
 pub mod container_url;
 pub mod endpoints;
+pub mod ends;
+pub mod redaction;
+pub mod rules;
 
 use crate::error::{EngineError, Result};
 use crate::plan::filter::FilterSpec;
@@ -10,8 +14,8 @@ use std::time::{Duration, SystemTime};
 use serde::Deserialize;
 use zeroize::Zeroizing;
 
-/// Upper bound on parallel requests; beyond this the service throttles and memory grows.
-pub const MAX_CONCURRENCY: usize = 512;
+pub use rules::MAX_CONCURRENCY;
+use ends::{Direction, Ends};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
@@ -35,11 +39,24 @@ pub enum CompareHash {
     Md5,
 }
 
+/// The part of a spec a refusal is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Concern {
+    Source,
+    Destination,
+    Options,
+}
+
 #[derive(Deserialize, Default)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct JobSpec {
     #[serde(default)]
     pub operation: Operation,
+    /// Which way data moves. A host that knows says so; without it (the CLI) the direction is
+    /// inferred from which end looks like a URL.
+    #[serde(default)]
+    pub direction: Option<Direction>,
     /// A local folder (upload) or a container URL (download).
     pub source: String,
     /// A container URL, optionally with a virtual-directory prefix and a SAS query (upload), or a
@@ -51,7 +68,7 @@ pub struct JobSpec {
     pub dry_run: bool,
     /// Parallel requests; `None` picks a default from the machine.
     #[serde(default)]
-    pub concurrency: Option<usize>,
+    pub concurrency: Option<i64>,
     /// Storage account key (base64). Never logged, never echoed in errors.
     #[serde(default)]
     pub account_key: Option<Zeroizing<String>>,
@@ -112,7 +129,7 @@ pub struct JobSpec {
     pub confirm_deletes: bool,
     /// Refuse to delete anything when the plan would delete more than this many blobs.
     #[serde(default)]
-    pub max_delete: Option<u64>,
+    pub max_delete: Option<i64>,
     #[serde(default)]
     pub include_pattern: Vec<String>,
     #[serde(default)]
@@ -137,6 +154,9 @@ pub struct JobSpec {
     /// Only files at most this old.
     #[serde(default)]
     pub max_age: Option<String>,
+    /// Both ends, typed: filled by [`JobSpec::validate`], the only place the strings are parsed.
+    #[serde(skip)]
+    pub ends: Option<Ends>,
 }
 
 impl std::fmt::Debug for JobSpec {
@@ -164,7 +184,7 @@ impl std::fmt::Debug for JobSpec {
 
 impl JobSpec {
     pub fn from_json(json: &[u8]) -> Result<Self> {
-        let spec: Self = serde_json::from_slice(json).map_err(|e| {
+        let mut spec: Self = serde_json::from_slice(json).map_err(|e| {
             // serde's message names the field and position, never a value, so no secret leaks.
             EngineError::InvalidSpec(e.to_string())
         })?;
@@ -172,54 +192,67 @@ impl JobSpec {
         Ok(spec)
     }
 
-    pub fn validate(&self) -> Result<()> {
+    /// Checks every rule (see [`rules`]) and parses both ends into [`JobSpec::ends`], the local
+    /// ones checked on disk: all that can be judged without the network.
+    pub fn validate(&mut self) -> Result<()> {
+        self.validate_concerning().map_err(|(e, _)| e)
+    }
+
+    /// [`JobSpec::validate`], also saying which part of the spec a refusal is about (a host that
+    /// copies several sources with the same options goes on after a bad source, not after bad options).
+    pub fn validate_concerning(&mut self) -> std::result::Result<(), (EngineError, Concern)> {
+        let options = |e| (e, Concern::Options);
         if self.operation == Operation::Copy && self.delete_destination {
-            return Err(EngineError::InvalidSpec("copy never deletes; use sync with deleteDestination to mirror".into()));
+            return Err(options(EngineError::InvalidSpec("copy never deletes; use sync with deleteDestination to mirror".into())));
         }
-        if self.source.trim().is_empty() {
-            return Err(EngineError::InvalidSpec("'source' is empty; give a local folder".into()));
-        }
-        if self.destination.trim().is_empty() {
-            return Err(EngineError::InvalidSpec("'destination' is empty; give a container URL".into()));
-        }
-        if let Some(c) = self.concurrency {
-            if c == 0 || c > MAX_CONCURRENCY {
-                return Err(EngineError::InvalidSpec(format!("'concurrency' must be 1..={MAX_CONCURRENCY}, got {c}")));
+        let ends = Ends::parse(self).map_err(|e| {
+            let concern = match e {
+                EngineError::InvalidDestination { .. } => Concern::Destination,
+                _ if self.destination.trim().is_empty() => Concern::Destination,
+                _ => Concern::Source,
+            };
+            (e, concern)
+        })?;
+        (|| {
+            rules::check_concurrency(self.concurrency)?;
+            rules::check_max_delete(self.max_delete)?;
+            if let Some(b) = self.block_size_bytes {
+                crate::transfer::block_sizing::validate_block_size(b)?;
             }
-        }
-        if let Some(sign_in) = &self.sign_in {
-            if self.account_key.as_ref().is_some_and(|k| !k.trim().is_empty()) {
-                return Err(EngineError::InvalidCredential("give one way to sign in: an account key or a sign-in, not both".into()));
+            if let Some(sign_in) = &self.sign_in {
+                if self.account_key.as_ref().is_some_and(|k| !k.trim().is_empty()) {
+                    return Err(EngineError::InvalidCredential("give one way to sign in: an account key or a sign-in, not both".into()));
+                }
+                sign_in.validate()?;
             }
-            sign_in.validate()?;
-        }
-        if let Some(b) = self.block_size_bytes {
-            crate::transfer::block_sizing::validate_block_size(b)?;
-        }
-        crate::plan::filter::Filter::new(&self.filter_spec()?, std::time::SystemTime::now())?;
-        self.upload_properties()?;
+            rules::check_relative_paths("includePath", &self.include_path)?;
+            rules::check_relative_paths("excludePath", &self.exclude_path)?;
+            crate::plan::filter::Filter::new(&self.filter_spec()?, std::time::SystemTime::now())?;
+            self.upload_properties()?;
+            rules::check_hash_cache_path(self.hash_cache_path.as_deref())
+        })()
+        .map_err(options)?;
+        ends.check_local(self).map_err(|e| {
+            let concern = if ends.direction() == Direction::Upload { Concern::Source } else { Concern::Destination };
+            (e, concern)
+        })?;
+        self.ends = Some(ends);
         Ok(())
     }
 
+    /// The typed ends; an error (never a panic) for a spec that skipped [`JobSpec::validate`].
+    pub fn ends(&self) -> Result<&Ends> {
+        self.ends.as_ref().ok_or_else(|| EngineError::Internal("the job spec was not validated before use".into()))
+    }
+
+    /// `maxDelete`, once validated (negative values are refused by [`JobSpec::validate`]).
+    pub fn max_delete_limit(&self) -> Option<u64> {
+        self.max_delete.and_then(|n| u64::try_from(n).ok())
+    }
+
     pub fn upload_properties(&self) -> Result<crate::store::UploadProperties> {
-        for key in self.metadata.keys() {
-            // The service takes C# identifiers as metadata names.
-            let valid = key.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_') && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
-            if !valid {
-                return Err(EngineError::InvalidSpec(format!("metadata name '{key}' is not valid: use letters, digits and '_', not starting with a digit")));
-            }
-            if let Some(value) = self.metadata.get(key).filter(|v| !v.chars().all(|c| c.is_ascii() && !c.is_ascii_control())) {
-                return Err(EngineError::InvalidSpec(format!(
-                    "metadata value '{value}' of '{key}' is not plain ASCII, which the service requires; encode it (e.g. URL-encode) first"
-                )));
-            }
-            if key.eq_ignore_ascii_case(crate::store::SOURCE_MTIME_KEY) {
-                return Err(EngineError::InvalidSpec(format!("metadata name '{key}' is reserved: it holds the source's modified time")));
-            }
-        }
-        if self.tags.len() > 10 {
-            return Err(EngineError::InvalidSpec(format!("a blob takes at most 10 tags, got {}", self.tags.len())));
-        }
+        rules::check_metadata(&self.metadata)?;
+        rules::check_tags(&self.tags)?;
         Ok(crate::store::UploadProperties {
             content_type: self.content_type.clone().filter(|c| !c.trim().is_empty()),
             cache_control: self.cache_control.clone().filter(|c| !c.trim().is_empty()),
@@ -268,7 +301,7 @@ impl JobSpec {
     }
 
     pub fn effective_concurrency(&self) -> usize {
-        self.concurrency.unwrap_or_else(default_concurrency)
+        rules::check_concurrency(self.concurrency).ok().flatten().unwrap_or_else(default_concurrency)
     }
 }
 
@@ -298,7 +331,7 @@ mod tests {
 
     #[test]
     fn parses_minimal_spec_with_defaults() {
-        let s = JobSpec::from_json(br#"{"source":"/data","destination":"http://127.0.0.1:1/a/c"}"#).unwrap();
+        let s = JobSpec::from_json(br#"{"source":"/","destination":"http://127.0.0.1:1/a/cont"}"#).unwrap();
         assert_eq!(s.operation, Operation::Sync);
         assert!(!s.put_md5 && !s.dry_run);
         assert!(s.effective_concurrency() >= 16);
@@ -306,41 +339,41 @@ mod tests {
 
     #[test]
     fn rejects_unknown_fields_and_bad_concurrency() {
-        assert!(JobSpec::from_json(br#"{"source":"a","destination":"b","colour":1}"#).is_err());
-        let e = JobSpec::from_json(br#"{"source":"a","destination":"b","concurrency":0}"#).unwrap_err();
+        assert!(JobSpec::from_json(br#"{"source":"http://127.0.0.1:1/acct/cont","destination":"/azbs-missing-dest","colour":1}"#).is_err());
+        let e = JobSpec::from_json(br#"{"source":"http://127.0.0.1:1/acct/cont","destination":"/azbs-missing-dest","concurrency":0}"#).unwrap_err();
         assert_eq!(e.error_id(), "InvalidSpec");
     }
 
     #[test]
     fn filter_fields_parse_and_bad_ones_say_which_field() {
-        let s = JobSpec::from_json(br#"{"source":"a","destination":"b","excludePattern":["*.tmp"],"includeAfter":"2026-01-31T00:00:00Z","minAge":"7d"}"#).unwrap();
+        let s = JobSpec::from_json(br#"{"source":"http://127.0.0.1:1/acct/cont","destination":"/azbs-missing-dest","excludePattern":["*.tmp"],"includeAfter":"2026-01-31T00:00:00Z","minAge":"7d"}"#).unwrap();
         let f = s.filter_spec().unwrap();
         assert_eq!(f.exclude_patterns, vec!["*.tmp".to_string()]);
         assert_eq!(f.min_age, Some(Duration::from_secs(7 * 86_400)));
         assert!(f.include_after.is_some());
-        let e = JobSpec::from_json(br#"{"source":"a","destination":"b","includeAfter":"last tuesday"}"#).unwrap_err();
+        let e = JobSpec::from_json(br#"{"source":"http://127.0.0.1:1/acct/cont","destination":"/azbs-missing-dest","includeAfter":"last tuesday"}"#).unwrap_err();
         assert!(e.to_string().contains("includeAfter"), "{e}");
-        let e = JobSpec::from_json(br#"{"source":"a","destination":"b","maxAge":"soon"}"#).unwrap_err();
+        let e = JobSpec::from_json(br#"{"source":"http://127.0.0.1:1/acct/cont","destination":"/azbs-missing-dest","maxAge":"soon"}"#).unwrap_err();
         assert!(e.to_string().contains("maxAge"), "{e}");
     }
 
     #[test]
     fn upload_properties_are_checked() {
-        let s = JobSpec::from_json(br#"{"source":"a","destination":"b","metadata":{"dept":"hr"},"tags":{"env":"prod"},"accessTier":"Cool"}"#).unwrap();
+        let s = JobSpec::from_json(br#"{"source":"http://127.0.0.1:1/acct/cont","destination":"/azbs-missing-dest","metadata":{"dept":"hr"},"tags":{"env":"prod"},"accessTier":"Cool"}"#).unwrap();
         let p = s.upload_properties().unwrap();
         assert_eq!(p.metadata.get("dept").map(String::as_str), Some("hr"));
         assert_eq!(p.access_tier, Some(crate::store::AccessTier::Cool));
         for bad in [r#"{"1x":"v"}"#, r#"{"mtime":"v"}"#, r#"{"a-b":"v"}"#, r#"{"owner":"zoë"}"#] {
-            let json = format!(r#"{{"source":"a","destination":"b","metadata":{bad}}}"#);
+            let json = format!(r#"{{"source":"http://127.0.0.1:1/acct/cont","destination":"/azbs-missing-dest","metadata":{bad}}}"#);
             assert_eq!(JobSpec::from_json(json.as_bytes()).unwrap_err().error_id(), "InvalidSpec", "{bad}");
         }
-        assert!(JobSpec::from_json(br#"{"source":"a","destination":"b","accessTier":"Lukewarm"}"#).is_err());
+        assert!(JobSpec::from_json(br#"{"source":"http://127.0.0.1:1/acct/cont","destination":"/azbs-missing-dest","accessTier":"Lukewarm"}"#).is_err());
     }
 
     #[test]
     fn debug_never_shows_the_key_or_sas_signature() {
         let s = JobSpec::from_json(
-            br#"{"source":"a","destination":"https://x.blob.core.windows.net/c?sv=1&sig=SECRETSIG","accountKey":"SECRETKEY"}"#,
+            br#"{"source":"/","destination":"https://x.blob.core.windows.net/cont?sv=1&sig=SECRETSIG","accountKey":"SECRETKEY"}"#,
         )
         .unwrap();
         let shown = format!("{s:?}");

@@ -126,14 +126,14 @@ public sealed class BetweenContainersTests(AzuriteFixture azurite)
         string good = azurite.ContainerUrl(destination);
         var host = new RecordingHost();
 
-        var badSource = Assert.Throws<AzBlobSyncException>(() => new SyncCommand(host).Run(Between("not a url", good)));
+        var badSource = Assert.ThrowsAny<AzBlobSyncException>(() => new SyncCommand(host).Run(Between("not a url", good)));
         Assert.Equal(ErrorIds.InvalidSource, badSource.ErrorId);
         Assert.StartsWith("Source 'not a url' is not a valid container URL", badSource.Message);
 
-        var badCopySource = Assert.Throws<AzBlobSyncException>(() => new CopyCommand(host).Run(Between($"{azurite.BlobEndpoint}/Bad_Name/x/*", good)));
+        var badCopySource = Assert.ThrowsAny<AzBlobSyncException>(() => new CopyCommand(host).Run(Between($"{azurite.BlobEndpoint}/Bad_Name/x/*", good)));
         Assert.Equal(ErrorIds.InvalidSource, badCopySource.ErrorId);
 
-        var badDestination = Assert.Throws<AzBlobSyncException>(() => new CheckCommand(host).Run(Between(good, "ftp://example.com/c")));
+        var badDestination = Assert.ThrowsAny<AzBlobSyncException>(() => new CheckCommand(host).Run(Between(good, "ftp://example.com/c")));
         Assert.Equal(ErrorIds.InvalidDestination, badDestination.ErrorId);
         Assert.StartsWith("Destination 'ftp://example.com/c' is not a valid container URL", badDestination.Message);
 

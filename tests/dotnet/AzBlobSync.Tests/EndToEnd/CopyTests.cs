@@ -131,7 +131,7 @@ public sealed class CopyTests(AzuriteFixture azurite) : IDisposable
         Assert.Contains(host.ShouldProcessCalls, c => c.Action.StartsWith($"Copy the folder '{data}' and everything below it", StringComparison.Ordinal));
 
         // The folder itself without Recursive: refused before any job, naming -Recursive; the engine says the same.
-        var error = Assert.Throws<AzBlobSyncException>(() => command.Run(Upload(data, azurite.ContainerUrl(container, "x"))));
+        var error = Assert.ThrowsAny<AzBlobSyncException>(() => command.Run(Upload(data, azurite.ContainerUrl(container, "x"))));
         Assert.Equal(ErrorIds.InvalidSpec, error.ErrorId);
         Assert.Contains("-Recursive", error.Message);
         string spec = System.Text.Json.JsonSerializer.Serialize(new
@@ -269,7 +269,7 @@ public sealed class CopyTests(AzuriteFixture azurite) : IDisposable
     [Fact]
     public void A_malformed_source_url_is_InvalidSource_from_the_module_and_from_the_engine()
     {
-        var error = Assert.Throws<AzBlobSyncException>(() => new CopyCommand(new RecordingHost()).Run(Download("https//acct.blob.core.windows.net/c/*?sig=SECRETSIG", tree.Root)));
+        var error = Assert.ThrowsAny<AzBlobSyncException>(() => new CopyCommand(new RecordingHost()).Run(Download("https//acct.blob.core.windows.net/c/*?sig=SECRETSIG", tree.Root)));
         Assert.Equal(ErrorIds.InvalidSource, error.ErrorId);
         Assert.DoesNotContain("SECRETSIG", error.Message);
 

@@ -167,7 +167,7 @@ public sealed class CopyCommandTests : IDisposable
         source.Write("a.txt", "a");
         var host = new RecordingHost();
         var (command, starts) = Command(host, () => Completed());
-        var error = Assert.Throws<AzBlobSyncException>(() => command.RunEach([source.FullPath("a.txt"), source.FullPath("a.txt")], Upload(string.Empty) with { Destination = "ftp://x/y" }));
+        var error = Assert.ThrowsAny<AzBlobSyncException>(() => command.RunEach([source.FullPath("a.txt"), source.FullPath("a.txt")], Upload(string.Empty) with { Destination = "ftp://x/y" }));
         Assert.Equal(ErrorIds.InvalidDestination, error.ErrorId);
         Assert.Empty(starts);
         Assert.Empty(host.Errors);
@@ -197,11 +197,11 @@ public sealed class CopyCommandTests : IDisposable
                      valid with { HashCachePath = source.Root },
                  })
         {
-            Assert.Equal(ErrorIds.InvalidSpec, Assert.Throws<AzBlobSyncException>(() => command.Run(bad)).ErrorId);
+            Assert.Equal(ErrorIds.InvalidSpec, Assert.ThrowsAny<AzBlobSyncException>(() => command.Run(bad)).ErrorId);
         }
         Assert.Empty(starts);
         Assert.Empty(host.ShouldProcessCalls);
-        var reserved = Assert.Throws<AzBlobSyncException>(() => command.Run(valid with { Metadata = new Dictionary<string, string> { ["mtime"] = "x" } }));
+        var reserved = Assert.ThrowsAny<AzBlobSyncException>(() => command.Run(valid with { Metadata = new Dictionary<string, string> { ["mtime"] = "x" } }));
         Assert.Contains("reserved", reserved.Message);
     }
 
@@ -238,10 +238,10 @@ public sealed class CopyCommandTests : IDisposable
         Assert.Empty(PropertyTable.From(null, "Tag", v => v?.ToString()));
 
         var twice = new System.Collections.Specialized.OrderedDictionary(StringComparer.Ordinal) { ["Dept"] = "a", ["dept"] = "b" };
-        var error = Assert.Throws<AzBlobSyncException>(() => PropertyTable.From(twice, "Metadata", v => v?.ToString()));
+        var error = Assert.ThrowsAny<AzBlobSyncException>(() => PropertyTable.From(twice, "Metadata", v => v?.ToString()));
         Assert.Equal(ErrorIds.InvalidSpec, error.ErrorId);
         Assert.Contains("-Metadata names 'dept' twice", error.Message);
         var blank = new System.Collections.Hashtable { [" "] = "x" };
-        Assert.Equal(ErrorIds.InvalidSpec, Assert.Throws<AzBlobSyncException>(() => PropertyTable.From(blank, "Tag", v => v?.ToString())).ErrorId);
+        Assert.Equal(ErrorIds.InvalidSpec, Assert.ThrowsAny<AzBlobSyncException>(() => PropertyTable.From(blank, "Tag", v => v?.ToString())).ErrorId);
     }
 }

@@ -1,5 +1,6 @@
 using AzBlobSync.Commands;
 using AzBlobSync.Errors;
+using AzBlobSync.Spec;
 using AzBlobSync.Tests.Infrastructure;
 
 namespace AzBlobSync.Tests.Unit;
@@ -96,14 +97,14 @@ public sealed class CopySourcePathTests
     {
         var provider = new FakeProvider(new() { [@"C:\da*\"] = [@"C:\data", @"C:\dave"], [@"C:\x*\"] = [] });
         Assert.Equal([@"C:\data\*"], CopySourcePath.Resolve(@"C:\da*\*", new FakeProvider(new() { [@"C:\da*\"] = [@"C:\data"] }).Resolve, '\\'));
-        Assert.Equal(ErrorIds.SourceAmbiguous, Assert.Throws<AzBlobSyncException>(() => CopySourcePath.Resolve(@"C:\da*\*", provider.Resolve, '\\')).ErrorId);
-        Assert.Equal(ErrorIds.SourceNotFound, Assert.Throws<AzBlobSyncException>(() => CopySourcePath.Resolve(@"C:\x*\*", provider.Resolve, '\\')).ErrorId);
+        Assert.Equal(ErrorIds.SourceAmbiguous, Assert.ThrowsAny<AzBlobSyncException>(() => CopySourcePath.Resolve(@"C:\da*\*", provider.Resolve, '\\')).ErrorId);
+        Assert.Equal(ErrorIds.SourceNotFound, Assert.ThrowsAny<AzBlobSyncException>(() => CopySourcePath.Resolve(@"C:\x*\*", provider.Resolve, '\\')).ErrorId);
     }
 
     [Fact]
     public void A_path_that_matches_nothing_is_source_not_found()
     {
-        var error = Assert.Throws<AzBlobSyncException>(() => CopySourcePath.Resolve(@"C:\nothing-*", new FakeProvider([]).Resolve, '\\'));
+        var error = Assert.ThrowsAny<AzBlobSyncException>(() => CopySourcePath.Resolve(@"C:\nothing-*", new FakeProvider([]).Resolve, '\\'));
         Assert.Equal(ErrorIds.SourceNotFound, error.ErrorId);
         Assert.Contains(@"'C:\nothing-*' matches nothing", error.Message);
     }
@@ -130,6 +131,16 @@ public sealed class CopySourcePathTests
         Assert.Equal((expected, contents), CopySourcePath.SplitUrl(url));
     }
 
+    /// <summary>An upload copy checked by the engine (its rules and ids); returns the source as the engine gets it.</summary>
+    private static string CheckCopySource(string source, bool recursive) =>
+        JobEndpoints.ValidateCopy(new SyncOptions
+        {
+            Direction = SyncDirection.Upload,
+            Source = source,
+            Destination = "http://127.0.0.1:1/devstoreaccount1/cont",
+            Recursive = recursive,
+        }).LocalFolder;
+
     [Fact]
     public void Validate_accepts_a_file_a_recursive_folder_and_contents_and_names_Recursive_for_a_bare_folder()
     {
@@ -138,20 +149,22 @@ public sealed class CopySourcePathTests
         string data = tree.FullPath("data");
         char sep = Path.DirectorySeparatorChar;
 
-        Assert.Equal(tree.FullPath("data/a.txt"), CopySourcePath.Validate(tree.FullPath("data/a.txt"), recursive: false));
-        Assert.Equal(data, CopySourcePath.Validate(data, recursive: true));
-        Assert.Equal(data + sep + "*", CopySourcePath.Validate(data + "/*", recursive: false));
-        Assert.Equal(data + sep + "*", CopySourcePath.Validate(data + sep + sep + "*", recursive: true));
+        Assert.Equal(tree.FullPath("data/a.txt"), CheckCopySource(tree.FullPath("data/a.txt"), recursive: false));
+        Assert.Equal(data, CheckCopySource(data, recursive: true));
+        Assert.Equal(data + sep + "*", CheckCopySource(data + "/*", recursive: false));
+        Assert.Equal(data + sep + "*", CheckCopySource(data + sep + sep + "*", recursive: true));
+        Assert.Equal(data + sep + "*", CopySourcePath.Absolute(data + sep + sep + "*"));
 
-        var bare = Assert.Throws<AzBlobSyncException>(() => CopySourcePath.Validate(data, recursive: false));
+        var bare = Assert.Throws<SpecRefusedException>(() => CheckCopySource(data, recursive: false));
         Assert.Equal(ErrorIds.InvalidSpec, bare.ErrorId);
+        Assert.Equal(SpecConcern.Source, bare.Concern);
         Assert.Contains("-Recursive", bare.Message);
         Assert.Contains($"'{data}{sep}*'", bare.Message);
 
-        var fileContents = Assert.Throws<AzBlobSyncException>(() => CopySourcePath.Validate(tree.FullPath("data/a.txt") + "/*", recursive: true));
+        var fileContents = Assert.ThrowsAny<AzBlobSyncException>(() => CheckCopySource(tree.FullPath("data/a.txt") + "/*", recursive: true));
         Assert.Equal(ErrorIds.SourceNotAFolder, fileContents.ErrorId);
-        Assert.Equal(ErrorIds.SourceNotFound, Assert.Throws<AzBlobSyncException>(() => CopySourcePath.Validate(tree.FullPath("nope"), true)).ErrorId);
-        Assert.Equal(ErrorIds.SourceNotFound, Assert.Throws<AzBlobSyncException>(() => CopySourcePath.Validate(tree.FullPath("nope") + "/*", true)).ErrorId);
-        Assert.Equal(ErrorIds.InvalidSpec, Assert.Throws<AzBlobSyncException>(() => CopySourcePath.Validate(" ", true)).ErrorId);
+        Assert.Equal(ErrorIds.SourceNotFound, Assert.ThrowsAny<AzBlobSyncException>(() => CheckCopySource(tree.FullPath("nope"), true)).ErrorId);
+        Assert.Equal(ErrorIds.SourceNotFound, Assert.ThrowsAny<AzBlobSyncException>(() => CheckCopySource(tree.FullPath("nope") + "/*", true)).ErrorId);
+        Assert.Equal(ErrorIds.InvalidSpec, Assert.ThrowsAny<AzBlobSyncException>(() => CheckCopySource(" ", true)).ErrorId);
     }
 }

@@ -1,14 +1,24 @@
+using AzBlobSync.Commands;
 using AzBlobSync.Destination;
 using AzBlobSync.Errors;
+using AzBlobSync.Spec;
 
 namespace AzBlobSync.Tests.Unit;
 
+/// <summary>
+/// Container URLs as the engine parses them (the only parser, asked through <c>azbs_spec_check</c>), and the
+/// engine's redaction as the .NET layer uses it.
+/// </summary>
 public sealed class DestinationUrlTests
 {
+    /// <summary>An upload's destination, parsed by the engine (the source is a folder that exists).</summary>
+    private static EngineEnd Parse(string raw) =>
+        JobEndpoints.Validate(new SyncOptions { Direction = SyncDirection.Upload, Source = AppContext.BaseDirectory, Destination = raw }).Container;
+
     [Fact]
     public void Parses_host_style_with_prefix_and_sas_and_never_shows_the_signature()
     {
-        var url = DestinationUrl.Parse("https://acct.blob.core.windows.net/backups/nightly/db?sv=2024&sig=abc%2BSECRET&sp=rwl");
+        var url = Parse("https://acct.blob.core.windows.net/backups/nightly/db?sv=2024&sig=abc%2BSECRET&sp=rwl");
         Assert.Equal(("acct", "backups", "nightly/db", true), (url.Account, url.Container, url.Prefix, url.HasSas));
         Assert.DoesNotContain("SECRET", url.Display);
         Assert.DoesNotContain("SECRET", url.ToString());
@@ -18,11 +28,11 @@ public sealed class DestinationUrlTests
     [Fact]
     public void Parses_emulator_path_style_and_decodes_the_prefix()
     {
-        var url = DestinationUrl.Parse("http://127.0.0.1:10000/devstoreaccount1/data/a%20b/%C3%A9/");
+        var url = Parse("http://127.0.0.1:10000/devstoreaccount1/data/a%20b/%C3%A9/");
         Assert.Equal(("devstoreaccount1", "data", "a b/é", false), (url.Account, url.Container, url.Prefix, url.HasSas));
-        var local = DestinationUrl.Parse("http://localhost:1/acct/ccc");
+        var local = Parse("http://localhost:1/acct/ccc");
         Assert.Equal(("acct", "ccc", ""), (local.Account, local.Container, local.Prefix));
-        Assert.Equal("acct", DestinationUrl.Parse("http://[::1]:10000/acct/ccc").Account);
+        Assert.Equal("acct", Parse("http://[::1]:10000/acct/ccc").Account);
     }
 
     [Theory]
@@ -39,9 +49,10 @@ public sealed class DestinationUrlTests
     [InlineData("/local/folder", "not an absolute URL")]
     public void Rejects_malformed_urls_with_a_one_line_reason(string raw, string expected)
     {
-        var error = Assert.Throws<AzBlobSyncException>(() => DestinationUrl.Parse(raw));
+        var error = Assert.Throws<SpecRefusedException>(() => Parse(raw));
         Assert.Equal(ErrorIds.InvalidDestination, error.ErrorId);
         Assert.Equal(CommandErrorCategory.InvalidArgument, error.Category);
+        Assert.Equal(SpecConcern.Destination, error.Concern);
         Assert.Contains(expected, error.Message);
         Assert.DoesNotContain('\n', error.Message);
     }
@@ -53,13 +64,13 @@ public sealed class DestinationUrlTests
     [InlineData("a-1-b")]
     public void Accepts_valid_and_special_container_names(string name)
     {
-        Assert.Null(DestinationUrl.ContainerNameProblem(name));
+        Assert.Equal(name, Parse($"https://acct.blob.core.windows.net/{name}").Container);
     }
 
     [Fact]
     public void Error_for_a_malformed_url_hides_the_signature()
     {
-        var error = Assert.Throws<AzBlobSyncException>(() => DestinationUrl.Parse("https://acct.blob.core.windows.net/?sv=1&sig=TOPSECRET"));
+        var error = Assert.Throws<SpecRefusedException>(() => Parse("https://acct.blob.core.windows.net/?sv=1&sig=TOPSECRET"));
         Assert.DoesNotContain("TOPSECRET", error.Message);
         Assert.DoesNotContain("TOPSECRET", error.Target?.ToString());
     }

@@ -123,7 +123,7 @@ public sealed class EngineEventParserTests
     [InlineData("""{"type":"file",""", "not valid JSON")]
     public void Malformed_or_unknown_values_are_protocol_errors(string line, string expected)
     {
-        var error = Assert.Throws<AzBlobSyncException>(() => Parse(line));
+        var error = Assert.ThrowsAny<AzBlobSyncException>(() => Parse(line));
         Assert.Equal(ErrorIds.EngineProtocolError, error.ErrorId);
         Assert.Contains(expected, error.Message);
     }

@@ -11,7 +11,7 @@ public sealed class JobSpecWriterTests
 
     private static readonly string[] AllFields =
     [
-        "operation", "source", "destination", "putMd5", "dryRun", "concurrency", "accountKey", "blockSizeBytes",
+        "operation", "direction", "source", "destination", "putMd5", "dryRun", "concurrency", "accountKey", "blockSizeBytes",
         "checkMd5", "compareHash", "hashCachePath", "recursive", "overwrite", "deleteDestination", "confirmDeletes", "maxDelete",
         "includePattern", "excludePattern", "includePath", "excludePath", "includeRegex", "excludeRegex",
         "includeAfter", "includeBefore", "minAge", "maxAge",
@@ -40,6 +40,7 @@ public sealed class JobSpecWriterTests
 
         Assert.Equal(AllFields, root.EnumerateObject().Select(p => p.Name));
         Assert.Equal("sync", root.GetProperty("operation").GetString());
+        Assert.Equal("upload", root.GetProperty("direction").GetString());
         Assert.Equal("/data/ü 中文", root.GetProperty("source").GetString());
         Assert.True(root.GetProperty("putMd5").GetBoolean());
         Assert.True(root.GetProperty("dryRun").GetBoolean());

@@ -14,7 +14,7 @@ public sealed class SourcePathResolutionTests
     [Fact]
     public void No_match_is_source_not_found()
     {
-        var error = Assert.Throws<AzBlobSyncException>(() => SourcePathResolution.SelectSingle("/data/x*", []));
+        var error = Assert.ThrowsAny<AzBlobSyncException>(() => SourcePathResolution.SelectSingle("/data/x*", []));
         Assert.Equal(ErrorIds.SourceNotFound, error.ErrorId);
         Assert.Contains("'/data/x*' matches no folder", error.Message);
     }
@@ -22,7 +22,7 @@ public sealed class SourcePathResolutionTests
     [Fact]
     public void Several_matches_are_ambiguous_and_named()
     {
-        var error = Assert.Throws<AzBlobSyncException>(() => SourcePathResolution.SelectSingle("/d/*", ["/d/a", "/d/b", "/d/c", "/d/e"]));
+        var error = Assert.ThrowsAny<AzBlobSyncException>(() => SourcePathResolution.SelectSingle("/d/*", ["/d/a", "/d/b", "/d/c", "/d/e"]));
         Assert.Equal(ErrorIds.SourceAmbiguous, error.ErrorId);
         Assert.Contains("matches 4 items ('/d/a', '/d/b', '/d/c', ...)", error.Message);
         Assert.Contains("-LiteralPath", error.Message);
@@ -32,7 +32,7 @@ public sealed class SourcePathResolutionTests
     public void Only_the_file_system_provider_is_accepted()
     {
         SourcePathResolution.EnsureFileSystem("C:\\x", "FileSystem");
-        var error = Assert.Throws<AzBlobSyncException>(() => SourcePathResolution.EnsureFileSystem("HKLM:\\Software", "Registry"));
+        var error = Assert.ThrowsAny<AzBlobSyncException>(() => SourcePathResolution.EnsureFileSystem("HKLM:\\Software", "Registry"));
         Assert.Equal(ErrorIds.SourceNotAFolder, error.ErrorId);
         Assert.Contains("Registry provider", error.Message);
     }

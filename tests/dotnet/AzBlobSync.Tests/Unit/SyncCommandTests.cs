@@ -175,7 +175,7 @@ public sealed class SyncCommandTests : IDisposable
 
         using var later = new CancellationTokenSource();
         var stubborn = new ScriptedEngineJob([]) { HoldWhile = () => { later.Cancel(); return true; } };
-        var error = Assert.Throws<AzBlobSyncException>(() =>
+        var error = Assert.ThrowsAny<AzBlobSyncException>(() =>
             new SyncCommand(new RecordingHost(), (_, _) => stubborn) { CancellationGracePeriod = TimeSpan.FromMilliseconds(200) }.Run(Options(), later.Token));
         Assert.Equal(ErrorIds.CancellationTimedOut, error.ErrorId);
         Assert.True(stubborn.Cancelled);
@@ -208,17 +208,17 @@ public sealed class SyncCommandTests : IDisposable
         var host = new RecordingHost();
         var (command, starts) = Command(host, new ScriptedEngineJob([]));
 
-        var missing = Assert.Throws<AzBlobSyncException>(() => command.Run(Options() with { Source = Path.Combine(source.Root, "nope") }));
+        var missing = Assert.ThrowsAny<AzBlobSyncException>(() => command.Run(Options() with { Source = Path.Combine(source.Root, "nope") }));
         Assert.Equal(ErrorIds.SourceNotFound, missing.ErrorId);
 
         source.Write("file.txt", "x");
-        var notFolder = Assert.Throws<AzBlobSyncException>(() => command.Run(Options() with { Source = source.FullPath("file.txt") }));
+        var notFolder = Assert.ThrowsAny<AzBlobSyncException>(() => command.Run(Options() with { Source = source.FullPath("file.txt") }));
         Assert.Equal(ErrorIds.SourceNotAFolder, notFolder.ErrorId);
 
-        var badUrl = Assert.Throws<AzBlobSyncException>(() => command.Run(Options() with { Destination = "ftp://x/y" }));
+        var badUrl = Assert.ThrowsAny<AzBlobSyncException>(() => command.Run(Options() with { Destination = "ftp://x/y" }));
         Assert.Equal(ErrorIds.InvalidDestination, badUrl.ErrorId);
 
-        var concurrency = Assert.Throws<AzBlobSyncException>(() => command.Run(Options() with { Concurrency = 513 }));
+        var concurrency = Assert.ThrowsAny<AzBlobSyncException>(() => command.Run(Options() with { Concurrency = 513 }));
         Assert.Equal(ErrorIds.InvalidSpec, concurrency.ErrorId);
 
         Assert.Empty(starts);
@@ -324,12 +324,12 @@ public sealed class SyncCommandTests : IDisposable
         var (command, starts) = Command(host, new ScriptedEngineJob([]));
         var download = new SyncOptions { Direction = SyncDirection.Download, Source = "ftp://x/y?sig=SECRET", Destination = source.Root };
 
-        var badUrl = Assert.Throws<AzBlobSyncException>(() => command.Run(download));
+        var badUrl = Assert.ThrowsAny<AzBlobSyncException>(() => command.Run(download));
         Assert.Equal(ErrorIds.InvalidSource, badUrl.ErrorId);
         Assert.StartsWith("Source 'ftp://x/y?sig=REDACTED' is not a valid container URL", badUrl.Message);
 
         source.Write("file.txt", "x");
-        var notFolder = Assert.Throws<AzBlobSyncException>(() =>
+        var notFolder = Assert.ThrowsAny<AzBlobSyncException>(() =>
             command.Run(download with { Source = "http://127.0.0.1:1/a/ccc", Destination = source.FullPath("file.txt") }));
         Assert.Equal(ErrorIds.DestinationNotAFolder, notFolder.ErrorId);
         Assert.Equal(CommandErrorCategory.InvalidArgument, notFolder.Category);
@@ -344,7 +344,7 @@ public sealed class SyncCommandTests : IDisposable
     public void Filter_paths_must_be_relative(string path, string expected)
     {
         var (command, starts) = Command(new RecordingHost(), new ScriptedEngineJob([]));
-        var error = Assert.Throws<AzBlobSyncException>(() => command.Run(Options() with { ExcludePath = [path] }));
+        var error = Assert.ThrowsAny<AzBlobSyncException>(() => command.Run(Options() with { ExcludePath = [path] }));
         Assert.Equal(ErrorIds.InvalidSpec, error.ErrorId);
         Assert.Contains(expected, error.Message);
         Assert.Empty(starts);
@@ -355,8 +355,8 @@ public sealed class SyncCommandTests : IDisposable
     {
         var host = new RecordingHost();
         var (command, starts) = Command(host, new ScriptedEngineJob([Finished(Summary(JobStatus.Completed))]));
-        Assert.Equal(ErrorIds.InvalidSpec, Assert.Throws<AzBlobSyncException>(() => command.Run(Options() with { MaxDelete = -1 })).ErrorId);
-        Assert.Equal(ErrorIds.InvalidSpec, Assert.Throws<AzBlobSyncException>(() => command.Run(Options() with { MinAge = TimeSpan.FromSeconds(-1) })).ErrorId);
+        Assert.Equal(ErrorIds.InvalidSpec, Assert.ThrowsAny<AzBlobSyncException>(() => command.Run(Options() with { MaxDelete = -1 })).ErrorId);
+        Assert.Equal(ErrorIds.InvalidSpec, Assert.ThrowsAny<AzBlobSyncException>(() => command.Run(Options() with { MinAge = TimeSpan.FromSeconds(-1) })).ErrorId);
         Assert.Empty(starts);
 
         command.Run(Options() with { MaxDelete = 5 });
