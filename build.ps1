@@ -10,7 +10,7 @@
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('build', 'demo', 'test', 'bench')]
+    [ValidateSet('build', 'demo', 'test', 'pack', 'bench')]
     [string] $Task = 'build'
 )
 $ErrorActionPreference = 'Stop'

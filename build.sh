@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Entry for this machine and CI (no pwsh needed): ./build.sh build|demo|test|bench
+# Entry for this machine and CI (no pwsh needed; the build installs its own): ./build.sh build|demo|test|pack|bench
 # The steps themselves live in native/xtask; this only points cargo at the vendored crates first.
 set -euo pipefail
 cd "$(dirname "$0")"

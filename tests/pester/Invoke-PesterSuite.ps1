@@ -38,6 +38,7 @@ try {
 finally {
     Stop-TestAzurite $global:AzBlobSyncSharedAzurite -Shared
     $global:AzBlobSyncSharedAzurite = $null
+    Remove-TestTempRoot
 }
 "Pester: $($result.PassedCount) passed, $($result.FailedCount) failed, $($result.SkippedCount) skipped in $([math]::Round($result.Duration.TotalSeconds, 1)) s"
 # Failed blocks (a BeforeAll that threw) count too: their tests never ran.

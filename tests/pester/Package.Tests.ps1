@@ -32,7 +32,7 @@ Describe 'The module package' {
     }
 
     It 'installs by name into a fresh user scope and syncs from the installed copy' {
-        $scope = (New-Item -ItemType Directory -Path (Join-Path ([IO.Path]::GetTempPath()) "azbs-install-$([guid]::NewGuid())")).FullName
+        $scope = (New-Item -ItemType Directory -Path (New-TestTempPath)).FullName
         $source = New-TestFolder @{ 'installed/a.txt' = 100; 'installed/b.bin' = 5000 }
         $container = New-TestContainer $azurite 'installed'
         $pwsh = Get-PwshPath

@@ -87,7 +87,7 @@ Describe 'Sync-AzBlob -SourceUri -Destination (download)' {
         foreach ($file in Get-ChildItem $seed -Recurse -File) {
             Send-OracleBlob $azurite $container ([IO.Path]::GetRelativePath($seed, $file.FullName).Replace('\', '/')) $file.FullName
         }
-        $destination = Join-Path ([IO.Path]::GetTempPath()) "azbs-pester-restore-$([guid]::NewGuid())"
+        $destination = New-TestTempPath
 
         $first = Split-Output (Sync-AzBlob -SourceUri (Get-TestContainerUrl $azurite $container) -Destination $destination -StorageAccountKey $key)
 

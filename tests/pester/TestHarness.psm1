@@ -171,10 +171,20 @@ function Send-OracleBlob([Parameter(Mandatory)] $Azurite, [Parameter(Mandatory)]
     $null = Invoke-Oracle $Azurite put $Container $Blob $File
 }
 
+function New-TestTempPath {
+    <# A path under one temporary folder per run (removed by Remove-TestTempRoot, which the runner calls at the end). #>
+    $root = Join-Path ([IO.Path]::GetTempPath()) "azbs-pester-$PID"
+    Join-Path $root ([guid]::NewGuid().ToString('N'))
+}
+
+function Remove-TestTempRoot {
+    Remove-Item -LiteralPath (Join-Path ([IO.Path]::GetTempPath()) "azbs-pester-$PID") -Recurse -Force -ErrorAction SilentlyContinue
+}
+
 function New-TestFolder {
     <# A fresh temporary folder, with files of the given sizes (name => bytes; '/'-separated names make subfolders). #>
     param([hashtable] $Files = @{})
-    $root = (New-Item -ItemType Directory -Path (Join-Path ([IO.Path]::GetTempPath()) "azbs-pester-$([guid]::NewGuid())")).FullName
+    $root = (New-Item -ItemType Directory -Path (New-TestTempPath)).FullName
     foreach ($name in $Files.Keys) { Write-TestFile -Path (Join-Path $root $name) -Size $Files[$name] -Seed $name.Length }
     $root
 }

@@ -42,8 +42,10 @@ namespace AzBlobSync.PowerShell;
 /// if ($failed -or $summary.Status -ne 'Completed') { exit 1 }
 ///
 /// # Register it to run every night at 02:00.
-/// $action = New-ScheduledTaskAction -Execute pwsh.exe -Argument '-NoProfile -NonInteractive -File C:\Jobs\nightly-exports.ps1'
-/// Register-ScheduledTask -TaskName 'Nightly exports to Azure' -Action $action -Trigger (New-ScheduledTaskTrigger -Daily -At 2am)
+/// $action = New-ScheduledTaskAction -Execute pwsh.exe `
+///     -Argument '-NoProfile -NonInteractive -File C:\Jobs\nightly-exports.ps1'
+/// $trigger = New-ScheduledTaskTrigger -Daily -At 2am
+/// Register-ScheduledTask -TaskName 'Nightly exports to Azure' -Action $action -Trigger $trigger
 /// </code>
 /// <para>Uploads what is new or changed in D:\Exports since the last run (nothing at all when nothing changed), storing
 /// each file's MD5 on its blob. The summary goes to a CSV log, and the script exits 1 when any file failed, so the
@@ -52,8 +54,9 @@ namespace AzBlobSync.PowerShell;
 /// <example>
 /// <para type="title">See what a sync would do, then mirror deletions too</para>
 /// <code>
-/// Sync-AzBlob -Path D:\Exports -Destination https://acct.blob.core.windows.net/backups/exports -StorageAccountKey $key -DeleteDestination -WhatIf
-/// Sync-AzBlob -Path D:\Exports -Destination https://acct.blob.core.windows.net/backups/exports -StorageAccountKey $key -DeleteDestination -MaxDelete 100
+/// $url = 'https://acct.blob.core.windows.net/backups/exports'
+/// Sync-AzBlob -Path D:\Exports -Destination $url -StorageAccountKey $key -DeleteDestination -WhatIf
+/// Sync-AzBlob -Path D:\Exports -Destination $url -StorageAccountKey $key -DeleteDestination -MaxDelete 100
 /// </code>
 /// <para>The first command compares for real and lists every upload and deletion it would make, writing nothing. The
 /// second deletes blobs whose files are gone, but refuses the whole plan (AzBlobSync.MaxDeleteExceeded) if it would

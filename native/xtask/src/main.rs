@@ -2,7 +2,8 @@
 //!
 //!   xtask build   prerequisites, native code (regenerating the bindings), module layout in out/
 //!   xtask demo    build, then sync a sample folder into an Azurite it starts, twice
-//!   xtask test    build (bindings checked, not rewritten), then every test suite
+//!   xtask test    build (bindings checked, not rewritten), pack, then every test suite
+//!   xtask pack    build, then publish the module with Publish-PSResource into a local repository (out/repo)
 //!   xtask bench   build, then the benchmark beside rclone (see bench/)
 
 mod layout;
@@ -22,9 +23,10 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("build") => build(true),
         Some("demo") => build(true).and_then(|_| demo()),
-        Some("test") => build(false).and_then(|_| test()),
+        Some("test") => build(false).and_then(|_| pack()).and_then(|_| test()),
+        Some("pack") => build(true).and_then(|_| pack()),
         Some("bench") => build(false).and_then(|_| bench(&args[1..])),
-        _ => Err("usage: xtask build|demo|test|bench".to_string()),
+        _ => Err("usage: xtask build|demo|test|pack|bench".to_string()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -62,6 +64,15 @@ fn test() -> Result<(), String> {
     if failures.is_empty() { Ok(()) } else { Err(failures.join("; ")) }
 }
 
+/// out/repo: the module package as the Gallery would serve it (the Pester suite installs it by name from there).
+fn pack() -> Result<(), String> {
+    let root = repo_root();
+    let script = root.join("PSModule/tools/Publish-LocalRepository.ps1");
+    let module = root.join("out/AzBlobSync");
+    let repo = root.join("out/repo");
+    powershell::run_script(&script, &["-ModulePath", module.to_str().unwrap(), "-RepositoryPath", repo.to_str().unwrap()])
+}
+
 /// The Pester suite in the build's own pwsh, against the laid-out module; any failed test fails the step.
 fn pester() -> Result<(), String> {
     let manifest = powershell::pester_manifest().to_string_lossy().to_string();
@@ -87,6 +98,17 @@ fn demo() -> Result<(), String> {
     }
     println!("\n== the same sync again: nothing to transfer");
     run::command_env(&cli, &["sync", sample.to_str().unwrap(), &url], &[key])?;
+    println!("\n== the same in PowerShell ({}), into another container of the same Azurite", powershell::pwsh().display());
+    oracle.create_container("demo-pwsh");
+    let script = root.join("PSModule/tools/Show-Demo.ps1");
+    let module = root.join("out/AzBlobSync");
+    let pwsh_url = azurite.container_url("demo-pwsh");
+    powershell::run_script_env(
+        &script,
+        &["-ModulePath", module.to_str().unwrap(), "-Sample", sample.to_str().unwrap(), "-ContainerUrl", &pwsh_url],
+        &[key],
+    )?;
+    println!("\n== demo-pwsh, read back by Azure's Python SDK: {} blobs", oracle.names("demo-pwsh").len());
     println!("\nThe module is laid out in out/AzBlobSync (Import-Module ./out/AzBlobSync/AzBlobSync.psd1 in pwsh 7.4+).");
     Ok(())
 }

@@ -50,8 +50,14 @@ pub fn ensure() -> Result<(), String> {
 
 /// Runs a script file in the build's pwsh (no profile, never prompting); its exit code decides.
 pub fn run_script(script: &Path, args: &[&str]) -> Result<(), String> {
+    run_script_env(script, args, &[])
+}
+
+pub fn run_script_env(script: &Path, args: &[&str], env: &[(&str, &str)]) -> Result<(), String> {
     let script = script.to_string_lossy().to_string();
     let mut all = vec!["-NoLogo", "-NoProfile", "-NonInteractive", "-File", script.as_str()];
     all.extend_from_slice(args);
-    run::command_env(&pwsh(), &all, &[("POWERSHELL_TELEMETRY_OPTOUT", "1"), ("POWERSHELL_UPDATECHECK", "Off")])
+    let mut all_env = vec![("POWERSHELL_TELEMETRY_OPTOUT", "1"), ("POWERSHELL_UPDATECHECK", "Off")];
+    all_env.extend_from_slice(env);
+    run::command_env(&pwsh(), &all, &all_env)
 }
