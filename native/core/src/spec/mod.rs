@@ -40,6 +40,10 @@ pub enum CompareHash {
 pub struct JobSpec {
     #[serde(default)]
     pub operation: Operation,
+    /// The host's name for this job (its journal, its log lines); generated when absent. Reported
+    /// in the summary.
+    #[serde(default)]
+    pub job_id: Option<String>,
     /// A local folder (upload) or a container URL (download).
     pub source: String,
     /// A container URL, optionally with a virtual-directory prefix and a SAS query (upload), or a
@@ -125,6 +129,7 @@ impl std::fmt::Debug for JobSpec {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("JobSpec")
             .field("operation", &self.operation)
+            .field("job_id", &self.job_id)
             .field("source", &crate::spec::container_url::redact_url(&self.source))
             .field("destination", &crate::spec::container_url::redact_url(&self.destination))
             .field("put_md5", &self.put_md5)
@@ -158,6 +163,12 @@ impl JobSpec {
         }
         if self.destination.trim().is_empty() {
             return Err(EngineError::InvalidSpec("'destination' is empty; give a container URL".into()));
+        }
+        if let Some(id) = &self.job_id {
+            let fits = !id.is_empty() && id.len() <= 128 && id.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c));
+            if !fits {
+                return Err(EngineError::InvalidSpec("'jobId' must be 1 to 128 letters, digits, '-', '_' or '.'".into()));
+            }
         }
         if let Some(c) = self.concurrency {
             if c == 0 || c > MAX_CONCURRENCY {
