@@ -41,6 +41,10 @@ pub enum EngineError {
     InvalidLocalName { name: String, why: String },
     #[error("blob '{blob}' failed its MD5 check and was not kept: {detail}")]
     Md5Mismatch { blob: String, detail: String },
+    #[error("blob '{name}' does not exist")]
+    BlobNotFound { name: String },
+    #[error("this storage backend does not offer {what}")]
+    NotSupported { what: &'static str },
     #[error("the job was cancelled")]
     Cancelled,
     #[error("internal error: {0}")]
@@ -69,6 +73,8 @@ impl EngineError {
             Self::MaxDeleteExceeded { .. } => "MaxDeleteExceeded",
             Self::InvalidLocalName { .. } => "InvalidLocalName",
             Self::Md5Mismatch { .. } => "Md5Mismatch",
+            Self::BlobNotFound { .. } => "BlobNotFound",
+            Self::NotSupported { .. } => "NotSupported",
             Self::Cancelled => "Cancelled",
             Self::Internal(_) => "InternalError",
         }

@@ -41,12 +41,14 @@ pub fn spawn_walker(
     filter: Arc<Filter>,
     progress: Arc<Progress>,
     cancel: CancellationToken,
+    clean_part_files: bool,
 ) -> (mpsc::Receiver<Vec<LocalEntry>>, mpsc::UnboundedReceiver<FileEvent>) {
     let (tx, rx) = mpsc::channel::<Vec<LocalEntry>>(4);
     let (problems_tx, problems_rx) = mpsc::unbounded_channel();
     tokio::task::spawn_blocking(move || {
         let mut batch = Vec::with_capacity(WALK_BATCH);
-        for item in LocalWalk::filtered(&root, filter) {
+        let walk = if clean_part_files { LocalWalk::cleaning_part_files(&root, filter) } else { LocalWalk::filtered(&root, filter) };
+        for item in walk {
             if cancel.is_cancelled() {
                 return;
             }

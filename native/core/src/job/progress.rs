@@ -16,8 +16,10 @@ pub enum JobState {
     Failed = 5,
 }
 
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub struct Progress {
+    /// The job's memory budget, once the job has one: its peak is the buffer bytes held at most.
+    pub budget: std::sync::Mutex<Option<std::sync::Arc<crate::transfer::memory_budget::MemoryBudget>>>,
     state: AtomicU8,
     pub files_scanned: AtomicU64,
     pub files_to_transfer: AtomicU64,
@@ -51,6 +53,8 @@ pub struct ProgressSnapshot {
     pub bytes_to_transfer: u64,
     pub bytes_transferred: u64,
     pub bytes_of_finished_files: u64,
+    /// The most bytes of transfer buffers held at once so far.
+    pub buffer_bytes_peak: u64,
 }
 
 impl Progress {
@@ -84,6 +88,7 @@ impl Progress {
             bytes_to_transfer: self.bytes_to_transfer.load(Relaxed),
             bytes_transferred: self.bytes_transferred.load(Relaxed),
             bytes_of_finished_files: self.bytes_of_finished_files.load(Relaxed),
+            buffer_bytes_peak: self.budget.lock().ok().and_then(|b| b.as_ref().map(|b| b.peak())).unwrap_or(0),
         }
     }
 }

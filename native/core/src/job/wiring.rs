@@ -20,6 +20,7 @@ use crate::spec::{CompareHash, JobSpec, Operation};
 use crate::store::BlobStore;
 use crate::transfer::direction::Direction;
 use crate::transfer::download::Downloads;
+use crate::transfer::memory_budget::MemoryBudget;
 use crate::transfer::server_copy::BlobCopies;
 use crate::transfer::upload::{UploadContext, Uploads};
 use std::path::{Path, PathBuf};
@@ -75,6 +76,7 @@ impl Runner {
         let rules = PlanRules { filter: filter.clone(), delete_extras: spec.plans_deletes(), mode: spec.mode() };
         let listing_error = Arc::new(Mutex::new(None));
         let request_slots = Arc::new(Semaphore::new(concurrency));
+        let budget = self.budget(&spec);
         let list_scope = match &scope.single {
             Some(single) if matches!(endpoints, Endpoints::Upload(_)) => ListScope::Exact { blob: single.target.clone(), relative: single.name.clone() },
             Some(single) => ListScope::Exact { blob: blob_name::join(&scope.prefix, &single.name), relative: single.name.clone() },
@@ -95,12 +97,13 @@ impl Runner {
                 let listing = if blind_copy { empty_stream() } else { spawn_lister(store.clone(), list_scope, filter.clone(), listing_error.clone(), cancel.clone()) };
                 let (local, problems) = match &scope.single {
                     Some(single) => one_local_entry(&scope.root.join(&single.name), &single.name),
-                    None => spawn_walker(scope.root.clone(), filter, progress.clone(), cancel.clone()),
+                    None => spawn_walker(scope.root.clone(), filter, progress.clone(), cancel.clone(), false),
                 };
                 let plan = spawn_planner(local, listing, listing_error, rules);
                 let ctx = UploadContext {
                     store,
                     request_slots,
+                    budget,
                     cancel,
                     progress,
                     put_md5: spec.put_md5,
@@ -120,7 +123,8 @@ impl Runner {
                     Some(single) => one_local_entry(Path::new(&single.target), &single.name),
                     // A destination folder that does not exist yet is simply empty.
                     None if blind_copy || !scope.root.exists() => (empty_stream(), no_problems()),
-                    None => spawn_walker(scope.root.clone(), filter, progress.clone(), cancel.clone()),
+                    // Leftovers of an interrupted download are cleaned as the walk passes them.
+                    None => spawn_walker(scope.root.clone(), filter, progress.clone(), cancel.clone(), !spec.writes_nothing()),
                 };
                 let plan = spawn_planner(listing, local, listing_error, rules);
                 let downloads = Downloads {
@@ -129,6 +133,7 @@ impl Runner {
                     prefix: scope.prefix,
                     single_target: scope.single.map(|s| PathBuf::from(s.target)),
                     request_slots,
+                    budget,
                     cancel,
                     progress,
                     check_md5: spec.check_md5,
@@ -183,9 +188,17 @@ impl Runner {
             dest_prefix: scope.dest_prefix,
             single_target: scope.single.map(|s| s.target),
             request_slots: Arc::new(Semaphore::new(concurrency)),
+            budget: self.budget(&spec),
             cancel,
         };
         self.execute(Arc::new(copies), plan, no_problems(), &spec).await
+    }
+
+    /// The job's one memory budget; its peak is reported with the progress.
+    fn budget(&self, spec: &JobSpec) -> Arc<MemoryBudget> {
+        let budget = Arc::new(MemoryBudget::new(spec.effective_memory_budget()));
+        *self.progress.budget.lock().expect("not poisoned") = Some(budget.clone());
+        budget
     }
 
     /// The container can be read with the credentials given (or the job is cancelled first).

@@ -62,6 +62,9 @@ pub struct JobSpec {
     /// Block size for staged uploads; `None` chooses from the file size.
     #[serde(default)]
     pub block_size_bytes: Option<u64>,
+    /// Most bytes of transfer buffers held at once, job-wide (default 256 MiB).
+    #[serde(default)]
+    pub memory_budget_bytes: Option<u64>,
     /// Sync and check: judge same-sized files by MD5 instead of modified time.
     #[serde(default)]
     pub compare_hash: CompareHash,
@@ -175,8 +178,11 @@ impl JobSpec {
                 return Err(EngineError::InvalidSpec(format!("'concurrency' must be 1..={MAX_CONCURRENCY}, got {c}")));
             }
         }
+        if let Some(m) = self.memory_budget_bytes.filter(|m| *m < 1024 * 1024) {
+            return Err(EngineError::InvalidSpec(format!("'memoryBudgetBytes' must be at least 1 MiB (1048576), got {m}")));
+        }
         if let Some(b) = self.block_size_bytes {
-            crate::transfer::block_sizing::validate_block_size(b)?;
+            crate::transfer::part_sizing::validate_block_size(b)?;
         }
         crate::plan::filter::Filter::new(&self.filter_spec()?, std::time::SystemTime::now())?;
         self.upload_properties()?;
@@ -247,6 +253,10 @@ impl JobSpec {
     /// Nothing is written: a dry run, or a check.
     pub fn writes_nothing(&self) -> bool {
         self.dry_run || self.operation == Operation::Check
+    }
+
+    pub fn effective_memory_budget(&self) -> u64 {
+        self.memory_budget_bytes.unwrap_or(crate::transfer::memory_budget::DEFAULT_MEMORY_BUDGET)
     }
 
     pub fn effective_concurrency(&self) -> usize {
