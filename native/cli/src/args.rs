@@ -267,6 +267,9 @@ pub struct TransferArgs {
     /// Block size for large files, in MiB (decimals allowed); default chosen from the file size.
     #[arg(long)]
     pub block_size_mb: Option<f64>,
+    /// Most MiB of transfer buffers held at once, job-wide (default 256).
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1_048_576))]
+    pub memory_budget_mb: Option<u64>,
     /// Uploads: Content-Type for every blob (default: guessed from the extension).
     #[arg(long)]
     pub content_type: Option<String>,
@@ -306,6 +309,7 @@ impl TransferArgs {
             dry_run: self.dry_run,
             concurrency: self.concurrency,
             block_size_bytes,
+            memory_budget_bytes: self.memory_budget_mb.map(|mb| mb * 1024 * 1024),
             check_md5: self.check_md5.into(),
             content_type: self.content_type.clone(),
             cache_control: self.cache_control.clone(),

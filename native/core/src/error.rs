@@ -51,6 +51,10 @@ pub enum EngineError {
     InvalidLocalName { name: String, why: String },
     #[error("blob '{blob}' failed its MD5 check and was not kept: {detail}")]
     Md5Mismatch { blob: String, detail: String },
+    #[error("blob '{name}' does not exist")]
+    BlobNotFound { name: String },
+    #[error("this storage backend does not offer {what}")]
+    NotSupported { what: &'static str },
     #[error("the job was cancelled")]
     Cancelled,
     #[error("internal error: {0}")]
@@ -88,6 +92,8 @@ impl EngineError {
             Self::MaxDeleteExceeded { .. } => ErrorId::MaxDeleteExceeded,
             Self::InvalidLocalName { .. } => ErrorId::InvalidLocalName,
             Self::Md5Mismatch { .. } => ErrorId::Md5Mismatch,
+            Self::BlobNotFound { .. } => ErrorId::BlobNotFound,
+            Self::NotSupported { .. } => ErrorId::NotSupported,
             Self::Cancelled => ErrorId::Cancelled,
             Self::Internal(_) => ErrorId::InternalError,
         }

@@ -142,6 +142,10 @@ error_ids! {
     InvalidLocalName => InvalidData, Engine;
     /// A download failed its MD5 check.
     Md5Mismatch => InvalidResult, Engine;
+    /// A blob the job needed is not there (it was deleted while the job ran).
+    BlobNotFound => ObjectNotFound, Engine;
+    /// The storage backend cannot do what was asked (a capability it does not have).
+    NotSupported => NotSpecified, Engine;
     /// The job was cancelled.
     Cancelled => OperationStopped, Engine;
     /// A bug: the engine reached a state it should not.

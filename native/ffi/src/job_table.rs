@@ -1,7 +1,8 @@
 //! Live jobs by handle. Handles are counters, never pointers, so a stale or doubly freed handle
 //! is an error code instead of undefined behaviour.
 
-use azblobsync_core::job::{Answers, JobEvents, start_job};
+use crate::event_batches::EventBatches;
+use azblobsync_core::job::{Answers, start_job};
 use tokio_util::sync::CancellationToken;
 use azblobsync_core::job::progress::ProgressSnapshot;
 use std::collections::HashMap;
@@ -25,7 +26,7 @@ static JOBS: LazyLock<Mutex<HashMap<u64, Arc<JobSlot>>>> = LazyLock::new(Default
 struct JobSlot {
     cancel: CancellationToken,
     answers: Answers,
-    events: Mutex<JobEvents>,
+    events: Mutex<EventBatches>,
 }
 
 pub struct Polled {
@@ -51,7 +52,7 @@ fn lookup(job: u64) -> Option<Arc<JobSlot>> {
 pub fn start(spec_json: &[u8]) -> u64 {
     let events = start_job(RUNTIME.handle(), spec_json);
     let handle = NEXT_HANDLE.fetch_add(1, Ordering::Relaxed);
-    let slot = JobSlot { cancel: events.cancel_token(), answers: events.answers(), events: Mutex::new(events) };
+    let slot = JobSlot { cancel: events.cancel_token(), answers: events.answers(), events: Mutex::new(EventBatches::new(events)) };
     jobs().insert(handle, Arc::new(slot));
     handle
 }
@@ -65,7 +66,7 @@ pub fn poll(job: u64, out: &mut [u8], timeout_ms: u32) -> Result<Polled, PollErr
         Ok(batch) => Ok(Polled {
             written: batch.written,
             finished: batch.finished,
-            progress: to_abi(events.progress()),
+            progress: to_abi(events.events.progress()),
         }),
         Err(needed) => Err(PollError::BufferTooSmall { needed }),
     }

@@ -7,6 +7,7 @@
 //! the host pulls. Every entry point catches panics and reports them as a status code.
 
 mod abi;
+mod event_batches;
 mod job_table;
 mod text_calls;
 

@@ -97,6 +97,12 @@ public static partial class ErrorIds
     /// <summary>A download failed its MD5 check.</summary>
     public const string Md5Mismatch = Prefix + "Md5Mismatch";
 
+    /// <summary>A blob the job needed is not there (it was deleted while the job ran).</summary>
+    public const string BlobNotFound = Prefix + "BlobNotFound";
+
+    /// <summary>The storage backend cannot do what was asked (a capability it does not have).</summary>
+    public const string NotSupported = Prefix + "NotSupported";
+
     /// <summary>The job was cancelled.</summary>
     public const string Cancelled = Prefix + "Cancelled";
 
@@ -143,6 +149,8 @@ public static partial class ErrorIds
         MaxDeleteExceeded,
         InvalidLocalName,
         Md5Mismatch,
+        BlobNotFound,
+        NotSupported,
         Cancelled,
         InternalError,
         SourceAmbiguous,
@@ -177,6 +185,8 @@ public static partial class ErrorIds
         "MaxDeleteExceeded" => CommandErrorCategory.LimitsExceeded,
         "InvalidLocalName" => CommandErrorCategory.InvalidData,
         "Md5Mismatch" => CommandErrorCategory.InvalidResult,
+        "BlobNotFound" => CommandErrorCategory.ObjectNotFound,
+        "NotSupported" => CommandErrorCategory.NotSpecified,
         "Cancelled" => CommandErrorCategory.OperationStopped,
         "InternalError" => CommandErrorCategory.NotSpecified,
         "SourceAmbiguous" => CommandErrorCategory.InvalidArgument,

@@ -100,6 +100,23 @@ pub enum Event {
     Summary(Summary),
 }
 
+impl FileEvent {
+    pub fn new(path: String, blob: String, action: Action, status: FileStatus, reason: &'static str, bytes: u64) -> Self {
+        Self { path, blob, action, status, reason, bytes, content_md5: None, error: None, error_id: None, warning: None, fatal: None }
+    }
+
+    /// A file that failed (or was cancelled) with `e`; marks it fatal when `e` dooms the job.
+    pub fn failed(path: String, blob: String, action: Action, reason: &'static str, e: &crate::error::EngineError) -> Self {
+        let status = if *e == crate::error::EngineError::Cancelled { FileStatus::Cancelled } else { FileStatus::Failed };
+        Self {
+            error: Some(e.to_string()),
+            error_id: Some(e.error_id()),
+            fatal: e.is_fatal_for_job().then(|| e.clone()),
+            ..Self::new(path, blob, action, status, reason, 0)
+        }
+    }
+}
+
 impl Event {
     /// One JSON object and a newline.
     pub fn to_json_line(&self) -> Vec<u8> {

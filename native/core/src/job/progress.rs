@@ -1,4 +1,6 @@
-//! Job counters, updated by many tasks without locks and read by the host at any time.
+//! The job's one set of counters: updated by many tasks without locks, read by the host at any
+//! time (progress) and once at the end (the summary). [`crate::job::tally`] is the only writer of
+//! the per-file counters, so progress and summary can never disagree.
 
 use std::sync::atomic::{AtomicU8, AtomicU64, Ordering::Relaxed};
 
@@ -14,16 +16,27 @@ pub enum JobState {
     Failed = 5,
 }
 
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub struct Progress {
+    /// The job's memory budget, once the job has one: its peak is the buffer bytes held at most.
+    pub budget: std::sync::Mutex<Option<std::sync::Arc<crate::transfer::memory_budget::MemoryBudget>>>,
     state: AtomicU8,
     pub files_scanned: AtomicU64,
     pub files_to_transfer: AtomicU64,
+    /// Files moved for real.
     pub files_transferred: AtomicU64,
+    /// Files a dry run or check would move.
+    pub files_what_if: AtomicU64,
     pub files_skipped: AtomicU64,
     pub files_failed: AtomicU64,
+    pub files_deleted: AtomicU64,
+    /// Names where the two sides differ (what a real run would change).
+    pub differences: AtomicU64,
     pub bytes_to_transfer: AtomicU64,
+    /// Bytes on the wire so far, counted as they move (partial files included).
     pub bytes_transferred: AtomicU64,
+    /// Bytes of the files reported as moved (or that would move, in a dry run).
+    pub bytes_of_finished_files: AtomicU64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -32,10 +45,16 @@ pub struct ProgressSnapshot {
     pub files_scanned: u64,
     pub files_to_transfer: u64,
     pub files_transferred: u64,
+    pub files_what_if: u64,
     pub files_skipped: u64,
     pub files_failed: u64,
+    pub files_deleted: u64,
+    pub differences: u64,
     pub bytes_to_transfer: u64,
     pub bytes_transferred: u64,
+    pub bytes_of_finished_files: u64,
+    /// The most bytes of transfer buffers held at once so far.
+    pub buffer_bytes_peak: u64,
 }
 
 impl Progress {
@@ -61,10 +80,15 @@ impl Progress {
             files_scanned: self.files_scanned.load(Relaxed),
             files_to_transfer: self.files_to_transfer.load(Relaxed),
             files_transferred: self.files_transferred.load(Relaxed),
+            files_what_if: self.files_what_if.load(Relaxed),
             files_skipped: self.files_skipped.load(Relaxed),
             files_failed: self.files_failed.load(Relaxed),
+            files_deleted: self.files_deleted.load(Relaxed),
+            differences: self.differences.load(Relaxed),
             bytes_to_transfer: self.bytes_to_transfer.load(Relaxed),
             bytes_transferred: self.bytes_transferred.load(Relaxed),
+            bytes_of_finished_files: self.bytes_of_finished_files.load(Relaxed),
+            buffer_bytes_peak: self.budget.lock().ok().and_then(|b| b.as_ref().map(|b| b.peak())).unwrap_or(0),
         }
     }
 }

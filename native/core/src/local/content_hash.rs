@@ -23,6 +23,7 @@ pub struct ContentHasher {
     fresh: Mutex<Vec<(PathBuf, u64, SystemTime, [u8; 16])>>,
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Verdict {
     Same,
     Different,

@@ -1,7 +1,8 @@
-//! The local disk: walking a folder in the service's name order, Windows path rules, and content
-//! hashes with their cache.
+//! The local disk: walking a folder in the service's name order, Windows path rules, our temporary
+//! download files, and content hashes with their cache.
 
 pub mod content_hash;
 pub mod hash_cache;
+pub mod part_files;
 pub mod walk;
 pub mod windows_path;

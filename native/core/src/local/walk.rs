@@ -48,6 +48,8 @@ pub struct LocalWalk {
     queued_problems: Vec<WalkProblem>,
     filter: Arc<Filter>,
     folders_listed: u64,
+    /// Remove our leftover temporary files as they are passed (a download destination).
+    clean_part_files: bool,
 }
 
 impl LocalWalk {
@@ -59,7 +61,17 @@ impl LocalWalk {
     /// Walks only folders the filter may descend into and yields only names it includes; the
     /// filter's time rules are left to the planner, which must still see such files.
     pub fn filtered(root: &Path, filter: Arc<Filter>) -> Self {
-        let mut walk = Self { stack: Vec::new(), queued_problems: Vec::new(), filter, folders_listed: 0 };
+        Self::starting(root, filter, false)
+    }
+
+    /// As [`Self::filtered`], removing the temporary files an interrupted download left (see
+    /// [`crate::local::part_files`]) as it passes them.
+    pub fn cleaning_part_files(root: &Path, filter: Arc<Filter>) -> Self {
+        Self::starting(root, filter, true)
+    }
+
+    fn starting(root: &Path, filter: Arc<Filter>, clean_part_files: bool) -> Self {
+        let mut walk = Self { stack: Vec::new(), queued_problems: Vec::new(), filter, folders_listed: 0, clean_part_files };
         walk.open_dir(String::new(), root.to_path_buf());
         walk
     }
@@ -95,6 +107,13 @@ impl LocalWalk {
             };
             // file_type() does not follow symlinks: a linked folder is never descended (no loops).
             let is_dir = item.file_type().map(|t| t.is_dir()).unwrap_or(false);
+            // Our own temporary files are never source files.
+            if !is_dir && crate::local::part_files::is_part_file(&name) {
+                if self.clean_part_files {
+                    let _ = fs::remove_file(item.path());
+                }
+                continue;
+            }
             let sort_key = if is_dir { format!("{name}/") } else { name.clone() };
             entries.push(PendingEntry { sort_key, name, is_dir });
         }
@@ -204,6 +223,21 @@ mod tests {
         assert_eq!(items.len(), 1, "{items:?}");
         assert_eq!(walk.folders_listed(), 2, "the root and keep/, never private/");
         assert_eq!(items[0].as_ref().unwrap().relative, "keep/a.txt");
+    }
+
+    #[test]
+    fn our_temporary_files_are_never_yielded_and_a_download_walk_removes_them() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::create_dir(dir.path().join("sub")).unwrap();
+        fs::write(dir.path().join("a.txt"), b"1").unwrap();
+        fs::write(dir.path().join(".a.txt.azblobsync-part"), b"half").unwrap();
+        fs::write(dir.path().join("sub/.b.azblobsync-part"), b"half").unwrap();
+        assert_eq!(names(dir.path()), vec!["a.txt".to_string()]);
+        assert!(dir.path().join(".a.txt.azblobsync-part").exists(), "an upload's walk only skips them");
+        let cleaned: Vec<_> = LocalWalk::cleaning_part_files(dir.path(), Arc::new(Filter::everything())).map(|i| i.unwrap().relative).collect();
+        assert_eq!(cleaned, vec!["a.txt".to_string()]);
+        assert!(!dir.path().join(".a.txt.azblobsync-part").exists());
+        assert!(!dir.path().join("sub/.b.azblobsync-part").exists());
     }
 
     #[cfg(unix)]

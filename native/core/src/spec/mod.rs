@@ -57,6 +57,10 @@ pub struct JobSpec {
     /// inferred from which end looks like a URL.
     #[serde(default)]
     pub direction: Option<Direction>,
+    /// The host's name for this job (its journal, its log lines); generated when absent. Reported
+    /// in the summary.
+    #[serde(default)]
+    pub job_id: Option<String>,
     /// A local folder (upload) or a container URL (download).
     pub source: String,
     /// A container URL, optionally with a virtual-directory prefix and a SAS query (upload), or a
@@ -93,6 +97,9 @@ pub struct JobSpec {
     /// Block size for staged uploads; `None` chooses from the file size.
     #[serde(default)]
     pub block_size_bytes: Option<u64>,
+    /// Most bytes of transfer buffers held at once, job-wide (default 256 MiB).
+    #[serde(default)]
+    pub memory_budget_bytes: Option<u64>,
     /// Sync and check: judge same-sized files by MD5 instead of modified time.
     #[serde(default)]
     pub compare_hash: CompareHash,
@@ -163,6 +170,7 @@ impl std::fmt::Debug for JobSpec {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("JobSpec")
             .field("operation", &self.operation)
+            .field("job_id", &self.job_id)
             .field("source", &crate::spec::container_url::redact_url(&self.source))
             .field("destination", &crate::spec::container_url::redact_url(&self.destination))
             .field("put_md5", &self.put_md5)
@@ -216,8 +224,10 @@ impl JobSpec {
         (|| {
             rules::check_concurrency(self.concurrency)?;
             rules::check_max_delete(self.max_delete)?;
+            rules::check_job_id(self.job_id.as_deref())?;
+            rules::check_memory_budget(self.memory_budget_bytes)?;
             if let Some(b) = self.block_size_bytes {
-                crate::transfer::block_sizing::validate_block_size(b)?;
+                crate::transfer::part_sizing::validate_block_size(b)?;
             }
             if let Some(sign_in) = &self.sign_in {
                 if self.account_key.as_ref().is_some_and(|k| !k.trim().is_empty()) {
@@ -298,6 +308,10 @@ impl JobSpec {
     /// Nothing is written: a dry run, or a check.
     pub fn writes_nothing(&self) -> bool {
         self.dry_run || self.operation == Operation::Check
+    }
+
+    pub fn effective_memory_budget(&self) -> u64 {
+        self.memory_budget_bytes.unwrap_or(crate::transfer::memory_budget::DEFAULT_MEMORY_BUDGET)
     }
 
     pub fn effective_concurrency(&self) -> usize {

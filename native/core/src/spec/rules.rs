@@ -29,6 +29,24 @@ pub fn check_max_delete(value: Option<i64>) -> Result<Option<u64>> {
     }
 }
 
+/// A host-given job id names files (the journal, the log): 1 to 128 letters, digits, `-`, `_`, `.`.
+pub fn check_job_id(id: Option<&str>) -> Result<()> {
+    match id {
+        Some(id) if id.is_empty() || id.len() > 128 || !id.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c)) => {
+            Err(invalid("'jobId' must be 1 to 128 letters, digits, '-', '_' or '.'".to_string()))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// The job-wide buffer budget must hold at least one 1 MiB part.
+pub fn check_memory_budget(bytes: Option<u64>) -> Result<()> {
+    match bytes {
+        Some(m) if m < 1024 * 1024 => Err(invalid(format!("'memoryBudgetBytes' (--memory-budget-mb) must be at least 1 MiB (1048576), got {m}"))),
+        _ => Ok(()),
+    }
+}
+
 /// Metadata names are C# identifiers (the service's rule); `mtime` is ours (the source's modified
 /// time); values travel in HTTP headers, so printable ASCII only (the service would otherwise fail
 /// the request as if the credentials were wrong).

@@ -1,102 +1,84 @@
-//! The one interface the engine moves bytes through. Backends map their own errors into
-//! [`EngineError`] so that the job and the hosts see one vocabulary.
+//! The one interface the engine moves bytes through, backend-neutral: paged listing, head, ranged
+//! get, put, multipart (start → upload id; put part → part id; complete; abort), delete, set
+//! properties; optional capabilities ([`Capabilities`]) asked at run time; limits per backend
+//! ([`StoreLimits`]). Backends map their own errors into [`EngineError`](crate::error::EngineError)
+//! so that the job and the hosts see one vocabulary.
+//!
+//! | file                  | what                                                              |
+//! |-----------------------|-------------------------------------------------------------------|
+//! | `types.rs`            | values crossing the interface (listed blobs, properties, parts)   |
+//! | `limits.rs`           | limits and capabilities of one backend                            |
+//! | `memory.rs`           | an in-memory store that lists as Azurite does (tests, examples)    |
+//! | `parallel_listing.rs` | a prefix listed folder by folder, stitched back in name order     |
+//! | `azure/`              | Azure Blob Storage over the official SDK                           |
+//!
+//! One conformance suite (`native/core/tests/store_conformance*.rs`) runs on every backend.
 
 pub mod azure;
+pub mod limits;
+pub mod memory;
 pub mod parallel_listing;
+pub mod types;
 
-use crate::error::Result;
+pub use limits::{Capabilities, StoreLimits};
+pub use types::*;
+
+use crate::error::{EngineError, Result};
 use async_trait::async_trait;
 use bytes::Bytes;
 use futures::stream::BoxStream;
 use std::collections::HashMap;
-use std::time::SystemTime;
-
-/// One blob as a listing describes it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ListedBlob {
-    pub name: String,
-    pub size: u64,
-    pub last_modified: SystemTime,
-    pub metadata: HashMap<String, String>,
-    pub content_md5: Option<Vec<u8>>,
-}
-
-/// One entry of a folder-at-a-time listing: a blob directly in the folder, or a sub-folder (the
-/// shared prefix of the blobs below it, ending in `/`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum FolderEntry {
-    Blob(ListedBlob),
-    Folder(String),
-}
-
-/// One page of a folder-at-a-time listing.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FolderPage {
-    pub entries: Vec<FolderEntry>,
-    /// Where the next page starts, when the service has more entries than this page holds.
-    pub next_marker: Option<String>,
-}
-
-impl FolderPage {
-    pub fn truncated(&self) -> bool {
-        self.next_marker.is_some()
-    }
-}
-
-/// Properties written with a blob's content.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct BlobProperties {
-    pub content_type: Option<String>,
-    pub content_md5: Option<[u8; 16]>,
-    pub cache_control: Option<String>,
-    pub metadata: HashMap<String, String>,
-    /// Blob index tags (at most 10).
-    pub tags: Vec<(String, String)>,
-    pub access_tier: Option<AccessTier>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
-pub enum AccessTier {
-    Hot,
-    Cool,
-    Cold,
-    Archive,
-}
-
-/// What the user asks every uploaded blob to carry, beside its content.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct UploadProperties {
-    /// Overrides the type guessed from the file's extension.
-    pub content_type: Option<String>,
-    pub cache_control: Option<String>,
-    pub metadata: HashMap<String, String>,
-    pub tags: Vec<(String, String)>,
-    pub access_tier: Option<AccessTier>,
-}
+use std::ops::Range;
 
 #[async_trait]
 pub trait BlobStore: Send + Sync {
+    fn limits(&self) -> StoreLimits;
+    fn capabilities(&self) -> Capabilities;
+
     /// Blobs whose names start with `prefix`, in the service's name order, a page at a time.
     fn list(&self, prefix: &str) -> BoxStream<'static, Result<Vec<ListedBlob>>>;
-    /// One page (up to 5,000 entries) of the blobs and sub-folders directly under `prefix` (a
-    /// `/`-delimited listing), starting at `marker` (the previous page's `next_marker`; `None` for
-    /// the first page).
-    async fn list_folder_page(&self, prefix: &str, marker: Option<&str>) -> Result<FolderPage>;
-    /// Creates or replaces a blob in one request.
-    async fn put_blob(&self, name: &str, content: Bytes, properties: &BlobProperties) -> Result<()>;
-    /// Uploads one uncommitted block; invisible until [`commit_blocks`](Self::commit_blocks).
-    async fn stage_block(&self, name: &str, block_id: &[u8], content: Bytes) -> Result<()>;
-    /// Makes the staged blocks, in this order, the blob's content.
-    async fn commit_blocks(&self, name: &str, block_ids: Vec<Vec<u8>>, properties: &BlobProperties) -> Result<()>;
-    /// The blob's content as a stream of chunks, in order.
-    async fn download(&self, name: &str) -> Result<BoxStream<'static, Result<Bytes>>>;
-    /// The URL another service request can read this blob through (with the SAS, if any).
-    fn blob_url(&self, name: &str) -> url::Url;
-    /// Makes `name` a server-side copy of the blob at `source` (the service reads it; no bytes pass
-    /// through this machine), with `metadata`, and waits until the copy has completed.
-    async fn copy_from_url(&self, name: &str, source: &url::Url, metadata: HashMap<String, String>) -> Result<()>;
+    /// Optional ([`Capabilities::folder_listing`]): one page (up to 5,000 entries) of the blobs and
+    /// sub-folders directly under `prefix` (a `/`-delimited listing), in the service's name order,
+    /// starting at `marker` (the previous page's `next_marker`; `None` for the first page).
+    async fn list_folder_page(&self, _prefix: &str, _marker: Option<&str>) -> Result<FolderPage> {
+        Err(EngineError::NotSupported { what: "folder-by-folder listing" })
+    }
+    /// One blob's description, or `None` when there is no such blob.
+    async fn head(&self, name: &str) -> Result<Option<ListedBlob>>;
+    /// The blob's content (or the bytes in `range`) as a stream of chunks, in order.
+    /// `BlobNotFound` when there is no such blob.
+    async fn get(&self, name: &str, range: Option<Range<u64>>) -> Result<BoxStream<'static, Result<Bytes>>>;
+    /// Creates or replaces a blob in one request (up to [`StoreLimits::max_single_put`]).
+    async fn put(&self, name: &str, content: Bytes, properties: &BlobProperties) -> Result<()>;
+
+    /// Starts a multipart upload of `name`, or continues the one with id `resume` (whose parts
+    /// [`staged_parts`](Self::staged_parts) then reports).
+    async fn start_multipart(&self, name: &str, resume: Option<&str>) -> Result<MultipartUpload>;
+    /// The parts already uploaded under this upload and not yet completed, by index.
+    async fn staged_parts(&self, upload: &MultipartUpload) -> Result<Vec<StagedPart>>;
+    /// Uploads part `index` (0-based); invisible until the upload is completed.
+    async fn put_part(&self, upload: &MultipartUpload, index: u32, content: Bytes) -> Result<PartId>;
+    /// Makes these parts, in this order, the blob's content, with `properties`.
+    async fn complete_multipart(&self, upload: &MultipartUpload, parts: Vec<PartId>, properties: &BlobProperties) -> Result<()>;
+    /// Gives up an upload; its parts are discarded (at once, or by the service later).
+    async fn abort_multipart(&self, upload: &MultipartUpload) -> Result<()>;
+
     /// Deletes a blob (and its snapshots); a blob already gone counts as deleted.
-    async fn delete_blob(&self, name: &str) -> Result<()>;
+    async fn delete(&self, name: &str) -> Result<()>;
+    /// Replaces the blob's content type, cache control and metadata, keeping its content.
+    async fn set_properties(&self, name: &str, properties: &BlobProperties) -> Result<()>;
+
+    /// Optional ([`Capabilities::signed_read_url`]): a URL another service request can read this
+    /// blob through (carrying this store's SAS, if any).
+    fn signed_read_url(&self, _name: &str) -> Option<url::Url> {
+        None
+    }
+    /// Optional ([`Capabilities::copy_from_url`]): makes `name` a server-side copy of the blob at
+    /// `source` (the service reads it; no bytes pass through this machine), with `metadata`, and
+    /// waits until the copy has completed.
+    async fn copy_from_url(&self, _name: &str, _source: &url::Url, _metadata: HashMap<String, String>) -> Result<()> {
+        Err(EngineError::NotSupported { what: "server-side copy from a URL" })
+    }
     /// Checks the container can be reached and read with the credentials given.
     async fn check_container(&self) -> Result<()>;
 }

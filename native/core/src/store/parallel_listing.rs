@@ -202,7 +202,7 @@ fn fetch_ahead(store: Arc<dyn BlobStore>, segment: Segment) -> BoxFuture<'static
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::BlobProperties;
+    use crate::store::{BlobProperties, MultipartUpload, PartId, StagedPart};
     use async_trait::async_trait;
     use bytes::Bytes;
     use proptest::prelude::*;
@@ -253,6 +253,12 @@ mod tests {
 
     #[async_trait]
     impl BlobStore for MemoryStore {
+        fn limits(&self) -> crate::store::StoreLimits {
+            crate::store::limits::AZURE_BLOCK_BLOB
+        }
+        fn capabilities(&self) -> crate::store::Capabilities {
+            crate::store::Capabilities { folder_listing: true, ..Default::default() }
+        }
         fn list(&self, prefix: &str) -> BoxStream<'static, Result<Vec<ListedBlob>>> {
             self.flat_requests.fetch_add(1, Ordering::SeqCst);
             self.listed_prefixes.lock().unwrap().push(prefix.to_string());
@@ -287,25 +293,34 @@ mod tests {
             Ok(FolderPage { entries: entries[start..end].to_vec(), next_marker })
         }
 
-        async fn put_blob(&self, _: &str, _: Bytes, _: &BlobProperties) -> Result<()> {
+        async fn head(&self, _: &str) -> Result<Option<ListedBlob>> {
             unsupported()
         }
-        async fn stage_block(&self, _: &str, _: &[u8], _: Bytes) -> Result<()> {
+        async fn get(&self, _: &str, _: Option<std::ops::Range<u64>>) -> Result<BoxStream<'static, Result<Bytes>>> {
             unsupported()
         }
-        async fn commit_blocks(&self, _: &str, _: Vec<Vec<u8>>, _: &BlobProperties) -> Result<()> {
+        async fn put(&self, _: &str, _: Bytes, _: &BlobProperties) -> Result<()> {
             unsupported()
         }
-        async fn download(&self, _: &str) -> Result<BoxStream<'static, Result<Bytes>>> {
+        async fn start_multipart(&self, _: &str, _: Option<&str>) -> Result<MultipartUpload> {
             unsupported()
         }
-        fn blob_url(&self, name: &str) -> url::Url {
-            url::Url::parse("http://127.0.0.1/c/").expect("valid").join(name).expect("valid")
-        }
-        async fn copy_from_url(&self, _: &str, _: &url::Url, _: HashMap<String, String>) -> Result<()> {
+        async fn staged_parts(&self, _: &MultipartUpload) -> Result<Vec<StagedPart>> {
             unsupported()
         }
-        async fn delete_blob(&self, _: &str) -> Result<()> {
+        async fn put_part(&self, _: &MultipartUpload, _: u32, _: Bytes) -> Result<PartId> {
+            unsupported()
+        }
+        async fn complete_multipart(&self, _: &MultipartUpload, _: Vec<PartId>, _: &BlobProperties) -> Result<()> {
+            unsupported()
+        }
+        async fn abort_multipart(&self, _: &MultipartUpload) -> Result<()> {
+            unsupported()
+        }
+        async fn delete(&self, _: &str) -> Result<()> {
+            unsupported()
+        }
+        async fn set_properties(&self, _: &str, _: &BlobProperties) -> Result<()> {
             unsupported()
         }
         async fn check_container(&self) -> Result<()> {

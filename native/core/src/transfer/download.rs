@@ -42,6 +42,7 @@ pub struct Downloads {
     /// Copying one blob: the local file it becomes (which may be named differently).
     pub single_target: Option<PathBuf>,
     pub request_slots: Arc<Semaphore>,
+    pub budget: Arc<crate::transfer::memory_budget::MemoryBudget>,
     pub cancel: CancellationToken,
     pub progress: Arc<Progress>,
     pub check_md5: CheckMd5,
@@ -79,11 +80,13 @@ fn md5_mismatch(expected: &[u8], actual: &[u8; 16]) -> String {
 /// Blobs up to this size are received in memory and written, synced, timed and renamed in one
 /// blocking step: one hop to a file-system thread per file instead of one per operation.
 const IN_MEMORY_UP_TO: u64 = 1 << 20;
+/// What a streamed download holds at most: the store client's ranged reads in flight.
+const STREAMED_BUFFERS: u64 = 4 * crate::transfer::part_sizing::DEFAULT_PART_SIZE;
 
 impl Downloads {
     /// The blob's bytes, chunk by chunk, into `sink`; counted, hashed and checked against the listing.
     async fn receive(&self, source: &RemoteEntry, blob: &str, mut sink: Sink<'_>) -> Result<(u64, Option<[u8; 16]>, Option<String>)> {
-        let mut body = self.store.download(blob).await?;
+        let mut body = self.store.get(blob, None).await?;
         let mut hasher = (self.check_md5 != CheckMd5::NoCheck).then(Md5::new);
         let mut bytes = 0u64;
         loop {
@@ -204,9 +207,14 @@ impl Direction for Downloads {
             s = self.request_slots.acquire() => s.expect("never closed"),
             _ = self.cancel.cancelled() => return Err(EngineError::Cancelled),
         };
+        // In memory whole, or streamed through the client's few ranged reads in flight.
+        let _grant = tokio::select! {
+            g = self.budget.grant(source.size.min(if source.size <= IN_MEMORY_UP_TO { u64::MAX } else { STREAMED_BUFFERS })) => g,
+            _ = self.cancel.cancelled() => return Err(EngineError::Cancelled),
+        };
         let dir = target.parent().expect("under root").to_path_buf();
-        let file_name = target.file_name().expect("has a name").to_string_lossy();
-        let temp = dir.join(format!(".{file_name}.{}.azblobsync-part", uuid::Uuid::new_v4().simple()));
+        // Named after the target: a rerun overwrites what an interrupted run left.
+        let temp = crate::local::part_files::part_file_for(&target);
         let blob = self.blob_name(&source.relative);
         let modified = source.modified();
         if source.size <= IN_MEMORY_UP_TO {

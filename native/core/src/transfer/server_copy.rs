@@ -1,13 +1,15 @@
-//! Container → container (sync, or copy of a blob, a virtual folder or its contents): each blob is a
-//! server-side copy (Copy Blob from the source's URL), so no
-//! bytes pass through this machine. The source's modified time goes with it as metadata, so the
-//! next run compares exactly.
+//! Container → container (sync, or copy of a blob, a virtual folder or its contents). Chosen by
+//! what the two stores can do, as rclone's operations are: a server-side copy from the source's
+//! URL when the destination offers one and the source has a URL to give (no bytes pass through
+//! this machine), else a relay through it ([`crate::transfer::relay`]). The source's modified time
+//! goes with it as metadata, so the next run compares exactly.
 
-use crate::transfer::direction::{Direction, Transferred};
 use crate::error::Result;
 use crate::job::events::Action;
 use crate::plan::{PlanItem, RemoteEntry};
-use crate::store::{BlobStore, SOURCE_MTIME_KEY};
+use crate::store::{BlobProperties, BlobStore, SOURCE_MTIME_KEY};
+use crate::transfer::direction::{Direction, Transferred};
+use crate::transfer::memory_budget::MemoryBudget;
 use crate::transfer::upload::format_source_mtime;
 use async_trait::async_trait;
 use std::sync::Arc;
@@ -22,6 +24,7 @@ pub struct BlobCopies {
     /// Copying one blob: its destination's full name (which may differ from the source's).
     pub single_target: Option<String>,
     pub request_slots: Arc<Semaphore>,
+    pub budget: Arc<MemoryBudget>,
     pub cancel: CancellationToken,
 }
 
@@ -40,9 +43,23 @@ impl Direction for BlobCopies {
             s = self.request_slots.acquire() => s.expect("never closed"),
             _ = self.cancel.cancelled() => return Err(crate::error::EngineError::Cancelled),
         };
-        let from = self.source.blob_url(&crate::plan::blob_name::join(&self.source_prefix, &source.relative));
+        let from = crate::plan::blob_name::join(&self.source_prefix, &source.relative);
+        let to = self.blob_name(&source.relative);
         let metadata = [(SOURCE_MTIME_KEY.to_string(), format_source_mtime(source.modified()))].into();
-        self.dest.copy_from_url(&self.blob_name(&source.relative), &from, metadata).await?;
+        let readable = self.source.signed_read_url(&from).filter(|_| self.dest.capabilities().copy_from_url);
+        let copied = async {
+            match readable {
+                Some(url) => self.dest.copy_from_url(&to, &url, metadata).await,
+                None => {
+                    let properties = BlobProperties { metadata, ..Default::default() };
+                    crate::transfer::relay::relay(self.source.as_ref(), &from, source.size, self.dest.as_ref(), &to, &properties, &self.budget).await
+                }
+            }
+        };
+        tokio::select! {
+            r = copied => r?,
+            _ = self.cancel.cancelled() => return Err(crate::error::EngineError::Cancelled),
+        }
         Ok(Transferred { bytes: source.size, content_md5: None, warning: None })
     }
 
@@ -56,6 +73,6 @@ impl Direction for BlobCopies {
     }
 
     async fn delete(&self, relative: &str) -> Result<()> {
-        self.dest.delete_blob(&self.blob_name(relative)).await
+        self.dest.delete(&self.blob_name(relative)).await
     }
 }

@@ -1,13 +1,18 @@
-//! Moving one file's bytes into a blob: one Put Blob for small files, staged blocks committed with a
-//! block list for large ones. The MD5 is computed from the same reads that feed the requests, never
-//! from a second pass over the file. Every request holds a slot of the job's request semaphore
-//! *before* it reads its bytes, so memory stays bounded by slots × block size.
+//! Moving one file's bytes into a blob: one put for small files, a multipart upload for large ones.
+//! The MD5 is computed from the same reads that feed the requests, never from a second pass over
+//! the file. Every request holds a slot of the job's request semaphore and a grant of the job's
+//! memory budget *before* it reads its bytes, so memory stays bounded by the budget.
+//!
+//! A multipart upload's id is derived from the blob, the file's size and time and the part size,
+//! so a later run of the same unchanged file continues it: parts already staged are not sent again.
 
-use crate::transfer::block_sizing::{UploadShape, shape_for};
+use crate::transfer::memory_budget::MemoryBudget;
+use crate::transfer::part_sizing::{UploadShape, shape_for};
 use crate::error::{EngineError, Result};
 use crate::local::walk::LocalEntry;
 use crate::job::progress::Progress;
-use crate::store::{BlobProperties, BlobStore, SOURCE_MTIME_KEY};
+use crate::store::{BlobProperties, BlobStore, PartId, SOURCE_MTIME_KEY};
+use std::collections::HashMap;
 use bytes::{Bytes, BytesMut};
 use md5_asm::{Digest, Md5};
 use std::sync::Arc;
@@ -19,6 +24,7 @@ use tokio_util::sync::CancellationToken;
 pub struct UploadContext {
     pub store: Arc<dyn BlobStore>,
     pub request_slots: Arc<Semaphore>,
+    pub budget: Arc<MemoryBudget>,
     pub cancel: CancellationToken,
     pub progress: Arc<Progress>,
     pub put_md5: bool,
@@ -77,74 +83,91 @@ async fn cancellable<T>(cancel: &CancellationToken, fut: impl std::future::Futur
 }
 
 pub async fn upload_file(ctx: &UploadContext, entry: &LocalEntry, blob: &str) -> Result<Uploaded> {
-    match shape_for(entry.size, ctx.block_size)? {
+    match shape_for(entry.size, ctx.block_size, &ctx.store.limits())? {
         UploadShape::Single => upload_single(ctx, entry, blob).await,
-        UploadShape::Blocks { block_size, count } => upload_blocks(ctx, entry, blob, block_size, count).await,
+        UploadShape::Parts { part_size, count } => upload_parts(ctx, entry, blob, part_size, count).await,
     }
 }
 
 async fn upload_single(ctx: &UploadContext, entry: &LocalEntry, blob: &str) -> Result<Uploaded> {
     let _slot = cancellable(&ctx.cancel, async { Ok(ctx.request_slots.acquire().await.expect("never closed")) }).await?;
+    let _grant = cancellable(&ctx.cancel, async { Ok(ctx.budget.grant(entry.size).await) }).await?;
     let content = tokio::fs::read(&entry.path).await.map_err(|e| EngineError::local_io(&entry.path, &e))?;
     ensure_unchanged(entry, content.len() as u64).await?;
     let content_md5 = ctx.put_md5.then(|| Md5::digest(&content).into());
     let bytes = content.len() as u64;
-    cancellable(&ctx.cancel, ctx.store.put_blob(blob, Bytes::from(content), &properties(ctx, entry, content_md5))).await?;
+    cancellable(&ctx.cancel, ctx.store.put(blob, Bytes::from(content), &properties(ctx, entry, content_md5))).await?;
     Progress::add(&ctx.progress.bytes_transferred, bytes);
     Ok(Uploaded { bytes, content_md5 })
 }
 
-fn block_id(upload_id: &uuid::Uuid, index: u64) -> Vec<u8> {
-    // Same length for every block of a blob, as the service requires; unique per attempt so blocks
-    // left over from an earlier, abandoned attempt are never mixed in.
-    let mut id = upload_id.as_bytes().to_vec();
-    id.extend_from_slice(&index.to_be_bytes());
-    id
+/// The same file (name, size, time) cut the same way gets the same upload id, so a rerun after an
+/// interrupted upload finds the parts it staged.
+fn resume_key(blob: &str, entry: &LocalEntry, part_size: u64) -> String {
+    let since_epoch = entry.modified.duration_since(SystemTime::UNIX_EPOCH).unwrap_or_default();
+    let identity = format!("{blob}\n{}\n{}\n{part_size}", entry.size, since_epoch.as_nanos());
+    Md5::digest(identity.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
 }
 
-async fn upload_blocks(ctx: &UploadContext, entry: &LocalEntry, blob: &str, block_size: u64, count: u64) -> Result<Uploaded> {
+async fn upload_parts(ctx: &UploadContext, entry: &LocalEntry, blob: &str, part_size: u64, count: u64) -> Result<Uploaded> {
     let path = entry.path.clone();
     let file = tokio::task::spawn_blocking(move || std::fs::File::open(path))
         .await
         .map_err(|e| EngineError::Internal(format!("opening a file failed: {e}")))?
         .map_err(|e| EngineError::local_io(&entry.path, &e))?;
     let file = Arc::new(file);
-    let upload_id = uuid::Uuid::new_v4();
+    let upload = cancellable(&ctx.cancel, ctx.store.start_multipart(blob, Some(&resume_key(blob, entry, part_size)))).await?;
+    let staged: HashMap<u32, crate::store::StagedPart> =
+        cancellable(&ctx.cancel, ctx.store.staged_parts(&upload)).await?.into_iter().map(|p| (p.index, p)).collect();
     let md5 = ctx.put_md5.then(BackgroundMd5::start);
-    let mut staged = JoinSet::new();
-    let mut ids = Vec::with_capacity(count as usize);
+    let mut sent = JoinSet::new();
+    let mut ids: Vec<Option<PartId>> = vec![None; count as usize];
     let mut total = 0u64;
     let result: Result<()> = async {
-        for index in 0..count {
+        for index in 0..count as u32 {
+            let want = part_size.min(entry.size - total);
+            let reuse = staged.get(&index).filter(|p| p.size == want).map(|p| p.id.clone());
+            let offset = total;
+            total += want;
+            if let Some(id) = &reuse {
+                ids[index as usize] = Some(id.clone());
+                if md5.is_none() {
+                    continue;
+                }
+            }
             let slot = cancellable(&ctx.cancel, async { Ok(ctx.request_slots.clone().acquire_owned().await.expect("never closed")) }).await?;
-            let want = block_size.min(entry.size - total) as usize;
-            let buf = read_block(file.clone(), total, want, entry).await?;
+            let grant = cancellable(&ctx.cancel, async { Ok(ctx.budget.grant(want).await) }).await?;
+            let buf = read_block(file.clone(), offset, want as usize, entry).await?;
             if let Some(md5) = md5.as_ref() {
                 md5.feed(buf.clone()).await;
             }
-            total += want as u64;
-            let id = block_id(&upload_id, index);
-            ids.push(id.clone());
-            let (store, blob, cancel, progress) = (ctx.store.clone(), blob.to_string(), ctx.cancel.clone(), ctx.progress.clone());
-            staged.spawn(async move {
-                let _slot = slot;
-                cancellable(&cancel, store.stage_block(&blob, &id, buf)).await?;
-                Progress::add(&progress.bytes_transferred, want as u64);
-                Ok::<_, EngineError>(())
+            if reuse.is_some() {
+                // Read only for the MD5; the service has these bytes already.
+                continue;
+            }
+            let (store, upload, cancel, progress) = (ctx.store.clone(), upload.clone(), ctx.cancel.clone(), ctx.progress.clone());
+            sent.spawn(async move {
+                let (_slot, _grant) = (slot, grant);
+                let id = cancellable(&cancel, store.put_part(&upload, index, buf)).await?;
+                Progress::add(&progress.bytes_transferred, want);
+                Ok::<_, EngineError>((index, id))
             });
-            // Surface a failed block early instead of reading the rest of a large file for nothing.
-            while let Some(done) = staged.try_join_next() {
-                flatten(done)?;
+            // Surface a failed part early instead of reading the rest of a large file for nothing.
+            while let Some(done) = sent.try_join_next() {
+                let (i, id) = flatten(done)?;
+                ids[i as usize] = Some(id);
             }
         }
-        while let Some(done) = staged.join_next().await {
-            flatten(done)?;
+        while let Some(done) = sent.join_next().await {
+            let (i, id) = flatten(done)?;
+            ids[i as usize] = Some(id);
         }
         Ok(())
     }
     .await;
     if let Err(e) = result {
-        staged.abort_all();
+        // The parts already sent stay staged for the next attempt; Azure discards them after a week.
+        sent.abort_all();
         return Err(e);
     }
     ensure_unchanged(entry, total).await?;
@@ -152,7 +175,8 @@ async fn upload_blocks(ctx: &UploadContext, entry: &LocalEntry, blob: &str, bloc
         Some(md5) => Some(md5.finish().await?),
         None => None,
     };
-    cancellable(&ctx.cancel, ctx.store.commit_blocks(blob, ids, &properties(ctx, entry, content_md5))).await?;
+    let ids = ids.into_iter().map(|id| id.ok_or_else(|| EngineError::Internal("a part has no id".into()))).collect::<Result<Vec<_>>>()?;
+    cancellable(&ctx.cancel, ctx.store.complete_multipart(&upload, ids, &properties(ctx, entry, content_md5))).await?;
     Ok(Uploaded { bytes: total, content_md5 })
 }
 
@@ -225,8 +249,8 @@ impl BackgroundMd5 {
     }
 }
 
-fn flatten(joined: std::result::Result<Result<()>, tokio::task::JoinError>) -> Result<()> {
-    joined.map_err(|e| EngineError::Internal(format!("a block upload task failed: {e}")))?
+fn flatten<T>(joined: std::result::Result<Result<T>, tokio::task::JoinError>) -> Result<T> {
+    joined.map_err(|e| EngineError::Internal(format!("a part upload task failed: {e}")))?
 }
 
 #[cfg(test)]
@@ -243,10 +267,16 @@ mod tests {
     }
 
     #[test]
-    fn block_ids_have_one_length() {
-        let u = uuid::Uuid::new_v4();
-        assert_eq!(block_id(&u, 0).len(), block_id(&u, 49_999).len());
-        assert_ne!(block_id(&u, 1), block_id(&u, 2));
+    fn the_same_file_cut_the_same_way_resumes_the_same_upload() {
+        let entry = LocalEntry { relative: "a".into(), path: "/a".into(), size: 10, modified: SystemTime::UNIX_EPOCH + std::time::Duration::from_nanos(5) };
+        let key = resume_key("p/a", &entry, 4);
+        assert_eq!(key.len(), 32);
+        assert!(crate::store::types::upload_id(Some(&key)).is_ok());
+        assert_eq!(key, resume_key("p/a", &entry, 4));
+        assert_ne!(key, resume_key("p/a", &entry, 8));
+        assert_ne!(key, resume_key("p/b", &entry, 4));
+        let touched = LocalEntry { modified: entry.modified + std::time::Duration::from_nanos(1), ..entry.clone() };
+        assert_ne!(key, resume_key("p/a", &touched, 4));
     }
 }
 
@@ -281,6 +311,6 @@ impl crate::transfer::direction::Direction for Uploads {
     }
 
     async fn delete(&self, relative: &str) -> Result<()> {
-        self.ctx.store.delete_blob(&crate::transfer::direction::Direction::blob_name(self, relative)).await
+        self.ctx.store.delete(&crate::transfer::direction::Direction::blob_name(self, relative)).await
     }
 }

@@ -1,7 +1,10 @@
-//! [`BlobStore`] over the official Azure SDK for Rust (`azure_storage_blob` 1.x).
+//! [`BlobStore`] over the official Azure SDK for Rust (`azure_storage_blob` 1.x). Multipart
+//! uploads are staged blocks whose ids are derived from the upload id and the part index
+//! ([`multipart`]), so a later attempt with the same upload id finds and reuses what is staged.
 
 pub mod folder_listing;
 pub mod http_transport;
+pub mod multipart;
 pub mod shared_key;
 
 use crate::auth::Credential;
@@ -9,21 +12,24 @@ use crate::spec::container_url::{ContainerUrl, redact_text};
 use crate::error::{EngineError, Result};
 use shared_key::SharedKeyPolicy;
 use folder_listing::{PAGE_SIZE, listed_blob, parse_folder_page};
-use crate::store::{BlobProperties, BlobStore, FolderPage, ListedBlob};
+use crate::store::limits::{AZURE_BLOCK_BLOB, Capabilities, StoreLimits};
+use crate::store::{BlobProperties, BlobStore, FolderPage, ListedBlob, MultipartUpload, PartId, StagedPart};
 use async_trait::async_trait;
 use azure_core::http::policies::Policy;
 use azure_core::http::policies::auth::BearerTokenAuthorizationPolicy;
 use azure_core::http::{ClientOptions, Context, Method, NoFormat, Pipeline, Request, RequestContent, StatusCode};
 use azure_storage_blob::models::{
-    BlobClientDeleteOptions, BlobClientDownloadOptions, BlobClientStartCopyFromUrlOptions, BlobContainerClientListBlobsOptions, DeleteSnapshotsOptionType, BlockBlobClientCommitBlockListOptions, BlockBlobClientUploadOptions, BlockLookupList,
-    ListBlobsIncludeItem,
+    BlobClientDeleteOptions, BlobClientDownloadOptions, BlobClientGetPropertiesResultHeaders, BlobClientSetPropertiesOptions, BlobClientStartCopyFromUrlOptions, BlobContainerClientListBlobsOptions,
+    BlockBlobClientCommitBlockListOptions, BlockBlobClientUploadOptions, BlockListType, BlockLookupList, DeleteSnapshotsOptionType, ListBlobsIncludeItem,
 };
 use azure_storage_blob::{BlobContainerClient, BlobContainerClientOptions};
 use bytes::Bytes;
 use futures::StreamExt;
 use futures::stream::BoxStream;
 use std::collections::HashMap;
+use std::ops::Range;
 use std::sync::Arc;
+use std::time::SystemTime;
 
 pub struct AzureBlobStore {
     container: BlobContainerClient,
@@ -64,6 +70,16 @@ impl AzureBlobStore {
     fn block_blob(&self, name: &str) -> azure_storage_blob::BlockBlobClient {
         self.container.blob_client(name).block_blob_client()
     }
+
+    fn error(&self, e: azure_core::Error) -> EngineError {
+        map_error(e, &self.location)
+    }
+
+    /// As [`Self::error`], naming the blob when it is the blob that is missing.
+    fn blob_error(&self, e: azure_core::Error, name: &str) -> EngineError {
+        let blob_missing = matches!(e.kind(), azure_core::error::ErrorKind::HttpResponse { error_code: Some(code), .. } if code == "BlobNotFound");
+        if blob_missing { EngineError::BlobNotFound { name: name.to_string() } } else { self.error(e) }
+    }
 }
 
 /// Tags travel as a form-encoded query string in one header.
@@ -87,6 +103,14 @@ fn body(content: Bytes) -> RequestContent<Bytes, NoFormat> {
 
 #[async_trait]
 impl BlobStore for AzureBlobStore {
+    fn limits(&self) -> StoreLimits {
+        AZURE_BLOCK_BLOB
+    }
+
+    fn capabilities(&self) -> Capabilities {
+        Capabilities { folder_listing: true, signed_read_url: true, copy_from_url: true }
+    }
+
     fn list(&self, prefix: &str) -> BoxStream<'static, Result<Vec<ListedBlob>>> {
         let options = BlobContainerClientListBlobsOptions {
             prefix: (!prefix.is_empty()).then(|| prefix.to_string()),
@@ -129,7 +153,36 @@ impl BlobStore for AzureBlobStore {
         parse_folder_page(response.body()).map_err(|e| map_error(e, &self.location))
     }
 
-    async fn put_blob(&self, name: &str, content: Bytes, properties: &BlobProperties) -> Result<()> {
+    async fn head(&self, name: &str) -> Result<Option<ListedBlob>> {
+        let props = match self.container.blob_client(name).get_properties(None).await {
+            Ok(p) => p,
+            Err(e) if e.http_status() == Some(StatusCode::NotFound) => return Ok(None),
+            Err(e) => return Err(self.error(e)),
+        };
+        let size = props.content_length().map_err(|e| self.error(e))?.unwrap_or(0);
+        let last_modified = props.last_modified().map_err(|e| self.error(e))?.map_or(SystemTime::UNIX_EPOCH, SystemTime::from);
+        let metadata = props.metadata().map_err(|e| self.error(e))?;
+        let content_md5 = props.content_md5().map_err(|e| self.error(e))?;
+        Ok(Some(ListedBlob { name: name.to_string(), size, last_modified, metadata, content_md5 }))
+    }
+
+    async fn get(&self, name: &str, range: Option<Range<u64>>) -> Result<BoxStream<'static, Result<Bytes>>> {
+        if range.as_ref().is_some_and(|r| r.is_empty()) {
+            return Ok(futures::stream::empty().boxed());
+        }
+        let options = BlobClientDownloadOptions {
+            // Ranged requests in parallel for large blobs; the job bounds how many blobs at once.
+            parallel: std::num::NonZero::new(4),
+            partition_size: std::num::NonZero::new(crate::transfer::part_sizing::DEFAULT_PART_SIZE as usize),
+            range: range.map(Into::into),
+            ..Default::default()
+        };
+        let result = self.container.blob_client(name).download(Some(options)).await.map_err(|e| self.blob_error(e, name))?;
+        let location = self.location.clone();
+        Ok(result.body.map(move |chunk| chunk.map_err(|e| map_error(e, &location))).boxed())
+    }
+
+    async fn put(&self, name: &str, content: Bytes, properties: &BlobProperties) -> Result<()> {
         let options = BlockBlobClientUploadOptions {
             blob_content_md5: properties.content_md5.map(|m| m.to_vec()),
             blob_content_type: properties.content_type.clone(),
@@ -142,22 +195,37 @@ impl BlobStore for AzureBlobStore {
             parallel: Some(std::num::NonZero::new(1).expect("1")),
             ..Default::default()
         };
-        self.block_blob(name).upload(body(content), Some(options)).await.map_err(|e| map_error(e, &self.location))?;
+        self.block_blob(name).upload(body(content), Some(options)).await.map_err(|e| self.error(e))?;
         Ok(())
     }
 
-    async fn stage_block(&self, name: &str, block_id: &[u8], content: Bytes) -> Result<()> {
+    async fn start_multipart(&self, name: &str, resume: Option<&str>) -> Result<MultipartUpload> {
+        // Nothing to ask the service: blocks are staged against the blob's name.
+        Ok(MultipartUpload { name: name.to_string(), upload_id: crate::store::types::upload_id(resume)? })
+    }
+
+    async fn staged_parts(&self, upload: &MultipartUpload) -> Result<Vec<StagedPart>> {
+        let listed = match self.block_blob(&upload.name).get_block_list(BlockListType::Uncommitted, None).await {
+            Ok(r) => r.into_model().map_err(|e| self.error(e))?,
+            // No blob and no staged block yet.
+            Err(e) if e.http_status() == Some(StatusCode::NotFound) => return Ok(Vec::new()),
+            Err(e) => return Err(self.error(e)),
+        };
+        let blocks = listed.uncommitted_blocks.unwrap_or_default().into_iter().filter_map(|b| Some((b.name?, b.size.unwrap_or(0) as u64)));
+        Ok(multipart::parts_of(&upload.upload_id, blocks))
+    }
+
+    async fn put_part(&self, upload: &MultipartUpload, index: u32, content: Bytes) -> Result<PartId> {
+        let id = multipart::block_id(&upload.upload_id, index);
         let len = content.len() as u64;
-        self.block_blob(name)
-            .stage_block(block_id, len, body(content), None)
-            .await
-            .map_err(|e| map_error(e, &self.location))?;
-        Ok(())
+        self.block_blob(&upload.name).stage_block(id.0.as_bytes(), len, body(content), None).await.map_err(|e| self.error(e))?;
+        Ok(id)
     }
 
-    async fn commit_blocks(&self, name: &str, block_ids: Vec<Vec<u8>>, properties: &BlobProperties) -> Result<()> {
-        let list = BlockLookupList { latest: Some(block_ids), ..Default::default() };
-        let body = RequestContent::try_from(list).map_err(|e| map_error(e, &self.location))?;
+    async fn complete_multipart(&self, upload: &MultipartUpload, parts: Vec<PartId>, properties: &BlobProperties) -> Result<()> {
+        let ids = parts.into_iter().map(|p| p.0.into_bytes()).collect();
+        let list = BlockLookupList { latest: Some(ids), ..Default::default() };
+        let body = RequestContent::try_from(list).map_err(|e| self.error(e))?;
         let options = BlockBlobClientCommitBlockListOptions {
             blob_content_md5: properties.content_md5.map(|m| m.to_vec()),
             blob_content_type: properties.content_type.clone(),
@@ -167,24 +235,31 @@ impl BlobStore for AzureBlobStore {
             metadata: Some(properties.metadata.clone()),
             ..Default::default()
         };
-        self.block_blob(name).commit_block_list(body, Some(options)).await.map_err(|e| map_error(e, &self.location))?;
+        self.block_blob(&upload.name).commit_block_list(body, Some(options)).await.map_err(|e| self.error(e))?;
         Ok(())
     }
 
-    async fn download(&self, name: &str) -> Result<BoxStream<'static, Result<Bytes>>> {
-        let options = BlobClientDownloadOptions {
-            // Ranged requests in parallel for large blobs; the job bounds how many blobs at once.
-            parallel: std::num::NonZero::new(4),
-            partition_size: std::num::NonZero::new(crate::transfer::block_sizing::DEFAULT_BLOCK_SIZE as usize),
-            ..Default::default()
-        };
-        let result = self.container.blob_client(name).download(Some(options)).await.map_err(|e| map_error(e, &self.location))?;
-        let location = self.location.clone();
-        Ok(result.body.map(move |chunk| chunk.map_err(|e| map_error(e, &location))).boxed())
+    async fn abort_multipart(&self, _upload: &MultipartUpload) -> Result<()> {
+        // Azure has no request for it: uncommitted blocks are discarded by the next commit of
+        // the blob, or by the service after a week.
+        Ok(())
     }
 
-    fn blob_url(&self, name: &str) -> url::Url {
-        self.container.blob_client(name).url().clone()
+    async fn set_properties(&self, name: &str, properties: &BlobProperties) -> Result<()> {
+        let blob = self.container.blob_client(name);
+        let options = BlobClientSetPropertiesOptions {
+            blob_content_type: properties.content_type.clone(),
+            blob_cache_control: properties.cache_control.clone(),
+            blob_content_md5: properties.content_md5.map(|m| m.to_vec()),
+            ..Default::default()
+        };
+        blob.set_properties(Some(options)).await.map_err(|e| self.blob_error(e, name))?;
+        blob.set_metadata(&properties.metadata, None).await.map_err(|e| self.blob_error(e, name))?;
+        Ok(())
+    }
+
+    fn signed_read_url(&self, name: &str) -> Option<url::Url> {
+        Some(self.container.blob_client(name).url().clone())
     }
 
     async fn copy_from_url(&self, name: &str, source: &url::Url, metadata: HashMap<String, String>) -> Result<()> {
@@ -216,7 +291,7 @@ impl BlobStore for AzureBlobStore {
         }
     }
 
-    async fn delete_blob(&self, name: &str) -> Result<()> {
+    async fn delete(&self, name: &str) -> Result<()> {
         let options = BlobClientDeleteOptions { delete_snapshots: Some(DeleteSnapshotsOptionType::Include), ..Default::default() };
         match self.container.blob_client(name).delete(Some(options)).await {
             Ok(_) => Ok(()),
