@@ -137,7 +137,7 @@ public sealed class SyncAzBlobCommand : EndpointCmdletBase
     [Parameter]
     public SwitchParameter DeleteDestination { get; set; }
 
-    /// <summary>With -DeleteDestination: if the plan would delete more than this many, nothing is deleted and the command fails (AzBlobSync.MaxDeleteExceeded).</summary>
+    /// <summary>With -DeleteDestination: if the plan would delete more than this many, the command fails (AzBlobSync.MaxDeleteExceeded) before it writes or deletes anything. With this guard set the whole plan is counted first (one more listing and walk), so a job pointed at the wrong or an empty source changes nothing.</summary>
     [Parameter]
     [ValidateRange(0L, long.MaxValue)]
     public long MaxDelete

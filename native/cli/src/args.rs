@@ -350,8 +350,8 @@ pub struct SyncArgs {
     /// folder's own files.
     #[arg(long, num_args = 0..=1, require_equals = true, default_value = "true", default_missing_value = "true", value_parser = clap::builder::BoolishValueParser::new(), value_name = "true|false")]
     pub recursive: bool,
-    /// With --delete-destination: refuse to delete anything if the plan would delete more than N
-    /// (protects against a wrong or empty source).
+    /// With --delete-destination: if the plan would delete more than N, fail before writing or
+    /// deleting anything (the whole plan is counted first; protects against a wrong or empty source).
     #[arg(long, value_name = "N", allow_negative_numbers = true)]
     pub max_delete: Option<i64>,
     #[command(flatten)]

@@ -36,13 +36,17 @@ fn delete_destination_removes_only_unfiltered_extras_and_max_delete_refuses_firs
     assert!(names(&events, "delete", "success").is_empty());
     assert_eq!(oracle.names("mirror").len(), 4);
 
-    // Two would be deleted (c.log is outside the filter): over a limit of 1, nothing is.
+    // Two would be deleted (c.log is outside the filter): over a limit of 1, nothing is, and the
+    // job stops before its first write: the new file is not uploaded either.
+    write(src.path(), "new.txt", b"new");
     let args = ["--delete-destination", "--max-delete", "1", "--exclude-pattern", "*.log"];
-    let (_, summary, out) = sync_json(src.path(), &url, &args);
+    let (events, summary, out) = sync_json(src.path(), &url, &args);
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(summary["errorId"], "MaxDeleteExceeded");
     assert!(summary["error"].as_str().unwrap().contains("would delete 2 blobs"), "{summary}");
-    assert_eq!(oracle.names("mirror").len(), 4, "nothing deleted");
+    assert!(events.is_empty(), "the job wrote before the guard spoke: {events:?}");
+    assert_eq!(oracle.names("mirror"), vec!["a.txt", "b.txt", "c.log", "keep/d.txt"], "nothing deleted, nothing uploaded");
+    std::fs::remove_file(src.path().join("new.txt")).unwrap();
 
     // A dry run shows the deletions and performs none.
     let args = ["--delete-destination", "--exclude-pattern", "*.log", "--dry-run"];

@@ -7,13 +7,13 @@ use crate::error::{EngineError, Result};
 use crate::job::Runner;
 use crate::job::deletions::Deletions;
 use crate::job::feeds::{ListScope, empty_stream, no_problems, one_local_entry, spawn_lister, spawn_planner, spawn_walker};
-use crate::job::progress::JobState;
+use crate::job::progress::{JobState, Progress};
 use crate::job::scheduler::{PlanFeed, Scheduler};
 use crate::job::events::FileEvent;
 use crate::local::content_hash::ContentHasher;
 use crate::local::hash_cache::{self, HashCache};
 use crate::plan::filter::Filter;
-use crate::plan::{Overwrite, PlanRules, blob_name};
+use crate::plan::{Overwrite, PlanEntry, PlanRules, blob_name};
 use crate::spec::container_url::ContainerUrl;
 use crate::spec::endpoints::{self, Endpoints};
 use crate::spec::ends::Ends;
@@ -88,6 +88,15 @@ impl Runner {
         let (progress, cancel) = (self.progress.clone(), self.cancel.clone());
         match endpoints {
             Endpoints::Upload(scope) => {
+                if self.guards_deletes(&spec) {
+                    let err = Arc::new(Mutex::new(None));
+                    let listing = spawn_lister(store.clone(), list_scope.clone(), filter.clone(), err.clone(), cancel.clone());
+                    let (local, _) = match &scope.single {
+                        Some(single) => one_local_entry(&scope.root.join(&single.name), &single.name),
+                        None => spawn_walker(scope.root.clone(), filter.clone(), Arc::new(Progress::default()), cancel.clone(), false),
+                    };
+                    self.refuse_too_many_deletes(spawn_planner(local, listing, err, rules.clone()), &spec, "blobs").await?;
+                }
                 let listing = if blind_copy { empty_stream() } else { spawn_lister(store.clone(), list_scope, filter.clone(), listing_error.clone(), cancel.clone()) };
                 let (local, problems) = match &scope.single {
                     Some(single) => one_local_entry(&scope.root.join(&single.name), &single.name),
@@ -111,6 +120,12 @@ impl Runner {
                 outcome
             }
             Endpoints::Download(scope) => {
+                if self.guards_deletes(&spec) && scope.single.is_none() && scope.root.exists() {
+                    let err = Arc::new(Mutex::new(None));
+                    let listing = spawn_lister(store.clone(), list_scope.clone(), filter.clone(), err.clone(), cancel.clone());
+                    let (local, _) = spawn_walker(scope.root.clone(), filter.clone(), Arc::new(Progress::default()), cancel.clone(), false);
+                    self.refuse_too_many_deletes(spawn_planner(listing, local, err, rules.clone()), &spec, "local files").await?;
+                }
                 let listing = spawn_lister(store.clone(), list_scope, filter.clone(), listing_error.clone(), cancel.clone());
                 let (local, problems) = match &scope.single {
                     Some(_) if blind_copy => (empty_stream(), no_problems()),
@@ -171,6 +186,12 @@ impl Runner {
             None => (ListScope::Prefix(scope.source_prefix.clone()), ListScope::Prefix(scope.dest_prefix.clone())),
         };
         let cancel = self.cancel.clone();
+        if self.guards_deletes(&spec) {
+            let err = Arc::new(Mutex::new(None));
+            let from = spawn_lister(source_store.clone(), from_scope.clone(), filter.clone(), err.clone(), cancel.clone());
+            let to = spawn_lister(dest_store.clone(), to_scope.clone(), filter.clone(), err.clone(), cancel.clone());
+            self.refuse_too_many_deletes(spawn_planner(from, to, err, rules.clone()), &spec, "blobs").await?;
+        }
         let from = spawn_lister(source_store.clone(), from_scope, filter.clone(), listing_error.clone(), cancel.clone());
         let to = if blind_copy(&spec) { empty_stream() } else { spawn_lister(dest_store.clone(), to_scope, filter, listing_error.clone(), cancel.clone()) };
         let plan = spawn_planner(from, to, listing_error, rules);
@@ -185,6 +206,36 @@ impl Runner {
             cancel,
         };
         self.execute(Arc::new(copies), plan, no_problems(), &spec).await
+    }
+
+    /// Whether the whole plan is counted before anything is written: a sync that deletes, with a
+    /// `max_delete` guard, so a job pointed at the wrong (or an empty) source stops before its first
+    /// write rather than after uploading everything. The count is a plan of its own (one more walk
+    /// and listing), so memory stays flat however large the tree.
+    fn guards_deletes(&self, spec: &JobSpec) -> bool {
+        spec.plans_deletes() && !spec.writes_nothing() && spec.max_delete_limit().is_some()
+    }
+
+    /// Counts the deletions a plan holds and refuses the job when they exceed `max_delete`.
+    async fn refuse_too_many_deletes<S, D>(&self, mut plan: mpsc::Receiver<Result<PlanEntry<S, D>>>, spec: &JobSpec, what: &'static str) -> Result<()> {
+        let limit = spec.max_delete_limit().unwrap_or(u64::MAX);
+        let mut planned = 0u64;
+        loop {
+            let entry = tokio::select! {
+                e = plan.recv() => e,
+                _ = self.cancel.cancelled() => return Err(EngineError::Cancelled),
+            };
+            match entry {
+                None => break,
+                Some(Ok(PlanEntry::Delete(_))) => planned += 1,
+                Some(Ok(_)) => {}
+                Some(Err(e)) => return Err(e),
+            }
+        }
+        if planned > limit {
+            return Err(EngineError::MaxDeleteExceeded { planned, limit, what });
+        }
+        Ok(())
     }
 
     /// The job's one memory budget; its peak is reported with the progress.

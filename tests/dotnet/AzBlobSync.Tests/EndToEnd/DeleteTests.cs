@@ -56,7 +56,7 @@ public sealed class DeleteTests(AzuriteFixture azurite) : IDisposable
     }
 
     [Fact]
-    public void More_extras_than_MaxDelete_deletes_nothing_and_fails_with_its_error_id()
+    public void More_extras_than_MaxDelete_writes_nothing_and_fails_with_its_error_id()
     {
         tree.Write("kept.txt", "has a source");
         string container = azurite.NewContainer("max-delete");
@@ -70,7 +70,9 @@ public sealed class DeleteTests(AzuriteFixture azurite) : IDisposable
         Assert.Contains("3", error.Message);
         Assert.Contains("2", error.Message);
         Assert.Contains("blobs", error.Message);
-        Assert.Equal(["pre/kept.txt", "pre/x1.txt", "pre/x2.txt", "pre/x3.txt"], azurite.Oracle.Names(container).Order(StringComparer.Ordinal));
+        // The guard speaks before the first write: nothing deleted and nothing uploaded.
+        Assert.Equal(["pre/x1.txt", "pre/x2.txt", "pre/x3.txt"], azurite.Oracle.Names(container).Order(StringComparer.Ordinal));
+        Assert.Empty(host.Results);
         Assert.Single(host.ShouldProcessCalls); // only the sync's own: no deletion was ever proposed
         Assert.Empty(host.Summaries);
 
