@@ -21,4 +21,5 @@ public enum CommandErrorCategory
     LimitsExceeded,
     InvalidResult,
     InvalidData,
+    SecurityError,
 }

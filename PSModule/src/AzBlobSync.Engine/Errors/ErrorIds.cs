@@ -25,6 +25,29 @@ public static class ErrorIds
     public const string CancellationTimedOut = Prefix + "CancellationTimedOut";
     public const string InternalError = Prefix + "InternalError";
 
+    // Sign-in from a vault or a credential (decided in .NET, before the engine runs).
+
+    /// <summary>-Vault was given but Microsoft.PowerShell.SecretManagement is not installed.</summary>
+    public const string SecretManagementNotInstalled = Prefix + "SecretManagementNotInstalled";
+
+    /// <summary>No vault of that name is registered for the account.</summary>
+    public const string VaultNotFound = Prefix + "VaultNotFound";
+
+    /// <summary>The vault (SecretStore) needs Unlock-SecretStore first.</summary>
+    public const string VaultLocked = Prefix + "VaultLocked";
+
+    /// <summary>The vault has no secret of that name.</summary>
+    public const string SecretNotFound = Prefix + "SecretNotFound";
+
+    /// <summary>The secret is not a service principal (hashtable, credential or JSON with an id and a secret).</summary>
+    public const string SecretWrongShape = Prefix + "SecretWrongShape";
+
+    /// <summary>A service principal without a tenant: neither -TenantId nor a TenantId in the secret.</summary>
+    public const string MissingTenant = Prefix + "MissingTenant";
+
+    /// <summary>A certificate (PFX/PEM) secret; certificate sign-in is not built yet.</summary>
+    public const string CertificateNotSupported = Prefix + "CertificateNotSupported";
+
     /// <summary>Turns an engine <c>errorId</c> ("ContainerNotFound") into ours ("AzBlobSync.ContainerNotFound").</summary>
     public static string FromEngine(string? engineErrorId)
     {
@@ -46,8 +69,12 @@ public static class ErrorIds
         {
             "SourceNotFound" or "ContainerNotFound" => CommandErrorCategory.ObjectNotFound,
             "SourceNotAFolder" or "SourceAmbiguous" or "InvalidDestination" or "InvalidSource" or "DestinationNotAFolder"
-                or "InvalidAccountKey" or "InvalidSpec" => CommandErrorCategory.InvalidArgument,
-            "AuthenticationFailed" or "MissingCredentials" => CommandErrorCategory.AuthenticationError,
+                or "InvalidAccountKey" or "InvalidSpec" or "InvalidCredential" or "InvalidCaCertificate"
+                or "SecretWrongShape" or "MissingTenant" or "CertificateNotSupported" => CommandErrorCategory.InvalidArgument,
+            "AuthenticationFailed" or "MissingCredentials" or "SignInFailed" or "VaultLocked" => CommandErrorCategory.AuthenticationError,
+            "BearerTokenOverHttp" => CommandErrorCategory.SecurityError,
+            "VaultNotFound" or "SecretNotFound" => CommandErrorCategory.ObjectNotFound,
+            "SecretManagementNotInstalled" => CommandErrorCategory.NotInstalled,
             "AuthorizationFailed" => CommandErrorCategory.PermissionDenied,
             "ServiceUnreachable" => CommandErrorCategory.ConnectionError,
             "ServiceError" => CommandErrorCategory.ResourceUnavailable,
