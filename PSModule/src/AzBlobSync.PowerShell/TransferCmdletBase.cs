@@ -195,8 +195,10 @@ public abstract class TransferCmdletBase : PSCmdlet, IDisposable
         AccountKey = StorageAccountKey,
         SignIn = ResolveSignIn(),
         AzCopyEnvironment = AzBlobSync.SignIn.AzCopyVariables.Collect(),
-        CaCertificatePath = CaCertificatePath is null ? null : GetUnresolvedProviderPathFromPSPath(CaCertificatePath),
-        AuthorityHost = AuthorityHost,
+        // .NET keeps its own copy of the environment on Unix ($env: changes never reach the native engine's
+        // getenv), so the process-wide conventions are read here and passed on.
+        CaCertificatePath = CaCertificatePath is null ? NonEmpty(Environment.GetEnvironmentVariable("SSL_CERT_FILE")) : GetUnresolvedProviderPathFromPSPath(CaCertificatePath),
+        AuthorityHost = AuthorityHost ?? NonEmpty(Environment.GetEnvironmentVariable("AZURE_AUTHORITY_HOST")),
         IncludePattern = Include,
         ExcludePattern = Exclude,
         IncludePath = IncludePath,
@@ -208,6 +210,8 @@ public abstract class TransferCmdletBase : PSCmdlet, IDisposable
         MinAge = minAge,
         MaxAge = maxAge,
     };
+
+    private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 
     /// <summary>
     /// The sign-in from -Vault/-SecretName or -Credential, read once per command (a pipeline of many
