@@ -17,11 +17,23 @@ internal static class VaultSecretReader
 
     public static SignInCredential Read(string vault, string secretName, string? tenantId)
     {
-        object? secret = Fetch(vault, secretName);
+        object? secret = Unwrap(Fetch(vault, secretName));
+        if (secret is System.Collections.IDictionary table)
+        {
+            // Get-Secret's hashtable values arrive wrapped (a SecureString inside a PSObject): hand over the values themselves.
+            var values = new System.Collections.Hashtable(System.StringComparer.OrdinalIgnoreCase);
+            foreach (System.Collections.DictionaryEntry entry in table)
+            {
+                values[entry.Key] = Unwrap(entry.Value);
+            }
+            secret = values;
+        }
         return secret is PSCredential credential
             ? SecretToCredential.FromCredential(credential.UserName, credential.Password, tenantId)
             : SecretToCredential.FromSecret(secret, tenantId, secretName);
     }
+
+    private static object? Unwrap(object? value) => value is PSObject wrapped ? wrapped.BaseObject : value;
 
     private static object? Fetch(string vault, string secretName)
     {
