@@ -28,7 +28,7 @@ public sealed class AzuriteFixture : IDisposable
     }
 
     /// <summary>Azurite with <paramref name="extraArguments"/>; with <paramref name="caBundle"/> it serves HTTPS under that CA.</summary>
-    public AzuriteFixture(IReadOnlyList<string> extraArguments, string? caBundle)
+    internal AzuriteFixture(IReadOnlyList<string> extraArguments, string? caBundle)
     {
         scheme = caBundle is null ? "http" : "https";
         string azurite = RepoRoot.Combine("tests", "tools", "node_modules", ".bin", "azurite-blob");
