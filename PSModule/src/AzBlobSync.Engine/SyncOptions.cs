@@ -79,10 +79,25 @@ public sealed record SyncOptions
     public int? Concurrency { get; init; }
 
     /// <summary>
-    /// Storage account key (base64). Null with no SAS in the URL makes the engine use
-    /// AZCOPY_ACCOUNT_KEY or AZURE_STORAGE_KEY. The caller keeps ownership (and disposal).
+    /// Storage account key (base64). The caller keeps ownership (and disposal). Without it, a
+    /// <see cref="SignIn"/> or a SAS, AzCopy's variables in <see cref="AzCopyEnvironment"/> decide.
     /// </summary>
     public SecureString? AccountKey { get; init; }
+
+    /// <summary>An Entra ID identity (service principal from a vault or a credential, managed identity, ...). The caller keeps ownership.</summary>
+    public AzBlobSync.SignIn.SignInCredential? SignIn { get; init; }
+
+    /// <summary>
+    /// AzCopy's sign-in variables (AZCOPY_AUTO_LOGIN_TYPE and companions, AZCOPY_ACCOUNT_KEY) as the
+    /// host found them in its environment; the engine uses them only when nothing more specific is given.
+    /// </summary>
+    public IReadOnlyDictionary<string, string>? AzCopyEnvironment { get; init; }
+
+    /// <summary>PEM bundle of extra certificate authorities to trust for storage and sign-in (a TLS-inspecting proxy's).</summary>
+    public string? CaCertificatePath { get; init; }
+
+    /// <summary>The sign-in authority of a custom cloud; default AZURE_AUTHORITY_HOST, then the public cloud.</summary>
+    public string? AuthorityHost { get; init; }
 
     /// <summary>Also emit files the plan skipped (unchanged) and declined deletions as results; by default only the summary counts them.</summary>
     public bool IncludeSkipped { get; init; }
@@ -126,7 +141,7 @@ public sealed record SyncOptions
     public override string ToString() =>
         $"{Direction} '{SecretRedaction.RedactSignatures(Source)}' -> '{SecretRedaction.RedactSignatures(Destination)}' "
         + $"(PutMd5={PutMd5}, CheckMd5={CheckMd5}, DryRun={DryRun}, Concurrency={(Concurrency?.ToString() ?? "default")}, "
-        + $"AccountKey={(AccountKey is null ? "not set" : "set")}, IncludeSkipped={IncludeSkipped}, "
+        + $"AccountKey={(AccountKey is null ? "not set" : "set")}, SignIn={(SignIn?.ToString() ?? "none")}, IncludeSkipped={IncludeSkipped}, "
         + $"DeleteDestination={DeleteDestination}, MaxDelete={(MaxDelete?.ToString() ?? "none")}, "
         + $"CompareHash={CompareHash}{(HashCachePath is null ? string.Empty : $", HashCachePath={HashCachePath}")}, "
         + $"Recursive={Recursive}, Overwrite={Overwrite}, Filters={DescribeFilters()}, Properties={DescribeProperties()})";

@@ -31,6 +31,9 @@ public abstract class TransferCmdletBase : PSCmdlet, IDisposable
     protected const string BetweenContainersParameterSet = "BetweenContainers";
 
     private readonly CancellationTokenSource stopping = new();
+    private AzBlobSync.SignIn.SignInCredential? signIn;
+    private bool signInResolved;
+    private bool ownsSignIn;
     private int? concurrency;
     private DateTime? includeAfter;
     private DateTime? includeBefore;
@@ -46,9 +49,53 @@ public abstract class TransferCmdletBase : PSCmdlet, IDisposable
         set => concurrency = value;
     }
 
-    /// <summary>Storage account key. Without it (and without a SAS) AZCOPY_ACCOUNT_KEY or AZURE_STORAGE_KEY is used.</summary>
+    /// <summary>
+    /// Storage account key. Without it, -Vault, -Credential or a SAS, AzCopy's variables decide:
+    /// AZCOPY_AUTO_LOGIN_TYPE (SPN, MSI, AZCLI, WORKLOAD) with its companions, then AZCOPY_ACCOUNT_KEY or AZURE_STORAGE_KEY.
+    /// </summary>
     [Parameter]
     public SecureString? StorageAccountKey { get; set; }
+
+    /// <summary>
+    /// A SecretManagement vault holding the service principal to sign in as (with -SecretName), e.g. SecretStore.
+    /// The secret is read with Microsoft.PowerShell.SecretManagement\Get-Secret and never leaves memory.
+    /// </summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(VaultNameCompleter))]
+    public string? Vault { get; set; }
+
+    /// <summary>
+    /// The secret in -Vault: a hashtable @{ ServicePrincipalId = ...; ServicePrincipalSecret = ... } (also ApplicationId/ClientId,
+    /// ClientSecret, TenantId), a PSCredential (user name = application id), or JSON with those keys.
+    /// </summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(SecretNameCompleter))]
+    public string? SecretName { get; set; }
+
+    /// <summary>The directory (tenant) id for a service principal from -Vault or -Credential; wins over a TenantId in the secret.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? TenantId { get; set; }
+
+    /// <summary>
+    /// A service principal as a PSCredential (user name = application id, password = client secret; needs -TenantId),
+    /// or a sign-in from New-AzBlobCredential (managed identity, workload identity, Azure CLI, service principal).
+    /// </summary>
+    [Parameter]
+    [ValidateNotNull]
+    public object? Credential { get; set; }
+
+    /// <summary>A PEM bundle of extra certificate authorities to trust (a TLS-inspecting proxy's), for storage and sign-in; SSL_CERT_FILE is honoured too.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? CaCertificatePath { get; set; }
+
+    /// <summary>The sign-in authority of a custom or national cloud, e.g. https://login.microsoftonline.us (default: AZURE_AUTHORITY_HOST, then the public cloud).</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? AuthorityHost { get; set; }
 
     /// <summary>Only files whose NAME matches one of these wildcards (e.g. *.jpg, *.pdf); a ';' inside a value also separates.</summary>
     [Parameter]
@@ -132,6 +179,10 @@ public abstract class TransferCmdletBase : PSCmdlet, IDisposable
     public void Dispose()
     {
         stopping.Dispose();
+        if (ownsSignIn)
+        {
+            signIn?.Dispose();
+        }
         GC.SuppressFinalize(this);
     }
 
@@ -146,6 +197,12 @@ public abstract class TransferCmdletBase : PSCmdlet, IDisposable
         Destination = destination,
         Concurrency = concurrency,
         AccountKey = StorageAccountKey,
+        SignIn = ResolveSignIn(),
+        AzCopyEnvironment = AzBlobSync.SignIn.AzCopyVariables.Collect(),
+        // .NET keeps its own copy of the environment on Unix ($env: changes never reach the native engine's
+        // getenv), so the process-wide conventions are read here and passed on.
+        CaCertificatePath = CaCertificatePath is null ? NonEmpty(Environment.GetEnvironmentVariable("SSL_CERT_FILE")) : GetUnresolvedProviderPathFromPSPath(CaCertificatePath),
+        AuthorityHost = AuthorityHost ?? NonEmpty(Environment.GetEnvironmentVariable("AZURE_AUTHORITY_HOST")),
         IncludePattern = Include,
         ExcludePattern = Exclude,
         IncludePath = IncludePath,
@@ -156,6 +213,49 @@ public abstract class TransferCmdletBase : PSCmdlet, IDisposable
         IncludeBefore = includeBefore,
         MinAge = minAge,
         MaxAge = maxAge,
+    };
+
+    private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
+
+    /// <summary>
+    /// The sign-in from -Vault/-SecretName or -Credential, read once per command (a pipeline of many
+    /// records signs in with the same secret). Null when neither is given.
+    /// </summary>
+    private AzBlobSync.SignIn.SignInCredential? ResolveSignIn()
+    {
+        if (signInResolved)
+        {
+            return signIn;
+        }
+        bool fromVault = Vault is not null || SecretName is not null;
+        if (fromVault && (Vault is null || SecretName is null))
+        {
+            throw new AzBlobSync.SignIn.SecretShapeException(ErrorIds.InvalidSpec, "-Vault and -SecretName go together: name the vault and the secret in it.");
+        }
+        if ((fromVault ? 1 : 0) + (Credential is null ? 0 : 1) + (StorageAccountKey is null ? 0 : 1) > 1)
+        {
+            throw new AzBlobSync.SignIn.SecretShapeException(ErrorIds.InvalidSpec, "Give one way to sign in: -StorageAccountKey, -Vault with -SecretName, or -Credential.");
+        }
+        signIn = fromVault
+            ? VaultSecretReader.Read(Vault!, SecretName!, TenantId)
+            : Credential switch
+            {
+                null => null,
+                PSObject wrapped when wrapped.BaseObject is not PSObject => FromCredentialObject(wrapped.BaseObject),
+                object given => FromCredentialObject(given),
+            };
+        signInResolved = true;
+        ownsSignIn = signIn is not null && !(Credential is AzBlobSync.SignIn.SignInCredential || (Credential as PSObject)?.BaseObject is AzBlobSync.SignIn.SignInCredential);
+        return signIn;
+    }
+
+    private AzBlobSync.SignIn.SignInCredential FromCredentialObject(object given) => given switch
+    {
+        PSCredential credential => AzBlobSync.SignIn.SecretToCredential.FromCredential(credential.UserName, credential.Password, TenantId),
+        AzBlobSync.SignIn.SignInCredential made => made,
+        _ => throw new AzBlobSync.SignIn.SecretShapeException(
+            ErrorIds.SecretWrongShape,
+            $"-Credential takes a PSCredential (user name = application id, with -TenantId) or the result of New-AzBlobCredential, not a {given.GetType().Name}."),
     };
 
     /// <summary>The upload properties (-ContentType, -CacheControl, -Metadata, -Tag, -AccessTier) added to <paramref name="options"/>.</summary>

@@ -19,6 +19,7 @@ pub enum ErrorCategory {
     LimitsExceeded,
     InvalidResult,
     InvalidData,
+    SecurityError,
 }
 
 impl ErrorCategory {
@@ -37,6 +38,7 @@ impl ErrorCategory {
         Self::LimitsExceeded,
         Self::InvalidResult,
         Self::InvalidData,
+        Self::SecurityError,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -55,6 +57,7 @@ impl ErrorCategory {
             Self::LimitsExceeded => "LimitsExceeded",
             Self::InvalidResult => "InvalidResult",
             Self::InvalidData => "InvalidData",
+            Self::SecurityError => "SecurityError",
         }
     }
 }
@@ -125,7 +128,7 @@ error_ids! {
     /// Entra ID refused the sign-in (a wrong secret, an unknown tenant, an expired certificate).
     SignInFailed => AuthenticationError, Engine;
     /// A bearer token would have gone over plain http; it is only ever sent over https.
-    BearerTokenOverHttp => InvalidArgument, Engine;
+    BearerTokenOverHttp => SecurityError, Engine;
     /// The CA certificate bundle given cannot be read or holds no certificate.
     InvalidCaCertificate => InvalidArgument, Engine;
     /// The storage service cannot be reached.
@@ -160,6 +163,20 @@ error_ids! {
     EngineProtocolError => ProtocolError, Host;
     /// The engine did not confirm a cancellation in time.
     CancellationTimedOut => OperationStopped, Host;
+    /// -Vault was given but Microsoft.PowerShell.SecretManagement is not installed.
+    SecretManagementNotInstalled => NotInstalled, Host;
+    /// No vault of that name is registered for the account.
+    VaultNotFound => ObjectNotFound, Host;
+    /// The vault (SecretStore) needs Unlock-SecretStore first.
+    VaultLocked => AuthenticationError, Host;
+    /// The vault has no secret of that name.
+    SecretNotFound => ObjectNotFound, Host;
+    /// The secret is not a service principal (hashtable, credential or JSON with an id and a secret).
+    SecretWrongShape => InvalidArgument, Host;
+    /// A service principal without a tenant: neither -TenantId nor a TenantId in the secret.
+    MissingTenant => InvalidArgument, Host;
+    /// A certificate (PFX/PEM) secret; certificate sign-in is not built yet.
+    CertificateNotSupported => InvalidArgument, Host;
 }
 
 impl ErrorId {

@@ -55,6 +55,10 @@ internal static class JobSpecWriter
                 json.WriteNull("concurrency");
             }
             WriteAccountKey(json, options);
+            WriteSignIn(json, options.SignIn);
+            WriteOptional(json, "caCertificatePath", options.CaCertificatePath);
+            WriteOptional(json, "authorityHost", options.AuthorityHost);
+            WriteMap(json, "azcopyEnvironment", options.AzCopyEnvironment);
             json.WriteNull("blockSizeBytes");
             json.WriteString("checkMd5", options.CheckMd5.ToString());
             json.WriteString("compareHash", options.CompareHash.ToString());
@@ -164,6 +168,64 @@ internal static class JobSpecWriter
         else
         {
             json.WriteString(name, value);
+        }
+    }
+
+    private static void WriteSignIn(Utf8JsonWriter json, AzBlobSync.SignIn.SignInCredential? signIn)
+    {
+        if (signIn is null)
+        {
+            json.WriteNull("signIn");
+            return;
+        }
+        json.WriteStartObject("signIn");
+        json.WriteString("kind", signIn.Kind switch
+        {
+            AzBlobSync.SignIn.SignInKind.ServicePrincipal => "servicePrincipal",
+            AzBlobSync.SignIn.SignInKind.ManagedIdentity => "managedIdentity",
+            AzBlobSync.SignIn.SignInKind.WorkloadIdentity => "workloadIdentity",
+            _ => "azureCli",
+        });
+        switch (signIn.Kind)
+        {
+            case AzBlobSync.SignIn.SignInKind.ServicePrincipal:
+                json.WriteString("tenantId", signIn.TenantId);
+                json.WriteString("clientId", signIn.ClientId);
+                WriteSecure(json, "clientSecret", signIn.ClientSecret);
+                break;
+            case AzBlobSync.SignIn.SignInKind.ManagedIdentity:
+                WriteOptional(json, "clientId", signIn.ClientId);
+                WriteOptional(json, "objectId", signIn.ObjectId);
+                WriteOptional(json, "resourceId", signIn.ResourceId);
+                break;
+            case AzBlobSync.SignIn.SignInKind.WorkloadIdentity:
+                json.WriteString("tenantId", signIn.TenantId);
+                json.WriteString("clientId", signIn.ClientId);
+                json.WriteString("tokenFilePath", signIn.TokenFilePath);
+                break;
+            default:
+                WriteOptional(json, "tenantId", signIn.TenantId);
+                break;
+        }
+        json.WriteEndObject();
+    }
+
+    /// <summary>A SecureString's characters straight from its unmanaged copy into the wiped buffer.</summary>
+    private static unsafe void WriteSecure(Utf8JsonWriter json, string name, System.Security.SecureString? value)
+    {
+        if (value is null)
+        {
+            json.WriteString(name, string.Empty);
+            return;
+        }
+        IntPtr unmanaged = Marshal.SecureStringToGlobalAllocUnicode(value);
+        try
+        {
+            json.WriteString(name, new ReadOnlySpan<char>((char*)unmanaged, value.Length));
+        }
+        finally
+        {
+            Marshal.ZeroFreeGlobalAllocUnicode(unmanaged);
         }
     }
 

@@ -19,10 +19,18 @@ public sealed class AzuriteFixture : IDisposable
     private static int containerCounter;
 
     private readonly Process process;
+    private readonly string scheme;
     private readonly string workDirectory;
 
     public AzuriteFixture()
+        : this(Array.Empty<string>(), caBundle: null)
     {
+    }
+
+    /// <summary>Azurite with <paramref name="extraArguments"/>; with <paramref name="caBundle"/> it serves HTTPS under that CA.</summary>
+    internal AzuriteFixture(IReadOnlyList<string> extraArguments, string? caBundle)
+    {
+        scheme = caBundle is null ? "http" : "https";
         string azurite = RepoRoot.Combine("tests", "tools", "node_modules", ".bin", "azurite-blob");
         if (!File.Exists(azurite))
         {
@@ -42,7 +50,7 @@ public sealed class AzuriteFixture : IDisposable
                  {
                      "--blobHost", "127.0.0.1", "--blobPort", Port.ToString(), "--inMemoryPersistence", "--disableTelemetry",
                      "--skipApiVersionCheck", "--silent",
-                 })
+                 }.Concat(extraArguments))
         {
             start.ArgumentList.Add(argument);
         }
@@ -55,13 +63,13 @@ public sealed class AzuriteFixture : IDisposable
         WaitUntilListening(() => { lock (output) { return output.ToString(); } });
 
         ConnectionString =
-            $"DefaultEndpointsProtocol=http;AccountName={AccountName};AccountKey={AccountKey};BlobEndpoint={BlobEndpoint};";
-        Oracle = new BlobOracle(ConnectionString);
+            $"DefaultEndpointsProtocol={scheme};AccountName={AccountName};AccountKey={AccountKey};BlobEndpoint={BlobEndpoint};";
+        Oracle = new BlobOracle(ConnectionString, caBundle);
     }
 
     public int Port { get; }
 
-    public string BlobEndpoint => $"http://127.0.0.1:{Port}/{AccountName}";
+    public string BlobEndpoint => $"{scheme}://127.0.0.1:{Port}/{AccountName}";
 
     public string ConnectionString { get; }
 

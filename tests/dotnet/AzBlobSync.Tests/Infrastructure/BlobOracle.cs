@@ -6,7 +6,7 @@ namespace AzBlobSync.Tests.Infrastructure;
 /// The independent judge of what is in a container: Azure's own Python SDK through
 /// tests/oracle/blob_oracle.py. Our engine is never used to check itself.
 /// </summary>
-public sealed class BlobOracle(string connectionString)
+public sealed class BlobOracle(string connectionString, string? caBundle = null)
 {
     private const string Python = "/usr/bin/python3";
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(3);
@@ -45,7 +45,7 @@ public sealed class BlobOracle(string connectionString)
             Python,
             [Script, connectionString, .. arguments],
             Timeout,
-            new Dictionary<string, string?> { ["PYTHONIOENCODING"] = "utf-8" });
+            new Dictionary<string, string?> { ["PYTHONIOENCODING"] = "utf-8", ["REQUESTS_CA_BUNDLE"] = caBundle });
         if (result.ExitCode != 0)
         {
             throw new InvalidOperationException($"blob_oracle.py {arguments[0]} failed ({result.ExitCode}): {result.StandardError.Trim()}");

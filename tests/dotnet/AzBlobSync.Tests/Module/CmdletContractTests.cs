@@ -21,14 +21,18 @@ public sealed class CmdletContractTests : IClassFixture<ModuleMetadata>
     /// </summary>
     private static readonly string[] ReadOnlyCmdlets = ["Test-AzBlobSync"];
 
+    /// <summary>Cmdlets that only make an in-memory value (nothing on disk or in storage changes): no -WhatIf either.</summary>
+    private static readonly string[] ValueCmdlets = ["New-AzBlobCredential"];
+
     /// <summary>Verbs a read-only cmdlet may use; a cmdlet with any other verb is presumed to write.</summary>
     private static readonly string[] ReadOnlyVerbs = ["Get", "Test", "Find", "Search", "Compare", "Measure", "Resolve"];
 
     /// <summary>The filters, credentials and concurrency every cmdlet takes (declared once, in TransferCmdletBase).</summary>
     private static readonly string[] TransferParameters =
     [
-        "Concurrency", "Exclude", "ExcludePath", "ExcludeRegex", "Include", "IncludeAfter", "IncludeBefore",
-        "IncludePath", "IncludeRegex", "MaxAge", "MinAge", "StorageAccountKey",
+        "AuthorityHost", "CaCertificatePath", "Concurrency", "Credential", "Exclude", "ExcludePath", "ExcludeRegex", "Include",
+        "IncludeAfter", "IncludeBefore", "IncludePath", "IncludeRegex", "MaxAge", "MinAge", "SecretName", "StorageAccountKey",
+        "TenantId", "Vault",
     ];
 
     /// <summary>The parameters Sync-AzBlob and Test-AzBlobSync share (the ends and the comparison, in EndpointCmdletBase, and the above).</summary>
@@ -41,9 +45,9 @@ public sealed class CmdletContractTests : IClassFixture<ModuleMetadata>
     private static readonly string[] UploadPropertyParameters = ["AccessTier", "CacheControl", "ContentType", "Metadata", "Tag"];
 
     [Fact]
-    public void The_assembly_defines_Copy_AzBlob_Sync_AzBlob_and_Test_AzBlobSync()
+    public void The_assembly_defines_Copy_AzBlob_New_AzBlobCredential_Sync_AzBlob_and_Test_AzBlobSync()
     {
-        Assert.Equal(["Copy-AzBlob", "Sync-AzBlob", "Test-AzBlobSync"], metadata.CmdletTypes().Select(metadata.CmdletName).Order());
+        Assert.Equal(["Copy-AzBlob", "New-AzBlobCredential", "Sync-AzBlob", "Test-AzBlobSync"], metadata.CmdletTypes().Select(metadata.CmdletName).Order());
     }
 
     [Fact]
@@ -77,7 +81,11 @@ public sealed class CmdletContractTests : IClassFixture<ModuleMetadata>
         {
             var attribute = metadata.Attribute(cmdlet, "CmdletAttribute")!;
             bool supportsShouldProcess = attribute.NamedArguments.Any(a => a.MemberName == "SupportsShouldProcess" && a.TypedValue.Value is true);
-            if (ReadOnlyCmdlets.Contains(name))
+            if (ValueCmdlets.Contains(name))
+            {
+                Assert.False(supportsShouldProcess, $"{name} only makes a value but declares SupportsShouldProcess");
+            }
+            else if (ReadOnlyCmdlets.Contains(name))
             {
                 string verb = (string)attribute.ConstructorArguments[0].Value!;
                 Assert.True(ReadOnlyVerbs.Contains(verb), $"{name} is listed as read-only but its verb '{verb}' says it changes something");

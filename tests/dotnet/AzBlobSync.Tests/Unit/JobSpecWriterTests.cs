@@ -11,7 +11,8 @@ public sealed class JobSpecWriterTests
 
     private static readonly string[] AllFields =
     [
-        "operation", "direction", "source", "destination", "putMd5", "dryRun", "concurrency", "accountKey", "blockSizeBytes",
+        "operation", "direction", "source", "destination", "putMd5", "dryRun", "concurrency", "accountKey",
+        "signIn", "caCertificatePath", "authorityHost", "azcopyEnvironment", "blockSizeBytes",
         "checkMd5", "compareHash", "hashCachePath", "recursive", "overwrite", "deleteDestination", "confirmDeletes", "maxDelete",
         "includePattern", "excludePattern", "includePath", "excludePath", "includeRegex", "excludeRegex",
         "includeAfter", "includeBefore", "minAge", "maxAge",

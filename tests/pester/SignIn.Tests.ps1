@@ -1,0 +1,154 @@
+#Requires -Version 7.4
+#Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.0' }
+<#
+  Sign-in as our users do it, in real pwsh: the recipe's SecretManagement hashtable through
+  Sync-AzBlob -Vault -SecretName -TenantId to Azurite over HTTPS with bearer tokens, every byte read
+  back by Azure's Python SDK; the vault's failures and a wrong secret each with their id; -Credential
+  and New-AzBlobCredential; and no secret in any stream. Needs the release build (out/AzBlobSync,
+  target/release/azbs-fake-identity) and Azurite in tests/tools.
+#>
+
+BeforeAll {
+    $repoRoot = (Resolve-Path (Join-Path $PSScriptRoot '..' '..')).Path
+    $script:Tenant = '8f0b3c4e-1111-4a2b-9c3d-0123456789ab'
+    $script:App = '4d6c2a10-2222-4b3c-8d4e-abcdefabcdef'
+    $script:Secret = 'Pester~Spn.Secret-never-shown-' + [guid]::NewGuid().ToString('n')
+    $script:WrongSecret = 'Pester~Wrong.Secret-never-shown'
+
+    # The tests' own Entra ID: a process with its own throwaway CA, whose certificate Azurite serves too.
+    $fake = Join-Path $repoRoot 'target' 'release' 'azbs-fake-identity'
+    if (-not (Test-Path $fake)) { throw "No $fake; run the build first." }
+    $start = [System.Diagnostics.ProcessStartInfo]::new($fake)
+    foreach ($a in '--tenant-id', $Tenant, '--client-id', $App, '--client-secret', $Secret) { $start.ArgumentList.Add($a) }
+    $start.RedirectStandardInput = $true
+    $start.RedirectStandardOutput = $true
+    $script:IdentityProcess = [System.Diagnostics.Process]::Start($start)
+    $script:Identity = $IdentityProcess.StandardOutput.ReadLine() | ConvertFrom-Json
+
+    # Azurite over HTTPS with bearer tokens on a free loopback port.
+    $listener = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
+    $listener.Start(); $script:Port = $listener.LocalEndpoint.Port; $listener.Stop()
+    $azurite = Join-Path $repoRoot 'tests' 'tools' 'node_modules' '.bin' 'azurite-blob'
+    $script:AzuriteProcess = Start-Process -FilePath $azurite -PassThru -RedirectStandardOutput ([IO.Path]::GetTempFileName()) -ArgumentList @(
+        '--blobHost', '127.0.0.1', '--blobPort', $Port, '--inMemoryPersistence', '--disableTelemetry', '--skipApiVersionCheck', '--silent',
+        '--oauth', 'basic', '--cert', $Identity.certPem, '--key', $Identity.keyPem)
+    $deadline = (Get-Date).AddSeconds(30)
+    while ($true) {
+        $probe = [System.Net.Sockets.TcpClient]::new()
+        try { $probe.Connect('127.0.0.1', $Port); break } catch { if ((Get-Date) -gt $deadline) { throw "Azurite did not listen on $Port within 30 s" }; Start-Sleep -Milliseconds 100 } finally { $probe.Dispose() }
+    }
+    $script:Container = "https://127.0.0.1:$Port/devstoreaccount1/backups"
+    $key = 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=='
+    $script:Connection = "DefaultEndpointsProtocol=https;AccountName=devstoreaccount1;AccountKey=$key;BlobEndpoint=https://127.0.0.1:$Port/devstoreaccount1;"
+    $script:Oracle = Join-Path $repoRoot 'tests' 'oracle' 'blob_oracle.py'
+    function script:Invoke-Oracle([string[]] $Arguments) {
+        $env:REQUESTS_CA_BUNDLE = $Identity.caPem
+        try { & /usr/bin/python3 $Oracle $Connection @Arguments } finally { Remove-Item Env:REQUESTS_CA_BUNDLE }
+        if ($LASTEXITCODE -ne 0) { throw "oracle $Arguments failed" }
+    }
+    Invoke-Oracle 'create-container', 'backups'
+
+    # Trust the test CA and ask the tests' Entra ID, as a TLS-inspecting proxy's CA and a custom cloud would be set.
+    $env:SSL_CERT_FILE = $Identity.caPem
+    $env:AZURE_AUTHORITY_HOST = $Identity.authorityHost
+    foreach ($name in 'AZCOPY_AUTO_LOGIN_TYPE', 'AZCOPY_ACCOUNT_KEY', 'AZURE_STORAGE_KEY') { Remove-Item "Env:$name" -ErrorAction SilentlyContinue }
+
+    # The stand-in SecretManagement, found by its real name through PSModulePath.
+    $script:OldModulePath = $env:PSModulePath
+    $env:PSModulePath = (Join-Path $PSScriptRoot 'SecretManagementStandIn') + [IO.Path]::PathSeparator + $env:PSModulePath
+    Import-Module Microsoft.PowerShell.SecretManagement -Force
+    Import-Module (Join-Path $repoRoot 'out' 'AzBlobSync' 'AzBlobSync.psd1') -Force -ErrorAction Stop
+
+    $script:Source = Join-Path ([IO.Path]::GetTempPath()) ('azbs-signin-' + [guid]::NewGuid())
+    New-Item -ItemType Directory -Path (Join-Path $Source 'daily') -Force | Out-Null
+    Set-Content -Path (Join-Path $Source 'daily' 'report.csv') -Value "id,amount`n1,42" -NoNewline
+    [IO.File]::WriteAllBytes((Join-Path $Source 'big.bin'), [byte[]](1..2000000 | ForEach-Object { $_ % 251 }))
+
+    # Everything a run shows: output, errors, verbose and debug, as text, for the leak checks.
+    function script:Invoke-Captured([scriptblock] $Run) {
+        $VerbosePreference = 'Continue'; $DebugPreference = 'Continue'
+        $errors = $null
+        $all = try { & $Run -ErrorVariable +errors 4>&1 5>&1 2>&1 } catch { $_ }
+        [pscustomobject]@{ All = @($all) + @($errors); Text = (@($all) + @($errors) | ForEach-Object { $_ | Out-String; if ($_ -is [System.Management.Automation.ErrorRecord]) { $_.Exception.ToString(); $_.FullyQualifiedErrorId } }) -join "`n" }
+    }
+    function script:Get-Blobs([string] $Prefix) { Invoke-Oracle 'inventory', 'backups', $Prefix | ConvertFrom-Json }
+    function script:Md5([string] $Path) { (Get-FileHash -Algorithm MD5 -Path $Path).Hash.ToLowerInvariant() }
+}
+
+AfterAll {
+    Remove-Module AzBlobSync, Microsoft.PowerShell.SecretManagement -ErrorAction SilentlyContinue
+    $env:PSModulePath = $OldModulePath
+    Remove-Item Env:SSL_CERT_FILE, Env:AZURE_AUTHORITY_HOST -ErrorAction SilentlyContinue
+    if ($AzuriteProcess) { Stop-Process -Id $AzuriteProcess.Id -ErrorAction SilentlyContinue }
+    if ($IdentityProcess) { $IdentityProcess.StandardInput.Close(); $null = $IdentityProcess.WaitForExit(10000); if (-not $IdentityProcess.HasExited) { $IdentityProcess.Kill() } }
+    Remove-Item -Recurse -Force $Source -ErrorAction SilentlyContinue
+}
+
+Describe 'Sync-AzBlob -Vault -SecretName -TenantId' {
+    BeforeEach { Reset-StandIn }
+
+    It 'signs in with the recipe''s exact hashtable and uploads every byte' {
+        Set-StandInSecret -Vault BlobVault -Name StorageSPN -Secret @{ ServicePrincipalId = $App; ServicePrincipalSecret = $Secret }
+        $run = Invoke-Captured { Sync-AzBlob -Path $Source -Destination "$Container/recipe" -Vault BlobVault -SecretName StorageSPN -TenantId $Tenant -PutMd5 -CompareHash MD5 -Verbose }
+        $run.All | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] } | Should -BeNullOrEmpty
+        $blobs = Get-Blobs 'recipe/'
+        ($blobs.name | Sort-Object) | Should -Be @('recipe/big.bin', 'recipe/daily/report.csv')
+        ($blobs | Where-Object name -EQ 'recipe/big.bin').md5OfContent | Should -Be (Md5 (Join-Path $Source 'big.bin'))
+        ($blobs | Where-Object name -EQ 'recipe/daily/report.csv').md5OfContent | Should -Be (Md5 (Join-Path $Source 'daily' 'report.csv'))
+        $run.Text | Should -Not -Match ([regex]::Escape($Secret))
+    }
+
+    It 'fails a wrong secret with SignInFailed and the service''s reason, never the secret' {
+        Set-StandInSecret -Vault BlobVault -Name StorageSPN -Secret @{ ServicePrincipalId = $App; ServicePrincipalSecret = $WrongSecret }
+        $run = Invoke-Captured { Sync-AzBlob -Path $Source -Destination "$Container/wrong" -Vault BlobVault -SecretName StorageSPN -TenantId $Tenant -ErrorAction Stop }
+        $err = $run.All | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] } | Select-Object -First 1
+        $err.FullyQualifiedErrorId | Should -BeLike 'AzBlobSync.SignInFailed*'
+        $err.Exception.Message | Should -Match 'AADSTS7000215'
+        $run.Text | Should -Not -Match ([regex]::Escape($WrongSecret))
+    }
+
+    It 'names each vault failure with its own id and what to do' -ForEach @(
+        @{ Case = 'locked vault'; Setup = { Set-StandInSecret -Vault BlobVault -Name StorageSPN -Secret @{ ServicePrincipalId = 'x'; ServicePrincipalSecret = 'y' }; Set-StandInVaultLock -Vault BlobVault }; Vault = 'BlobVault'; Name = 'StorageSPN'; Id = 'AzBlobSync.VaultLocked'; Says = 'Unlock-SecretStore' }
+        @{ Case = 'missing vault'; Setup = {}; Vault = 'NoSuchVault'; Name = 'StorageSPN'; Id = 'AzBlobSync.VaultNotFound'; Says = 'Get-SecretVault' }
+        @{ Case = 'missing secret'; Setup = { Set-StandInSecret -Vault BlobVault -Name Other -Secret 'x' }; Vault = 'BlobVault'; Name = 'StorageSPN'; Id = 'AzBlobSync.SecretNotFound'; Says = 'Get-SecretInfo' }
+        @{ Case = 'wrong shape'; Setup = { Set-StandInSecret -Vault BlobVault -Name StorageSPN -Secret @{ User = 'x' } }; Vault = 'BlobVault'; Name = 'StorageSPN'; Id = 'AzBlobSync.SecretWrongShape'; Says = 'ServicePrincipalId' }
+    ) {
+        & $Setup
+        $err = $null
+        try { Sync-AzBlob -Path $Source -Destination "$Container/vault" -Vault $Vault -SecretName $Name -TenantId $Tenant -ErrorAction Stop } catch { $err = $_ }
+        $err.FullyQualifiedErrorId | Should -BeLike "$Id,*" -Because $Case
+        $err.Exception.Message | Should -Match ([regex]::Escape($Says))
+    }
+
+    It 'refuses a secret without a tenant when -TenantId is missing' {
+        Set-StandInSecret -Vault BlobVault -Name StorageSPN -Secret @{ ServicePrincipalId = $App; ServicePrincipalSecret = $Secret }
+        { Sync-AzBlob -Path $Source -Destination "$Container/x" -Vault BlobVault -SecretName StorageSPN -ErrorAction Stop } | Should -Throw -ErrorId 'AzBlobSync.MissingTenant,AzBlobSync.PowerShell.SyncAzBlobCommand'
+    }
+}
+
+Describe 'Sync-AzBlob -Credential' {
+    It 'takes a PSCredential with -TenantId, and a New-AzBlobCredential service principal' {
+        $credential = [pscredential]::new($App, (ConvertTo-SecureString $Secret -AsPlainText -Force))
+        $run = Invoke-Captured { Sync-AzBlob -Path $Source -Destination "$Container/pscredential" -Credential $credential -TenantId $Tenant -Verbose }
+        $run.All | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] } | Should -BeNullOrEmpty
+        (Get-Blobs 'pscredential/').Count | Should -Be 2
+
+        $made = New-AzBlobCredential -ServicePrincipal $credential -TenantId $Tenant
+        "$made" | Should -Not -Match ([regex]::Escape($Secret))
+        Sync-AzBlob -Path $Source -Destination "$Container/made" -Credential $made | Out-Null
+        (Get-Blobs 'made/').Count | Should -Be 2
+        $run.Text | Should -Not -Match ([regex]::Escape($Secret))
+    }
+
+    It 'honours AzCopy''s SPN variables when nothing more specific is given' {
+        $env:AZCOPY_AUTO_LOGIN_TYPE = 'SPN'; $env:AZCOPY_SPA_APPLICATION_ID = $App; $env:AZCOPY_SPA_CLIENT_SECRET = $Secret; $env:AZCOPY_TENANT_ID = $Tenant
+        try {
+            $run = Invoke-Captured { Sync-AzBlob -Path $Source -Destination "$Container/azcopy-variables" -Verbose }
+        } finally {
+            Remove-Item Env:AZCOPY_AUTO_LOGIN_TYPE, Env:AZCOPY_SPA_APPLICATION_ID, Env:AZCOPY_SPA_CLIENT_SECRET, Env:AZCOPY_TENANT_ID
+        }
+        $run.All | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] } | Should -BeNullOrEmpty
+        (Get-Blobs 'azcopy-variables/').Count | Should -Be 2
+        $run.Text | Should -Not -Match ([regex]::Escape($Secret))
+    }
+}
