@@ -27,6 +27,7 @@ public enum CommandErrorCategory
     LimitsExceeded,
     InvalidResult,
     InvalidData,
+    SecurityError,
 }
 
 public static partial class ErrorIds
@@ -124,6 +125,27 @@ public static partial class ErrorIds
     /// <summary>The engine did not confirm a cancellation in time. Raised by the host, not the engine.</summary>
     public const string CancellationTimedOut = Prefix + "CancellationTimedOut";
 
+    /// <summary>-Vault was given but Microsoft.PowerShell.SecretManagement is not installed. Raised by the host, not the engine.</summary>
+    public const string SecretManagementNotInstalled = Prefix + "SecretManagementNotInstalled";
+
+    /// <summary>No vault of that name is registered for the account. Raised by the host, not the engine.</summary>
+    public const string VaultNotFound = Prefix + "VaultNotFound";
+
+    /// <summary>The vault (SecretStore) needs Unlock-SecretStore first. Raised by the host, not the engine.</summary>
+    public const string VaultLocked = Prefix + "VaultLocked";
+
+    /// <summary>The vault has no secret of that name. Raised by the host, not the engine.</summary>
+    public const string SecretNotFound = Prefix + "SecretNotFound";
+
+    /// <summary>The secret is not a service principal (hashtable, credential or JSON with an id and a secret). Raised by the host, not the engine.</summary>
+    public const string SecretWrongShape = Prefix + "SecretWrongShape";
+
+    /// <summary>A service principal without a tenant: neither -TenantId nor a TenantId in the secret. Raised by the host, not the engine.</summary>
+    public const string MissingTenant = Prefix + "MissingTenant";
+
+    /// <summary>A certificate (PFX/PEM) secret; certificate sign-in is not built yet. Raised by the host, not the engine.</summary>
+    public const string CertificateNotSupported = Prefix + "CertificateNotSupported";
+
     /// <summary>Every id, engine and host, prefixed.</summary>
     public static IReadOnlyList<string> All { get; } =
     [
@@ -158,6 +180,13 @@ public static partial class ErrorIds
         NativeAbiMismatch,
         EngineProtocolError,
         CancellationTimedOut,
+        SecretManagementNotInstalled,
+        VaultNotFound,
+        VaultLocked,
+        SecretNotFound,
+        SecretWrongShape,
+        MissingTenant,
+        CertificateNotSupported,
     ];
 
     /// <summary>The category of an id without its prefix; <c>null</c> for an id no list knows.</summary>
@@ -176,7 +205,7 @@ public static partial class ErrorIds
         "InvalidAccountKey" => CommandErrorCategory.InvalidArgument,
         "InvalidCredential" => CommandErrorCategory.InvalidArgument,
         "SignInFailed" => CommandErrorCategory.AuthenticationError,
-        "BearerTokenOverHttp" => CommandErrorCategory.InvalidArgument,
+        "BearerTokenOverHttp" => CommandErrorCategory.SecurityError,
         "InvalidCaCertificate" => CommandErrorCategory.InvalidArgument,
         "ServiceUnreachable" => CommandErrorCategory.ConnectionError,
         "ServiceError" => CommandErrorCategory.ResourceUnavailable,
@@ -194,6 +223,13 @@ public static partial class ErrorIds
         "NativeAbiMismatch" => CommandErrorCategory.NotInstalled,
         "EngineProtocolError" => CommandErrorCategory.ProtocolError,
         "CancellationTimedOut" => CommandErrorCategory.OperationStopped,
+        "SecretManagementNotInstalled" => CommandErrorCategory.NotInstalled,
+        "VaultNotFound" => CommandErrorCategory.ObjectNotFound,
+        "VaultLocked" => CommandErrorCategory.AuthenticationError,
+        "SecretNotFound" => CommandErrorCategory.ObjectNotFound,
+        "SecretWrongShape" => CommandErrorCategory.InvalidArgument,
+        "MissingTenant" => CommandErrorCategory.InvalidArgument,
+        "CertificateNotSupported" => CommandErrorCategory.InvalidArgument,
         _ => null,
     };
 }
