@@ -11,8 +11,18 @@ namespace AzBlobSync.PowerShell;
 /// identity (federated token file), or the account the Azure CLI is signed in with. Nothing is cached: each command
 /// signs in again, so it works the same under SYSTEM, a gMSA or Task Scheduler.</para>
 /// </summary>
-/// <example><code>$mi = New-AzBlobCredential -ManagedIdentity -ClientId 00000000-0000-0000-0000-000000000000
-/// Sync-AzBlob -Path D:\Data -Destination https://acct.blob.core.windows.net/backups -Credential $mi</code></example>
+/// <example>
+/// <para type="title">Sync with the machine's user-assigned managed identity</para>
+/// <code>$mi = New-AzBlobCredential -ManagedIdentity -ClientId 00000000-0000-0000-0000-000000000000
+/// Sync-AzBlob -Path D:\Data -Destination https://acct.blob.core.windows.net/backups -Credential $mi</code>
+/// <para>Signs in as the user-assigned identity with that client id (leave -ClientId out for the system-assigned one); the identity needs Storage Blob Data Contributor on the account.</para>
+/// </example>
+/// <example>
+/// <para type="title">A service principal from a credential, for a scheduled task</para>
+/// <code>$sp = New-AzBlobCredential -ServicePrincipal (Import-Clixml C:\Jobs\spn.xml) -TenantId contoso.onmicrosoft.com
+/// Sync-AzBlob -Path D:\Exports -Destination https://acct.blob.core.windows.net/backups/exports -Credential $sp -PutMd5</code>
+/// <para>The PSCredential's user name is the application (client) id and its password the client secret; nothing is cached, so each run signs in again.</para>
+/// </example>
 [Cmdlet(VerbsCommon.New, "AzBlobCredential", DefaultParameterSetName = ServicePrincipalSet)]
 [OutputType(typeof(SignInCredential))]
 public sealed class NewAzBlobCredentialCommand : PSCmdlet
