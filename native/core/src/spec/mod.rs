@@ -393,7 +393,7 @@ mod tests {
         let shown = format!("{s:?}");
         assert!(!shown.contains("SECRETKEY") && !shown.contains("SECRETSIG"), "{shown}");
         let s = JobSpec::from_json(
-            br#"{"source":"a","destination":"b","signIn":{"kind":"servicePrincipal","tenantId":"t","clientId":"c","clientSecret":"SPNSECRET"}}"#,
+            br#"{"source":"/","destination":"https://x.blob.core.windows.net/cont","signIn":{"kind":"servicePrincipal","tenantId":"t","clientId":"c","clientSecret":"SPNSECRET"}}"#,
         )
         .unwrap();
         let shown = format!("{s:?}");
@@ -403,11 +403,11 @@ mod tests {
     #[test]
     fn a_key_and_a_sign_in_together_are_refused() {
         let e = JobSpec::from_json(
-            br#"{"source":"a","destination":"b","accountKey":"k","signIn":{"kind":"azureCli"}}"#,
+            br#"{"source":"/","destination":"https://x.blob.core.windows.net/cont","accountKey":"k","signIn":{"kind":"azureCli"}}"#,
         )
         .unwrap_err();
         assert_eq!(e.error_id(), "InvalidCredential");
-        let e = JobSpec::from_json(br#"{"source":"a","destination":"b","signIn":{"kind":"servicePrincipal","tenantId":"","clientId":"c","clientSecret":"s"}}"#).unwrap_err();
+        let e = JobSpec::from_json(br#"{"source":"/","destination":"https://x.blob.core.windows.net/cont","signIn":{"kind":"servicePrincipal","tenantId":"","clientId":"c","clientSecret":"s"}}"#).unwrap_err();
         assert_eq!(e.error_id(), "InvalidCredential");
     }
 }

@@ -177,7 +177,8 @@ public sealed class BadInputTests(AzuriteFixture azurite) : IDisposable
     public void An_invalid_regex_is_one_line_naming_the_filter_by_the_time_it_reaches_the_user()
     {
         var error = RunExpectingFailure(Valid("ccc") with { IncludeRegex = ["ok", "("] });
-        Assert.IsType<JobFailedException>(error);
+        // The engine's spec check refuses it before any job starts (its rule, its message).
+        Assert.Equal(AzBlobSync.Spec.SpecConcern.Options, Assert.IsType<AzBlobSync.Spec.SpecRefusedException>(error).Concern);
         Assert.Equal("AzBlobSync.InvalidSpec", error.ErrorId);
         Assert.Contains("include-regex: not a valid regular expression: regex parse error: ( ^ error: unclosed group", error.Message);
     }
