@@ -4,7 +4,7 @@
 
 mod common;
 
-use azblobsync_testkit::{Azurite, FakeIdentity, Registrations, TestCa, storage_token};
+use azblobsync_testkit::{Azurite, ClientCertificate, FakeIdentity, Registrations, TestCa, storage_token};
 use common::*;
 use serde_json::Value;
 use std::path::Path;
@@ -16,6 +16,13 @@ const APP: &str = "4d6c2a10-2222-4b3c-8d4e-abcdefabcdef";
 const SECRET: &str = "Spn~Secret.0123456789-never-printed";
 const FEDERATED: &str = "federated-token-never-printed";
 const IDENTITY_HEADER: &str = "identity-header-never-printed";
+const CERT_PASSWORD: &str = "Cert-Password-never-printed";
+
+/// The app's certificate, registered with the stand-in Entra ID (one RSA key per test binary).
+fn world_certificate() -> &'static ClientCertificate {
+    static CERT: std::sync::OnceLock<ClientCertificate> = std::sync::OnceLock::new();
+    CERT.get_or_init(|| ClientCertificate::generate("azblobsync-test-app", CERT_PASSWORD))
+}
 
 struct World {
     ca: TestCa,
@@ -32,6 +39,7 @@ fn world() -> World {
         client_secret: SECRET.into(),
         federated_token: FEDERATED.into(),
         identity_header: IDENTITY_HEADER.into(),
+        certificate_pem: world_certificate().certificate_pem.clone(),
     };
     let identity = FakeIdentity::start(registrations, &ca.cert_pem, &ca.key_pem);
     azurite.oracle().create_container("backups");
@@ -129,6 +137,61 @@ fn a_wrong_secret_fails_with_the_sign_in_id_and_the_services_reason() {
     let s = summary(&out);
     assert_eq!(s["errorId"], "SignInFailed", "{s}");
     assert!(s["error"].as_str().unwrap().contains("AADSTS90002"), "{s}");
+}
+
+#[test]
+fn a_certificate_as_pfx_or_pem_with_its_password_signs_in_and_a_foreign_one_is_refused() {
+    let world = world();
+    let src = tempfile::tempdir().unwrap();
+    let files = sample(src.path());
+    let certs = tempfile::tempdir().unwrap();
+    let cert = world_certificate();
+    let (pfx, pem) = (certs.path().join("app.pfx"), certs.path().join("app.pem"));
+    std::fs::write(&pfx, &cert.pfx).unwrap();
+    std::fs::write(&pem, &cert.pem_with_encrypted_key).unwrap();
+    let env = |path: &Path, password: &'static str| {
+        vec![
+            ("AZCOPY_AUTO_LOGIN_TYPE", "SPN".to_string()),
+            ("AZCOPY_SPA_APPLICATION_ID", APP.to_string()),
+            ("AZCOPY_TENANT_ID", TENANT.to_string()),
+            ("AZCOPY_SPA_CERT_PATH", path.to_str().unwrap().to_string()),
+            ("AZCOPY_SPA_CERT_PASSWORD", password.to_string()),
+        ]
+    };
+    let sync = |prefix: &str, env: Vec<(&'static str, String)>| {
+        let url = format!("{}/{prefix}", world.azurite.container_url("backups"));
+        let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let out = run(&world, &["sync", src.path().to_str().unwrap(), &url, "--output-type", "json"], &env);
+        let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+        assert!(!text.contains(CERT_PASSWORD), "the certificate's password leaked: {text}");
+        out
+    };
+
+    for (prefix, path) in [("pfx", &pfx), ("pem", &pem)] {
+        let out = sync(prefix, env(path, CERT_PASSWORD));
+        assert!(out.status.success(), "{prefix}: {}", String::from_utf8_lossy(&out.stdout));
+        assert_uploaded(&world, &files, prefix);
+    }
+    assert_eq!(world.identity.counters.tokens_issued.load(Ordering::Relaxed), 2, "one sign-in per job, each verified by signature");
+
+    // A wrong password is ours to refuse, before any request.
+    let out = sync("wrong-password", env(&pfx, "not-the-password"));
+    assert_eq!(out.status.code(), Some(2));
+    let s = summary(&out);
+    assert_eq!(s["errorId"], "InvalidCredential", "{s}");
+    assert!(s["error"].as_str().unwrap().contains("password"), "{s}");
+    assert_eq!(world.identity.counters.refused.load(Ordering::Relaxed), 0);
+
+    // A certificate the app does not have is refused by Entra (its signature does not verify).
+    let foreign = ClientCertificate::generate("someone-else", CERT_PASSWORD);
+    let foreign_pfx = certs.path().join("foreign.pfx");
+    std::fs::write(&foreign_pfx, &foreign.pfx).unwrap();
+    let out = sync("foreign", env(&foreign_pfx, CERT_PASSWORD));
+    let s = summary(&out);
+    assert_eq!(s["errorId"], "SignInFailed", "{s}");
+    assert!(s["error"].as_str().unwrap().contains("AADSTS700027"), "{s}");
+    assert!(world.identity.counters.refused.load(Ordering::Relaxed) >= 1);
+    assert!(world.azurite.oracle().names("backups").iter().all(|n| !n.starts_with("foreign/") && !n.starts_with("wrong-password/")));
 }
 
 #[test]

@@ -25,6 +25,8 @@ pub struct Registrations {
     pub federated_token: String,
     /// The header value a managed-identity caller must send (`IDENTITY_HEADER`).
     pub identity_header: String,
+    /// The app's registered public certificate (PEM); a certificate sign-in's assertion must be signed by its key.
+    pub certificate_pem: String,
 }
 
 #[derive(Default)]
@@ -116,7 +118,7 @@ fn entra_error(status: StatusCode, code: u32, error: &str, description: &str) ->
     (status, Json(json!({"error": error, "error_description": description, "error_codes": [code]}))).into_response()
 }
 
-async fn token(State(shared): State<Arc<Shared>>, Path(tenant): Path<String>, Form(form): Form<HashMap<String, String>>) -> Response {
+async fn token(State(shared): State<Arc<Shared>>, Path(tenant): Path<String>, headers: HeaderMap, Form(form): Form<HashMap<String, String>>) -> Response {
     let r = &shared.registrations;
     let refuse = |response: Response| {
         shared.counters.refused.fetch_add(1, Ordering::Relaxed);
@@ -134,8 +136,16 @@ async fn token(State(shared): State<Arc<Shared>>, Path(tenant): Path<String>, Fo
     }
     let authenticated = match (form.get("client_secret"), form.get("client_assertion")) {
         (Some(secret), _) => !r.client_secret.is_empty() && *secret == r.client_secret,
-        (None, Some(assertion)) => !r.federated_token.is_empty() && assertion.trim() == r.federated_token.trim(),
-        (None, None) => false,
+        (None, Some(assertion)) if !r.federated_token.is_empty() && assertion.trim() == r.federated_token.trim() => true,
+        (None, Some(assertion)) if !r.certificate_pem.is_empty() => {
+            let host = headers.get("host").and_then(|h| h.to_str().ok()).unwrap_or_default();
+            let endpoint = format!("https://{host}/{tenant}/oauth2/v2.0/token");
+            if let Err(reason) = crate::client_certificate::verify_assertion(assertion, &r.certificate_pem, client, &endpoint) {
+                return refuse(entra_error(StatusCode::UNAUTHORIZED, 700027, "invalid_client", &format!("AADSTS700027: Client assertion failed signature validation: {reason}.")));
+            }
+            true
+        }
+        _ => false,
     };
     if !authenticated {
         return refuse(entra_error(

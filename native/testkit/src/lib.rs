@@ -2,12 +2,14 @@
 //! independent oracle (Azure's Python SDK) that reads back what the engine wrote.
 
 mod azurite;
+mod client_certificate;
 mod counting_proxy;
 mod fake_identity;
 mod oracle;
 mod tls;
 
 pub use azurite::Azurite;
+pub use client_certificate::{ClientCertificate, verify_assertion};
 pub use counting_proxy::CountingProxy;
 pub use fake_identity::{Counters, FakeIdentity, Registrations, storage_token};
 pub use tls::TestCa;

@@ -55,16 +55,23 @@ pub fn resolve(vars: &Variables) -> Result<FromEnvironment> {
     let sign_in = match get(vars, "AZCOPY_AUTO_LOGIN_TYPE").map(str::to_ascii_uppercase).as_deref() {
         None => None,
         Some("SPN") => {
-            if get(vars, "AZCOPY_SPA_CERT_PATH").is_some() && get(vars, "AZCOPY_SPA_CLIENT_SECRET").is_none() {
-                return Err(EngineError::InvalidCredential(
-                    "a service principal with a certificate (AZCOPY_SPA_CERT_PATH) is not supported yet; use a client secret (AZCOPY_SPA_CLIENT_SECRET)".into(),
-                ));
+            let tenant_id = tenant().ok_or_else(|| EngineError::InvalidCredential("AZCOPY_AUTO_LOGIN_TYPE=SPN needs AZCOPY_TENANT_ID; set it too".into()))?;
+            let client_id = need(vars, "AZCOPY_SPA_APPLICATION_ID", "SPN")?;
+            // AzCopy: a certificate path means certificate sign-in, else the client secret.
+            match get(vars, "AZCOPY_SPA_CERT_PATH") {
+                Some(path) => Some(SignIn::ServicePrincipalCertificate {
+                    tenant_id,
+                    client_id,
+                    certificate_path: Some(path.to_string()),
+                    certificate_base64: None,
+                    certificate_password: vars.get("AZCOPY_SPA_CERT_PASSWORD").map(|p| Zeroizing::new(p.to_string())),
+                }),
+                None => Some(SignIn::ServicePrincipal {
+                    tenant_id,
+                    client_id,
+                    client_secret: Zeroizing::new(need(vars, "AZCOPY_SPA_CLIENT_SECRET", "SPN")?),
+                }),
             }
-            Some(SignIn::ServicePrincipal {
-                tenant_id: tenant().ok_or_else(|| EngineError::InvalidCredential("AZCOPY_AUTO_LOGIN_TYPE=SPN needs AZCOPY_TENANT_ID; set it too".into()))?,
-                client_id: need(vars, "AZCOPY_SPA_APPLICATION_ID", "SPN")?,
-                client_secret: Zeroizing::new(need(vars, "AZCOPY_SPA_CLIENT_SECRET", "SPN")?),
-            })
         }
         Some("MSI") => Some(SignIn::ManagedIdentity {
             client_id: get(vars, "AZCOPY_MSI_CLIENT_ID").map(str::to_string),
@@ -155,6 +162,25 @@ mod tests {
         let e = resolve(&vars(&[("AZCOPY_AUTO_LOGIN_TYPE", "DEVICE")])).unwrap_err();
         assert!(e.to_string().contains("SPN, MSI, AZCLI, WORKLOAD"), "{e}");
         let e = resolve(&vars(&[("AZCOPY_AUTO_LOGIN_TYPE", "SPN"), ("AZCOPY_SPA_CERT_PATH", "/c.pfx")])).unwrap_err();
-        assert!(e.to_string().contains("certificate"), "{e}");
+        assert!(e.to_string().contains("AZCOPY_TENANT_ID"), "{e}");
+    }
+
+    #[test]
+    fn a_certificate_path_means_certificate_sign_in_with_its_password() {
+        let spn = resolve(&vars(&[
+            ("AZCOPY_AUTO_LOGIN_TYPE", "SPN"),
+            ("AZCOPY_TENANT_ID", "t"),
+            ("AZCOPY_SPA_APPLICATION_ID", "a"),
+            ("AZCOPY_SPA_CERT_PATH", "/etc/app.pfx"),
+            ("AZCOPY_SPA_CERT_PASSWORD", "pw"),
+        ]))
+        .unwrap();
+        match spn.sign_in {
+            Some(SignIn::ServicePrincipalCertificate { certificate_path, certificate_password, .. }) => {
+                assert_eq!(certificate_path.as_deref(), Some("/etc/app.pfx"));
+                assert_eq!(certificate_password.as_deref().map(String::as_str), Some("pw"));
+            }
+            other => panic!("expected a certificate sign-in, got {other:?}"),
+        }
     }
 }

@@ -4,6 +4,7 @@
 //! (`AZURE_AUTHORITY_HOST`, `SSL_CERT_FILE`, a managed identity's `IDENTITY_ENDPOINT`) stay honoured.
 
 pub mod azcopy_env;
+pub mod certificate;
 pub mod cloud;
 pub mod sign_in;
 

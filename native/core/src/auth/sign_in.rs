@@ -3,10 +3,12 @@
 
 use crate::error::{EngineError, Result};
 use azure_core::cloud::{CloudConfiguration, CustomConfiguration};
-use azure_core::credentials::{Secret, TokenCredential};
+use crate::auth::certificate::{self, CertificateSource};
+use azure_core::credentials::{Secret, SecretBytes, TokenCredential};
 use azure_core::http::{ClientOptions, Transport};
 use azure_identity::{
-    AzureCliCredential, AzureCliCredentialOptions, ClientAssertionCredentialOptions, ClientSecretCredential, ClientSecretCredentialOptions,
+    AzureCliCredential, AzureCliCredentialOptions, ClientAssertionCredentialOptions, ClientCertificateCredential,
+    ClientCertificateCredentialOptions, ClientSecretCredential, ClientSecretCredentialOptions,
     ManagedIdentityCredential, ManagedIdentityCredentialOptions, UserAssignedId, WorkloadIdentityCredential, WorkloadIdentityCredentialOptions,
 };
 use serde::Deserialize;
@@ -21,6 +23,19 @@ pub enum SignIn {
     /// An app registration with a client secret (AzCopy: `AZCOPY_AUTO_LOGIN_TYPE=SPN`).
     #[serde(rename_all = "camelCase")]
     ServicePrincipal { tenant_id: String, client_id: String, client_secret: Zeroizing<String> },
+    /// An app registration with a certificate (AzCopy: `AZCOPY_SPA_CERT_PATH`, `AZCOPY_SPA_CERT_PASSWORD`):
+    /// a `.pfx`/`.pem` file, or the bundle itself in base64 (a vault secret holding a PFX).
+    #[serde(rename_all = "camelCase")]
+    ServicePrincipalCertificate {
+        tenant_id: String,
+        client_id: String,
+        #[serde(default)]
+        certificate_path: Option<String>,
+        #[serde(default)]
+        certificate_base64: Option<Zeroizing<String>>,
+        #[serde(default)]
+        certificate_password: Option<Zeroizing<String>>,
+    },
     /// The machine's or app's managed identity: system-assigned, or one user-assigned identity named
     /// by exactly one of client id, object id or resource id (`AZCOPY_AUTO_LOGIN_TYPE=MSI`).
     #[serde(rename_all = "camelCase")]
@@ -51,6 +66,14 @@ impl std::fmt::Debug for SignIn {
                 .field("tenant_id", tenant_id)
                 .field("client_id", client_id)
                 .field("client_secret", &"<redacted>")
+                .finish(),
+            Self::ServicePrincipalCertificate { tenant_id, client_id, certificate_path, certificate_base64, certificate_password } => f
+                .debug_struct("ServicePrincipalCertificate")
+                .field("tenant_id", tenant_id)
+                .field("client_id", client_id)
+                .field("certificate_path", certificate_path)
+                .field("certificate_base64", &certificate_base64.as_ref().map(|_| "<redacted>"))
+                .field("certificate_password", &certificate_password.as_ref().map(|_| "<redacted>"))
                 .finish(),
             Self::ManagedIdentity { client_id, object_id, resource_id } => f
                 .debug_struct("ManagedIdentity")
@@ -92,6 +115,17 @@ impl SignIn {
                 required("the application (client) id", client_id, "give the service principal's application id")?;
                 required("the client secret", client_secret, "give the service principal's secret")?;
             }
+            Self::ServicePrincipalCertificate { tenant_id, client_id, certificate_path, certificate_base64, .. } => {
+                required("the tenant id", tenant_id, TENANT_HINT)?;
+                required("the application (client) id", client_id, "give the service principal's application id")?;
+                let given_path = given(certificate_path).is_some();
+                let given_bytes = certificate_base64.as_ref().is_some_and(|b| !b.trim().is_empty());
+                if given_path == given_bytes {
+                    return Err(EngineError::InvalidCredential(
+                        "give the certificate one way: a .pfx/.pem path (AZCOPY_SPA_CERT_PATH, -CertificatePath) or its bytes, not both and not neither".into(),
+                    ));
+                }
+            }
             Self::ManagedIdentity { client_id, object_id, resource_id } => {
                 let named = [client_id, object_id, resource_id].into_iter().filter(|v| given(v).is_some()).count();
                 if named > 1 {
@@ -130,6 +164,24 @@ impl SignIn {
                 Some(ClientSecretCredentialOptions { client_options }),
             )
             .map(|c| c as Arc<dyn TokenCredential>),
+            Self::ServicePrincipalCertificate { tenant_id, client_id, certificate_path, certificate_base64, certificate_password } => {
+                let source = match (given(certificate_path), certificate_base64) {
+                    (Some(path), _) => CertificateSource::Path(path.to_string()),
+                    (None, Some(encoded)) => CertificateSource::Inline(Zeroizing::new(
+                        base64::Engine::decode(&base64::engine::general_purpose::STANDARD, encoded.trim())
+                            .map_err(|_| EngineError::InvalidCredential("the certificate's bytes are not base64".into()))?,
+                    )),
+                    (None, None) => unreachable!("validate() demands one"),
+                };
+                let loaded = certificate::load(&source, certificate_password.as_deref().map(String::as_str))?;
+                ClientCertificateCredential::new(
+                    tenant_id.trim().to_string(),
+                    client_id.trim().to_string(),
+                    SecretBytes::new(loaded.pkcs12.to_vec()),
+                    Some(ClientCertificateCredentialOptions { client_options, password: Some(Secret::new(loaded.password.to_string())) }),
+                )
+                .map(|c| c as Arc<dyn TokenCredential>)
+            }
             Self::ManagedIdentity { client_id, object_id, resource_id } => {
                 let user_assigned_id = given(client_id)
                     .map(|v| UserAssignedId::ClientId(v.into()))
@@ -176,6 +228,10 @@ mod tests {
         assert!(matches!(parse(r#"{"kind":"managedIdentity","objectId":"o"}"#).unwrap(), SignIn::ManagedIdentity { object_id: Some(_), .. }));
         assert!(matches!(parse(r#"{"kind":"workloadIdentity","tenantId":"t","clientId":"c","tokenFilePath":"/f"}"#).unwrap(), SignIn::WorkloadIdentity { .. }));
         assert!(matches!(parse(r#"{"kind":"azureCli"}"#).unwrap(), SignIn::AzureCli { tenant_id: None }));
+        assert!(matches!(
+            parse(r#"{"kind":"servicePrincipalCertificate","tenantId":"t","clientId":"c","certificatePath":"/a.pfx","certificatePassword":"p"}"#).unwrap(),
+            SignIn::ServicePrincipalCertificate { certificate_path: Some(_), certificate_base64: None, .. }
+        ));
         assert!(parse(r#"{"kind":"servicePrincipal","tenantId":"t","clientId":"c","clientSecret":"s","colour":1}"#).is_err());
         assert!(parse(r#"{"kind":"deviceCode"}"#).is_err());
     }
@@ -193,6 +249,17 @@ mod tests {
     fn debug_never_shows_the_secret() {
         let s = parse(r#"{"kind":"servicePrincipal","tenantId":"t","clientId":"c","clientSecret":"HUSH-42"}"#).unwrap();
         assert!(!format!("{s:?}").contains("HUSH-42"));
+        let c = parse(r#"{"kind":"servicePrincipalCertificate","tenantId":"t","clientId":"c","certificateBase64":"SFVTSC00Mg==","certificatePassword":"HUSH-43"}"#).unwrap();
+        let shown = format!("{c:?}");
+        assert!(!shown.contains("SFVTSC00Mg") && !shown.contains("HUSH-43"), "{shown}");
+    }
+
+    #[test]
+    fn a_certificate_is_given_exactly_one_way() {
+        let neither = parse(r#"{"kind":"servicePrincipalCertificate","tenantId":"t","clientId":"c"}"#).unwrap();
+        assert_eq!(neither.validate().unwrap_err().error_id(), "InvalidCredential");
+        let both = parse(r#"{"kind":"servicePrincipalCertificate","tenantId":"t","clientId":"c","certificatePath":"/a.pfx","certificateBase64":"AA=="}"#).unwrap();
+        assert!(both.validate().unwrap_err().to_string().contains("one way"));
     }
 
     #[test]

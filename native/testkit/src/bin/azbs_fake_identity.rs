@@ -3,6 +3,7 @@
 //! URLs, CA and server certificate paths) and serves until stdin closes.
 //!
 //! Usage: azbs-fake-identity --tenant-id T --client-id C --client-secret S [--federated-token F] [--identity-header H]
+//!        [--certificate-pem FILE]   (the app's registered public certificate)
 
 use azblobsync_testkit::{FakeIdentity, Registrations, TestCa};
 use std::io::Read;
@@ -18,6 +19,7 @@ fn main() {
             "--client-secret" => registrations.client_secret = value,
             "--federated-token" => registrations.federated_token = value,
             "--identity-header" => registrations.identity_header = value,
+            "--certificate-pem" => registrations.certificate_pem = std::fs::read_to_string(&value).expect("the certificate PEM"),
             other => panic!("unknown flag {other}"),
         }
     }
