@@ -44,6 +44,7 @@ AZ_FLAGS = ["--only-show-errors", "--no-progress", "--max-connections", "32"]
 
 OURS, OURS_MD5, OURS_SAS, DOTNET, RCLONE, AZ = (
     "azblobsync", "azblobsync --put-md5", "azblobsync, SAS URL", ".NET layer", "rclone", "az CLI")
+OURS_BUDGET = "azblobsync --memory-budget-mb 64"
 # Not a tool: the emulator's own time to serve the listing to a client that only counts (bench/list_floor.py).
 FLOOR = "listing floor"
 LIST_FLOOR = ROOT / "bench/list_floor.py"
@@ -91,6 +92,7 @@ class Bench:
     def __init__(self, args):
         self.args = args
         self.quick = args.quick
+        self.phases = args.phases
         self.rounds = args.rounds if args.rounds is not None else (1 if args.quick else 3)
         self.small_count = 400 if self.quick else 2000
         self.many_count = 10_000 if self.quick else 100_000
@@ -658,6 +660,42 @@ class Bench:
             shutil.rmtree(folder, ignore_errors=True)
             self.stop_azurite()
 
+    def phase_budget(self):
+        """The job-wide memory budget: 16 files of 96 MiB with 100 MiB blocks, so each file is one block
+        and, without a budget, 16 whole files are held at once (1.5 GiB before the budget existed). Our
+        CLI at its default budget (256 MiB) and at 64 MiB; the peers at their defaults. Peak RSS is
+        the point of the row; each run gets a fresh Azurite and the oracle checks every blob's size."""
+        count, each = (4, 64 * MiB) if self.quick else (16, 96 * MiB)
+        label = f"upload {count} × {each // MiB} MiB, ours with --block-size-mb 100 (fresh Azurite)"
+        where = self.large_file_dir(count * each)
+        if where is None:
+            self.notes.append(f"{label} skipped: {self.skip_reason}")
+            return
+        variants = {OURS: [], OURS_BUDGET: ["--memory-budget-mb", "64"]}
+        self.workloads.append((label, count, count * each, "bytes"))
+        folder = where / "budget"
+        folder.mkdir()
+        for i in range(count):
+            self.make_large(folder / f"f{i:02}.bin", each)
+        tools = [OURS, OURS_BUDGET, RCLONE, AZ]
+        for r in range(self.rounds):
+            log(f"{label}, round {r + 1}/{self.rounds} (load {loadavg()})")
+            for tool in self.rotate(tools, r):
+                self.start_azurite()
+                container = f"budget-{slug(tool)}"
+                self.oracle("create-container", container)
+                if tool in variants:
+                    run = self.ours_sync(folder, self.url(container), "--block-size-mb", "100", *variants[tool])
+                else:
+                    run = self.upload(tool, folder, container)
+                if run.ok:
+                    sizes = sorted(p.size for p in self.service().get_container_client(container).list_blobs())
+                    if sizes != [each] * count:
+                        run.fail(f"container holds sizes {sizes}")
+                self.record(label, tool, run)
+        shutil.rmtree(folder, ignore_errors=True)
+        self.stop_azurite()
+
     def large_file_dir(self, size):
         need = size + 512 * MiB
         avail = meminfo("MemAvailable")
@@ -922,7 +960,7 @@ class Bench:
         ]
 
     def write(self, plan_table):
-        name = "quick" if self.quick else "latest"
+        name = ("quick" if self.quick else "latest") if not self.args.only else f"only-{'-'.join(self.phases)}"
         title = f"# AzBlobSync benchmark ({'quick, ' if self.quick else ''}{time.strftime('%Y-%m-%d %H:%M %Z')})"
         body = [title, "", "`" + " ".join(["bench/run.sh", *self.args.raw]) + "`", "", *self.machine(), "",
                 "Median wall time of the verified runs; peer/ours = the peer's median time over our CLI's "
@@ -997,24 +1035,23 @@ class Bench:
         self.has_compare_hash = "--compare-hash" in run_text([str(self.cli), "sync", "--help"])
         self.start_azurite()
         self.build_dotnet()
-        self.phase_small()
-        self.phase_wrk()
-        self.phase_first_call()
-        self.phase_large()
-        self.phase_many()
-        self.phase_md5()
-        self.phase_plan()
+        for phase in self.phases:
+            getattr(self, f"phase_{phase}")()
         self.write(self.report())
         return 1 if self.failures else 0
 
 
+PHASES = ["small", "wrk", "first_call", "large", "budget", "many", "md5", "plan"]
+
+
 def tool_order(tool):
-    order = [OURS, OURS_MD5, OURS_SAS, DOTNET, RCLONE, AZ, FLOOR, "md5sum", "wrk"]
+    order = [OURS, OURS_MD5, OURS_SAS, OURS_BUDGET, DOTNET, RCLONE, AZ, FLOOR, "md5sum", "wrk"]
     return order.index(tool) if tool in order else len(order)
 
 
 def slug(tool):
-    return {OURS: "ours", OURS_MD5: "oursmd5", OURS_SAS: "ourssas", DOTNET: "dotnet", RCLONE: "rclone", AZ: "az"}[tool]
+    return {OURS: "ours", OURS_MD5: "oursmd5", OURS_SAS: "ourssas", OURS_BUDGET: "oursbudget", DOTNET: "dotnet",
+            RCLONE: "rclone", AZ: "az"}[tool]
 
 
 def rfc3339_ns(ns):
@@ -1044,7 +1081,13 @@ def parse_args(argv):
     p = argparse.ArgumentParser(prog="bench/run.sh", description=__doc__.split("\n\n")[0])
     p.add_argument("rounds", nargs="?", type=int, help="alternating rounds (default 3; 1 with --quick)")
     p.add_argument("--quick", action="store_true", help="fewer files, smaller large file, no 2 GiB, 100,000-file plan")
+    p.add_argument("--only", metavar="PHASE[,PHASE]", help=f"run only these phases ({', '.join(PHASES)}); "
+                   "writes bench/results/only-<phases>.md")
     args = p.parse_args(argv)
+    args.phases = args.only.split(",") if args.only else list(PHASES)
+    unknown = [ph for ph in args.phases if ph not in PHASES]
+    if unknown:
+        p.error(f"unknown phase {', '.join(unknown)}; phases: {', '.join(PHASES)}")
     args.raw = argv
     return args
 

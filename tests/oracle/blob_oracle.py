@@ -10,6 +10,8 @@ python3-azure-storage), never our engine.
       committed blob names only, one per line (cheap)
   blob_oracle.py CONNECTION_STRING uncommitted NAME BLOB
       the number of uncommitted blocks staged for BLOB (0 when it has none or does not exist)
+  blob_oracle.py CONNECTION_STRING committed-blocks NAME BLOB
+      the sizes of BLOB's committed blocks, space-separated (empty for a blob put in one request)
   blob_oracle.py CONNECTION_STRING put NAME BLOB FILE [MTIME_METADATA]
       uploads FILE as BLOB (to set up a destination behind our engine's back)
   blob_oracle.py CONNECTION_STRING put-claiming-md5 NAME BLOB FILE BASE64_MD5
@@ -63,6 +65,9 @@ def main(argv):
             print(len(uncommitted))
         except ResourceNotFoundError:
             print(0)
+    elif command == "committed-blocks":
+        committed, _ = client.get_blob_client(argv[4]).get_block_list("committed")
+        print(" ".join(str(block.size) for block in committed))
     elif command == "put":
         blob, path = argv[4], argv[5]
         metadata = {"mtime": argv[6]} if len(argv) > 6 else None

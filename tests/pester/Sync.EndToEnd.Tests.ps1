@@ -156,6 +156,23 @@ Describe 'Sync-AzBlob -WhatIf, -Confirm and ShouldProcess' {
         (Split-Output $all).Summary[0].FilesDeleted | Should -Be 2
     }
 
+    It '-BlockSizeMB and -MemoryBudgetMB reach the engine: 1 MiB blocks within a 2 MiB budget, and a budget under 1 MiB is refused' {
+        $folder = New-TestFolder @{}
+        Write-TestFile (Join-Path $folder 'big.bin') -Size (3MB + 5) -Seed 7
+        $container = New-TestContainer $azurite 'budget'
+        $url = Get-TestContainerUrl $azurite $container
+
+        $null = Sync-AzBlob -Path $folder -Destination $url -StorageAccountKey $key -BlockSizeMB 1 -MemoryBudgetMB 2 -Concurrency 8
+
+        # Four blocks (3 of 1 MiB and the rest), read from the service's block list.
+        (Invoke-Oracle $azurite committed-blocks $container 'big.bin') | Should -Be "$(1MB) $(1MB) $(1MB) 5"
+        Assert-SameTree (Get-TreeHashes $folder) (Get-InventoryHashes $azurite $container)
+        $err = $null
+        try { Sync-AzBlob -Path $folder -Destination $url -StorageAccountKey $key -MemoryBudgetMB 0 -ErrorAction Stop } catch { $err = $_ }
+        $err.FullyQualifiedErrorId | Should -Be 'AzBlobSync.InvalidSpec,AzBlobSync.PowerShell.SyncAzBlobCommand'
+        $err.Exception.Message | Should -Match 'at least 1 MiB'
+    }
+
     It '-MaxDelete refuses a plan that deletes too much, deleting and uploading nothing' {
         $container = New-TestContainer $azurite 'maxdelete'
         Send-OracleBlob $azurite $container 'extra-1.txt' $extraFile

@@ -78,6 +78,12 @@ public sealed record SyncOptions
     /// <summary>Parallel requests, 1..512; null lets the engine choose from the machine.</summary>
     public int? Concurrency { get; init; }
 
+    /// <summary>Part (block) size for large files in bytes; null lets the engine choose from the file size. The engine checks it.</summary>
+    public long? BlockSizeBytes { get; init; }
+
+    /// <summary>Most bytes of transfer buffers held at once, job-wide; null for the engine's default (256 MiB). The engine checks it.</summary>
+    public long? MemoryBudgetBytes { get; init; }
+
     /// <summary>
     /// Storage account key (base64). The caller keeps ownership (and disposal). Without it, a
     /// <see cref="SignIn"/> or a SAS, AzCopy's variables in <see cref="AzCopyEnvironment"/> decide.
@@ -141,6 +147,7 @@ public sealed record SyncOptions
     public override string ToString() =>
         $"{Direction} '{SecretRedaction.RedactSignatures(Source)}' -> '{SecretRedaction.RedactSignatures(Destination)}' "
         + $"(PutMd5={PutMd5}, CheckMd5={CheckMd5}, DryRun={DryRun}, Concurrency={(Concurrency?.ToString() ?? "default")}, "
+        + $"BlockSizeBytes={(BlockSizeBytes?.ToString() ?? "default")}, MemoryBudgetBytes={(MemoryBudgetBytes?.ToString() ?? "default")}, "
         + $"AccountKey={(AccountKey is null ? "not set" : "set")}, SignIn={(SignIn?.ToString() ?? "none")}, IncludeSkipped={IncludeSkipped}, "
         + $"DeleteDestination={DeleteDestination}, MaxDelete={(MaxDelete?.ToString() ?? "none")}, "
         + $"CompareHash={CompareHash}{(HashCachePath is null ? string.Empty : $", HashCachePath={HashCachePath}")}, "

@@ -50,6 +50,19 @@ public abstract class TransferCmdletBase : PSCmdlet, IDisposable
     }
 
     /// <summary>
+    /// Part (block) size for large files, in MiB (decimals allowed, as AzCopy's --block-size-mb); chosen from the file size when omitted.
+    /// </summary>
+    [Parameter]
+    public double BlockSizeMB { get; set; }
+
+    /// <summary>
+    /// Most MiB of transfer buffers the job holds at once (default 256): no mix of file sizes, -BlockSizeMB and
+    /// -Concurrency holds more. Lower it on a small machine; raising it rarely makes a transfer faster.
+    /// </summary>
+    [Parameter]
+    public long MemoryBudgetMB { get; set; }
+
+    /// <summary>
     /// Storage account key. Without it, -Vault, -Credential or a SAS, AzCopy's variables decide:
     /// AZCOPY_AUTO_LOGIN_TYPE (SPN, MSI, AZCLI, WORKLOAD) with its companions, then AZCOPY_ACCOUNT_KEY or AZURE_STORAGE_KEY.
     /// </summary>
@@ -186,6 +199,12 @@ public abstract class TransferCmdletBase : PSCmdlet, IDisposable
         GC.SuppressFinalize(this);
     }
 
+    private const long Mebibyte = 1024 * 1024;
+
+    /// <summary>MiB to bytes; a value that is not a positive number goes on as 0, which the engine refuses with its own id.</summary>
+    private static long MebibytesToBytes(double mebibytes) =>
+        double.IsFinite(mebibytes) && mebibytes > 0 && mebibytes < long.MaxValue / Mebibyte ? (long)Math.Round(mebibytes * Mebibyte) : 0;
+
     /// <summary>Ctrl+C: ask the engine to stop; ProcessRecord keeps polling until its summary arrives.</summary>
     protected override void StopProcessing() => stopping.Cancel();
 
@@ -196,6 +215,8 @@ public abstract class TransferCmdletBase : PSCmdlet, IDisposable
         Source = source,
         Destination = destination,
         Concurrency = concurrency,
+        BlockSizeBytes = MyInvocation.BoundParameters.ContainsKey(nameof(BlockSizeMB)) ? MebibytesToBytes(BlockSizeMB) : null,
+        MemoryBudgetBytes = MyInvocation.BoundParameters.ContainsKey(nameof(MemoryBudgetMB)) ? MebibytesToBytes(MemoryBudgetMB) : null,
         AccountKey = StorageAccountKey,
         SignIn = ResolveSignIn(),
         AzCopyEnvironment = AzBlobSync.SignIn.AzCopyVariables.Collect(),

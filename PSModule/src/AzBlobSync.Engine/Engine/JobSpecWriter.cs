@@ -59,7 +59,8 @@ internal static class JobSpecWriter
             WriteOptional(json, "caCertificatePath", options.CaCertificatePath);
             WriteOptional(json, "authorityHost", options.AuthorityHost);
             WriteMap(json, "azcopyEnvironment", options.AzCopyEnvironment);
-            json.WriteNull("blockSizeBytes");
+            WriteOptionalNumber(json, "blockSizeBytes", options.BlockSizeBytes);
+            WriteOptionalNumber(json, "memoryBudgetBytes", options.MemoryBudgetBytes);
             json.WriteString("checkMd5", options.CheckMd5.ToString());
             json.WriteString("compareHash", options.CompareHash.ToString());
             WriteOptional(json, "hashCachePath", options.HashCachePath);
@@ -157,6 +158,18 @@ internal static class JobSpecWriter
             json.WriteStringValue(value);
         }
         json.WriteEndArray();
+    }
+
+    private static void WriteOptionalNumber(Utf8JsonWriter json, string name, long? value)
+    {
+        if (value is long number)
+        {
+            json.WriteNumber(name, number);
+        }
+        else
+        {
+            json.WriteNull(name);
+        }
     }
 
     private static void WriteOptional(Utf8JsonWriter json, string name, string? value)
