@@ -19,7 +19,20 @@ BeforeAll {
     $fake = Join-Path $repoRoot 'target' 'release' 'azbs-fake-identity'
     if (-not (Test-Path $fake)) { throw "No $fake; run the build first." }
     $start = [System.Diagnostics.ProcessStartInfo]::new($fake)
-    foreach ($a in '--tenant-id', $Tenant, '--client-id', $App, '--client-secret', $Secret) { $start.ArgumentList.Add($a) }
+    # The app's certificate (RSA, self-signed), registered with the tests' Entra ID, which verifies each assertion's signature with it.
+    $script:CertPassword = 'Pester~Pfx.Password-never-shown'
+    $rsa = [System.Security.Cryptography.RSA]::Create(2048)
+    $request = [System.Security.Cryptography.X509Certificates.CertificateRequest]::new('CN=azblobsync-pester-app', $rsa,
+        [System.Security.Cryptography.HashAlgorithmName]::SHA256, [System.Security.Cryptography.RSASignaturePadding]::Pkcs1)
+    $appCertificate = $request.CreateSelfSigned([DateTimeOffset]::UtcNow.AddMinutes(-5), [DateTimeOffset]::UtcNow.AddDays(1))
+    $script:PfxBytes = $appCertificate.Export([System.Security.Cryptography.X509Certificates.X509ContentType]::Pkcs12, $CertPassword)
+    $script:CertDir = Join-Path ([IO.Path]::GetTempPath()) ('azbs-cert-' + [guid]::NewGuid())
+    New-Item -ItemType Directory -Path $CertDir | Out-Null
+    $script:PfxPath = Join-Path $CertDir 'app.pfx'
+    [IO.File]::WriteAllBytes($PfxPath, $PfxBytes)
+    $registered = Join-Path $CertDir 'registered.pem'
+    Set-Content -Path $registered -Value $appCertificate.ExportCertificatePem()
+    foreach ($a in '--tenant-id', $Tenant, '--client-id', $App, '--client-secret', $Secret, '--certificate-pem', $registered) { $start.ArgumentList.Add($a) }
     $start.RedirectStandardInput = $true
     $start.RedirectStandardOutput = $true
     $script:IdentityProcess = [System.Diagnostics.Process]::Start($start)
@@ -81,7 +94,7 @@ AfterAll {
     Remove-Item Env:SSL_CERT_FILE, Env:AZURE_AUTHORITY_HOST -ErrorAction SilentlyContinue
     if ($AzuriteProcess) { Stop-Process -Id $AzuriteProcess.Id -ErrorAction SilentlyContinue }
     if ($IdentityProcess) { $IdentityProcess.StandardInput.Close(); $null = $IdentityProcess.WaitForExit(10000); if (-not $IdentityProcess.HasExited) { $IdentityProcess.Kill() } }
-    Remove-Item -Recurse -Force $Source -ErrorAction SilentlyContinue
+    Remove-Item -Recurse -Force $Source, $CertDir -ErrorAction SilentlyContinue
 }
 
 Describe 'Sync-AzBlob -Vault -SecretName -TenantId' {
@@ -138,6 +151,29 @@ Describe 'Sync-AzBlob -Credential' {
         Sync-AzBlob -Path $Source -Destination "$Container/made" -Credential $made | Out-Null
         (Get-Blobs 'made/').Count | Should -Be 2
         $run.Text | Should -Not -Match ([regex]::Escape($Secret))
+    }
+
+    It 'signs in with a certificate: the PFX bytes from the vault, and New-AzBlobCredential -CertificatePath' {
+        $password = ConvertTo-SecureString $CertPassword -AsPlainText -Force
+        Set-StandInSecret -Vault BlobVault -Name StorageCert -Secret @{ ServicePrincipalId = $App; Certificate = $PfxBytes; CertificatePassword = $password }
+        $run = Invoke-Captured { Sync-AzBlob -Path $Source -Destination "$Container/cert-vault" -Vault BlobVault -SecretName StorageCert -TenantId $Tenant -Verbose }
+        $run.All | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] } | Should -BeNullOrEmpty
+        ((Get-Blobs 'cert-vault/').name | Sort-Object) | Should -Be @('cert-vault/big.bin', 'cert-vault/daily/report.csv')
+
+        $made = New-AzBlobCredential -TenantId $Tenant -ClientId $App -CertificatePath $PfxPath -CertificatePassword $password
+        "$made" | Should -Not -Match ([regex]::Escape($CertPassword))
+        $run2 = Invoke-Captured { Sync-AzBlob -Path $Source -Destination "$Container/cert-file" -Credential $made -Verbose }
+        $run2.All | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] } | Should -BeNullOrEmpty
+        ((Get-Blobs 'cert-file/').md5OfContent | Sort-Object) | Should -Be (@((Md5 (Join-Path $Source 'big.bin')), (Md5 (Join-Path $Source 'daily' 'report.csv'))) | Sort-Object)
+        foreach ($text in $run.Text, $run2.Text) { $text | Should -Not -Match ([regex]::Escape($CertPassword)) }
+
+        # A wrong password is the engine's to refuse, with a sentence and without the password.
+        $wrong = New-AzBlobCredential -TenantId $Tenant -ClientId $App -CertificatePath $PfxPath -CertificatePassword (ConvertTo-SecureString 'Wrong~Pfx' -AsPlainText -Force)
+        $err = $null
+        try { Sync-AzBlob -Path $Source -Destination "$Container/cert-wrong" -Credential $wrong -ErrorAction Stop } catch { $err = $_ }
+        $err.FullyQualifiedErrorId | Should -BeLike 'AzBlobSync.InvalidCredential,*'
+        $err.Exception.Message | Should -Match 'password'
+        @(Get-Blobs 'cert-wrong/').Count | Should -Be 0
     }
 
     It 'honours AzCopy''s SPN variables when nothing more specific is given' {

@@ -6,7 +6,7 @@ namespace AzBlobSync.PowerShell;
 
 /// <summary>
 /// <para type="synopsis">Makes a sign-in for -Credential of Sync-AzBlob, Copy-AzBlob and Test-AzBlobSync.</para>
-/// <para type="description">Every way AzCopy signs in besides a key or a SAS: a service principal with a secret, the
+/// <para type="description">Every way AzCopy signs in besides a key or a SAS: a service principal with a secret or a certificate, the
 /// machine's managed identity (system-assigned, or user-assigned by client id, object id or resource id), a workload
 /// identity (federated token file), or the account the Azure CLI is signed in with. Nothing is cached: each command
 /// signs in again, so it works the same under SYSTEM, a gMSA or Task Scheduler.</para>
@@ -31,6 +31,7 @@ public sealed class NewAzBlobCredentialCommand : PSCmdlet
     private const string ManagedIdentitySet = "ManagedIdentity";
     private const string WorkloadIdentitySet = "WorkloadIdentity";
     private const string AzureCliSet = "AzureCli";
+    private const string CertificateSet = "Certificate";
 
     /// <summary>The service principal: user name = application (client) id, password = client secret.</summary>
     [Parameter(Mandatory = true, ParameterSetName = ServicePrincipalSet)]
@@ -40,6 +41,7 @@ public sealed class NewAzBlobCredentialCommand : PSCmdlet
     /// <summary>The directory (tenant) id.</summary>
     [Parameter(Mandatory = true, ParameterSetName = ServicePrincipalSet)]
     [Parameter(Mandatory = true, ParameterSetName = WorkloadIdentitySet)]
+    [Parameter(Mandatory = true, ParameterSetName = CertificateSet)]
     [Parameter(ParameterSetName = AzureCliSet)]
     [ValidateNotNullOrEmpty]
     public string? TenantId { get; set; }
@@ -48,9 +50,10 @@ public sealed class NewAzBlobCredentialCommand : PSCmdlet
     [Parameter(Mandatory = true, ParameterSetName = ManagedIdentitySet)]
     public SwitchParameter ManagedIdentity { get; set; }
 
-    /// <summary>A user-assigned identity's client id; for -WorkloadIdentity, the application id.</summary>
+    /// <summary>A user-assigned identity's client id; for -WorkloadIdentity and -CertificatePath, the application id.</summary>
     [Parameter(ParameterSetName = ManagedIdentitySet)]
     [Parameter(Mandatory = true, ParameterSetName = WorkloadIdentitySet)]
+    [Parameter(Mandatory = true, ParameterSetName = CertificateSet)]
     [ValidateNotNullOrEmpty]
     public string? ClientId { get; set; }
 
@@ -73,6 +76,15 @@ public sealed class NewAzBlobCredentialCommand : PSCmdlet
     [ValidateNotNullOrEmpty]
     public string? TokenFilePath { get; set; }
 
+    /// <summary>A service principal's certificate: a .pfx/.p12 file, or a .pem holding the certificate and its private key (RSA).</summary>
+    [Parameter(Mandatory = true, ParameterSetName = CertificateSet)]
+    [ValidateNotNullOrEmpty]
+    public string? CertificatePath { get; set; }
+
+    /// <summary>The password of -CertificatePath (of the .pfx, or of the PEM's encrypted key).</summary>
+    [Parameter(ParameterSetName = CertificateSet)]
+    public SecureString? CertificatePassword { get; set; }
+
     /// <summary>The account the Azure CLI (az) is signed in with.</summary>
     [Parameter(Mandatory = true, ParameterSetName = AzureCliSet)]
     public SwitchParameter AzureCli { get; set; }
@@ -84,6 +96,8 @@ public sealed class NewAzBlobCredentialCommand : PSCmdlet
             ManagedIdentitySet => SignInCredential.ManagedIdentity(ClientId, ObjectId, ResourceId),
             WorkloadIdentitySet => SignInCredential.WorkloadIdentity(TenantId!, ClientId!, GetUnresolvedProviderPathFromPSPath(TokenFilePath!)),
             AzureCliSet => SignInCredential.AzureCli(TenantId),
+            CertificateSet => SignInCredential.ServicePrincipalCertificate(
+                TenantId!, ClientId!, GetUnresolvedProviderPathFromPSPath(CertificatePath!), null, CertificatePassword?.Copy()),
             _ => SecretToCredential.FromCredential(ServicePrincipal!.UserName, ServicePrincipal.Password, TenantId),
         };
         WriteObject(made);

@@ -33,7 +33,15 @@ internal static class VaultSecretReader
             : SecretToCredential.FromSecret(secret, tenantId, secretName);
     }
 
-    private static object? Unwrap(object? value) => value is PSObject wrapped ? wrapped.BaseObject : value;
+    /// <summary>The value itself, however many PSObject wrappers a script-written vault put around it.</summary>
+    private static object? Unwrap(object? value)
+    {
+        while (value is PSObject wrapped && !ReferenceEquals(wrapped.BaseObject, wrapped))
+        {
+            value = wrapped.BaseObject;
+        }
+        return value;
+    }
 
     private static object? Fetch(string vault, string secretName)
     {

@@ -175,8 +175,6 @@ error_ids! {
     SecretWrongShape => InvalidArgument, Host;
     /// A service principal without a tenant: neither -TenantId nor a TenantId in the secret.
     MissingTenant => InvalidArgument, Host;
-    /// A certificate (PFX/PEM) secret; certificate sign-in is not built yet.
-    CertificateNotSupported => InvalidArgument, Host;
 }
 
 impl ErrorId {

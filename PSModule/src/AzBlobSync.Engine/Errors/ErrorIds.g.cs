@@ -143,9 +143,6 @@ public static partial class ErrorIds
     /// <summary>A service principal without a tenant: neither -TenantId nor a TenantId in the secret. Raised by the host, not the engine.</summary>
     public const string MissingTenant = Prefix + "MissingTenant";
 
-    /// <summary>A certificate (PFX/PEM) secret; certificate sign-in is not built yet. Raised by the host, not the engine.</summary>
-    public const string CertificateNotSupported = Prefix + "CertificateNotSupported";
-
     /// <summary>Every id, engine and host, prefixed.</summary>
     public static IReadOnlyList<string> All { get; } =
     [
@@ -186,7 +183,6 @@ public static partial class ErrorIds
         SecretNotFound,
         SecretWrongShape,
         MissingTenant,
-        CertificateNotSupported,
     ];
 
     /// <summary>The category of an id without its prefix; <c>null</c> for an id no list knows.</summary>
@@ -229,7 +225,6 @@ public static partial class ErrorIds
         "SecretNotFound" => CommandErrorCategory.ObjectNotFound,
         "SecretWrongShape" => CommandErrorCategory.InvalidArgument,
         "MissingTenant" => CommandErrorCategory.InvalidArgument,
-        "CertificateNotSupported" => CommandErrorCategory.InvalidArgument,
         _ => null,
     };
 }

@@ -20,7 +20,8 @@ public static class SecretToCredential
     private static readonly string[] ClientIdKeys = { "ServicePrincipalId", "ApplicationId", "ClientId", "AppId" };
     private static readonly string[] SecretKeys = { "ServicePrincipalSecret", "ClientSecret", "Secret", "Password" };
     private static readonly string[] TenantKeys = { "TenantId", "Tenant" };
-    private static readonly string[] CertificateKeys = { "CertificatePath", "Certificate", "CertificateBase64", "Pfx", "CertificatePassword" };
+    private static readonly string[] CertificateBytesKeys = { "Certificate", "CertificateBase64", "Pfx" };
+    private static readonly string[] CertificatePasswordKeys = { "CertificatePassword", "PfxPassword" };
 
     /// <summary>
     /// The sign-in a vault secret describes. <paramref name="tenantId"/> (-TenantId) wins over a tenant
@@ -39,9 +40,11 @@ public static class SecretToCredential
             case string text:
                 return FromJson(text, tenantId, secretName);
             case byte[]:
+                // A PFX alone does not say which application it signs in as.
                 throw new SecretShapeException(
-                    ErrorIds.CertificateNotSupported,
-                    $"Secret '{secretName}' holds a certificate (byte[]); certificate sign-in is not supported yet. Store the hashtable @{{ ServicePrincipalId = ...; ServicePrincipalSecret = ... }} instead.",
+                    ErrorIds.SecretWrongShape,
+                    $"Secret '{secretName}' holds only a certificate (byte[]), not the application it belongs to: store the hashtable "
+                    + "@{ ServicePrincipalId = '<application id>'; Certificate = <the .pfx bytes or base64>; CertificatePassword = '<password>' } (optionally TenantId) instead.",
                     secretName);
             default:
                 throw WrongShape(secretName, $"it is a {secret.GetType().Name}");
@@ -62,12 +65,18 @@ public static class SecretToCredential
     {
         string? clientId = Text(First(pairs, ClientIdKeys));
         object? secret = First(pairs, SecretKeys);
-        if (secret is null && CertificateKeys.Any(pairs.ContainsKey))
+        string? certificatePath = Text(First(pairs, new[] { "CertificatePath" }));
+        object? certificate = First(pairs, CertificateBytesKeys);
+        if (secret is null && !string.IsNullOrWhiteSpace(clientId) && (certificatePath is not null || certificate is not null))
         {
-            throw new SecretShapeException(
-                ErrorIds.CertificateNotSupported,
-                $"Secret '{secretName}' describes a certificate; certificate sign-in is not supported yet. Store ServicePrincipalId and ServicePrincipalSecret instead.",
-                secretName);
+            string certificateTenant = RequireTenant(tenantId ?? Text(First(pairs, TenantKeys)), $"secret '{secretName}'");
+            object? password = First(pairs, CertificatePasswordKeys);
+            return SignInCredential.ServicePrincipalCertificate(
+                certificateTenant,
+                clientId.Trim(),
+                certificatePath?.Trim(),
+                certificate is null ? null : CertificateBytes(certificate, secretName),
+                password is null ? null : ToSecure(password));
         }
         if (string.IsNullOrWhiteSpace(clientId) || secret is null)
         {
@@ -125,14 +134,41 @@ public static class SecretToCredential
         _ => value.ToString(),
     };
 
+    /// <summary>A vault's certificate: the bytes themselves, or text holding them in base64 (or a PEM).</summary>
+    private static byte[] CertificateBytes(object value, string secretName)
+    {
+        if (value is byte[] bytes)
+        {
+            return (byte[])bytes.Clone();
+        }
+        string text = Text(value) ?? string.Empty;
+        if (text.Contains("-----BEGIN ", StringComparison.Ordinal))
+        {
+            return System.Text.Encoding.ASCII.GetBytes(text);
+        }
+        try
+        {
+            return Convert.FromBase64String(text.Trim());
+        }
+        catch (FormatException)
+        {
+            throw WrongShape(secretName, "its Certificate is neither bytes, base64 nor a PEM");
+        }
+    }
+
     private static SecureString ToSecure(object value)
     {
         if (value is SecureString secure)
         {
             return secure.Copy();
         }
+        if (value is not string text)
+        {
+            // Never a type name ("System.Security.SecureString" from a wrapper) sent as if it were the secret.
+            throw new SecretShapeException(ErrorIds.SecretWrongShape, $"A secret value is a {value.GetType().Name}; store it as a string or a SecureString.");
+        }
         var copy = new SecureString();
-        foreach (char c in value.ToString() ?? string.Empty)
+        foreach (char c in text)
         {
             copy.AppendChar(c);
         }
@@ -166,6 +202,7 @@ public static class SecretToCredential
 
     private static SecretShapeException WrongShape(string secretName, string why) =>
         new(ErrorIds.SecretWrongShape,
-            $"Secret '{secretName}' is not a service principal ({why}): store a hashtable @{{ ServicePrincipalId = '<application id>'; ServicePrincipalSecret = '<secret>' }} (optionally TenantId), or JSON with those keys.",
+            $"Secret '{secretName}' is not a service principal ({why}): store a hashtable @{{ ServicePrincipalId = '<application id>'; ServicePrincipalSecret = '<secret>' }} (optionally TenantId), "
+            + "or with Certificate (the .pfx bytes or base64) or CertificatePath and CertificatePassword instead of the secret, or JSON with those keys.",
             secretName);
 }

@@ -7,6 +7,7 @@ namespace AzBlobSync.SignIn;
 public enum SignInKind
 {
     ServicePrincipal,
+    ServicePrincipalCertificate,
     ManagedIdentity,
     WorkloadIdentity,
     AzureCli,
@@ -39,8 +40,27 @@ public sealed class SignInCredential : IDisposable
 
     public string? TokenFilePath { get; private init; }
 
+    /// <summary>A certificate sign-in's .pfx/.pem file (the engine reads it).</summary>
+    public string? CertificatePath { get; private init; }
+
+    /// <summary>A certificate sign-in's bundle itself (a vault's PFX or PEM bytes); wiped on <see cref="Dispose"/>.</summary>
+    public byte[]? CertificateBytes { get; private init; }
+
+    public SecureString? CertificatePassword { get; private init; }
+
     public static SignInCredential ServicePrincipal(string tenantId, string clientId, SecureString clientSecret) =>
         new(SignInKind.ServicePrincipal) { TenantId = tenantId, ClientId = clientId, ClientSecret = clientSecret };
+
+    /// <summary>A service principal with a certificate: a file path, or the bundle's bytes (this object then owns them).</summary>
+    public static SignInCredential ServicePrincipalCertificate(string tenantId, string clientId, string? certificatePath, byte[]? certificateBytes, SecureString? password) =>
+        new(SignInKind.ServicePrincipalCertificate)
+        {
+            TenantId = tenantId,
+            ClientId = clientId,
+            CertificatePath = certificatePath,
+            CertificateBytes = certificateBytes,
+            CertificatePassword = password,
+        };
 
     public static SignInCredential ManagedIdentity(string? clientId = null, string? objectId = null, string? resourceId = null) =>
         new(SignInKind.ManagedIdentity) { ClientId = clientId, ObjectId = objectId, ResourceId = resourceId };
@@ -50,8 +70,18 @@ public sealed class SignInCredential : IDisposable
 
     public static SignInCredential AzureCli(string? tenantId = null) => new(SignInKind.AzureCli) { TenantId = tenantId };
 
-    public void Dispose() => ClientSecret?.Dispose();
+    public void Dispose()
+    {
+        ClientSecret?.Dispose();
+        CertificatePassword?.Dispose();
+        if (CertificateBytes is not null)
+        {
+            Array.Clear(CertificateBytes);
+        }
+    }
 
     public override string ToString() =>
-        $"{Kind}(TenantId={TenantId ?? "-"}, ClientId={ClientId ?? "-"}{(ClientSecret is null ? string.Empty : ", ClientSecret=<redacted>")})";
+        $"{Kind}(TenantId={TenantId ?? "-"}, ClientId={ClientId ?? "-"}{(ClientSecret is null ? string.Empty : ", ClientSecret=<redacted>")}"
+        + $"{(CertificatePath is null ? string.Empty : $", CertificatePath={CertificatePath}")}{(CertificateBytes is null ? string.Empty : ", Certificate=<redacted>")}"
+        + $"{(CertificatePassword is null ? string.Empty : ", CertificatePassword=<redacted>")})";
 }

@@ -30,8 +30,8 @@ public sealed class CmdletContractTests : IClassFixture<ModuleMetadata>
     /// <summary>The filters, credentials and concurrency every cmdlet takes (declared once, in TransferCmdletBase).</summary>
     private static readonly string[] TransferParameters =
     [
-        "AuthorityHost", "CaCertificatePath", "Concurrency", "Credential", "Exclude", "ExcludePath", "ExcludeRegex", "Include",
-        "IncludeAfter", "IncludeBefore", "IncludePath", "IncludeRegex", "MaxAge", "MinAge", "SecretName", "StorageAccountKey",
+        "AuthorityHost", "BlockSizeMB", "CaCertificatePath", "Concurrency", "Credential", "Exclude", "ExcludePath", "ExcludeRegex", "Include",
+        "IncludeAfter", "IncludeBefore", "IncludePath", "IncludeRegex", "MaxAge", "MemoryBudgetMB", "MinAge", "SecretName", "StorageAccountKey",
         "TenantId", "Vault",
     ];
 

@@ -12,7 +12,7 @@ public sealed class JobSpecWriterTests
     private static readonly string[] AllFields =
     [
         "operation", "direction", "source", "destination", "putMd5", "dryRun", "concurrency", "accountKey",
-        "signIn", "caCertificatePath", "authorityHost", "azcopyEnvironment", "blockSizeBytes",
+        "signIn", "caCertificatePath", "authorityHost", "azcopyEnvironment", "blockSizeBytes", "memoryBudgetBytes",
         "checkMd5", "compareHash", "hashCachePath", "recursive", "overwrite", "deleteDestination", "confirmDeletes", "maxDelete",
         "includePattern", "excludePattern", "includePath", "excludePath", "includeRegex", "excludeRegex",
         "includeAfter", "includeBefore", "minAge", "maxAge",
@@ -48,6 +48,7 @@ public sealed class JobSpecWriterTests
         Assert.Equal(7, root.GetProperty("concurrency").GetInt32());
         Assert.Equal(Key, root.GetProperty("accountKey").GetString());
         Assert.Equal(JsonValueKind.Null, root.GetProperty("blockSizeBytes").ValueKind);
+        Assert.Equal(JsonValueKind.Null, root.GetProperty("memoryBudgetBytes").ValueKind);
     }
 
     [Fact]

@@ -95,10 +95,44 @@ public sealed class SecretToCredentialTests
     }
 
     [Fact]
-    public void Certificates_are_refused_with_their_own_id_until_certificate_sign_in_exists()
+    public void A_hashtable_with_a_certificate_and_its_password_becomes_a_certificate_sign_in()
     {
-        Assert.Equal(ErrorIds.CertificateNotSupported, Assert.Throws<SecretShapeException>(() => SecretToCredential.FromSecret(new byte[] { 0x30, 0x82 }, Tenant, "pfx")).ErrorId);
-        var table = new Hashtable { ["ApplicationId"] = App, ["CertificatePath"] = "/c.pfx" };
-        Assert.Equal(ErrorIds.CertificateNotSupported, Assert.Throws<SecretShapeException>(() => SecretToCredential.FromSecret(table, Tenant, "cert")).ErrorId);
+        byte[] pfx = { 0x30, 0x82, 0x01, 0x02, 0xAA };
+        var password = new SecureString();
+        foreach (char c in "Pfx-Password-never-shown")
+        {
+            password.AppendChar(c);
+        }
+        var table = new Hashtable { ["ApplicationId"] = App, ["Certificate"] = pfx, ["CertificatePassword"] = password };
+        using SignInCredential made = SecretToCredential.FromSecret(table, Tenant, "cert");
+        Assert.Equal(SignInKind.ServicePrincipalCertificate, made.Kind);
+        Assert.Equal((App, Tenant), (made.ClientId, made.TenantId));
+        Assert.Equal(pfx, made.CertificateBytes);
+        Assert.NotSame(pfx, made.CertificateBytes);
+        Assert.Equal("Pfx-Password-never-shown", Reveal(made.CertificatePassword));
+        Assert.DoesNotContain("Pfx-Password", made.ToString());
+        Assert.DoesNotContain(Convert.ToBase64String(pfx), made.ToString());
+
+        // Base64 text (what a JSON secret or -AsPlainText holds) and a path work too; the tenant may live in the secret.
+        var base64 = new Hashtable { ["ServicePrincipalId"] = App, ["CertificateBase64"] = Convert.ToBase64String(pfx), ["TenantId"] = "other-tenant" };
+        using SignInCredential fromText = SecretToCredential.FromSecret(base64, null, "cert");
+        Assert.Equal(pfx, fromText.CertificateBytes);
+        Assert.Equal("other-tenant", fromText.TenantId);
+        Assert.Null(fromText.CertificatePassword);
+        using SignInCredential fromPath = SecretToCredential.FromSecret(new Hashtable { ["ClientId"] = App, ["CertificatePath"] = "/etc/app.pem" }, Tenant, "cert");
+        Assert.Equal("/etc/app.pem", fromPath.CertificatePath);
+        Assert.Null(fromPath.CertificateBytes);
+    }
+
+    [Fact]
+    public void A_certificate_alone_or_unreadable_says_which_hashtable_to_store()
+    {
+        var alone = Assert.Throws<SecretShapeException>(() => SecretToCredential.FromSecret(new byte[] { 0x30, 0x82 }, Tenant, "pfx"));
+        Assert.Equal(ErrorIds.SecretWrongShape, alone.ErrorId);
+        Assert.Contains("ServicePrincipalId", alone.Message);
+        var garbled = new Hashtable { ["ApplicationId"] = App, ["Certificate"] = "not base64 !!" };
+        Assert.Equal(ErrorIds.SecretWrongShape, Assert.Throws<SecretShapeException>(() => SecretToCredential.FromSecret(garbled, Tenant, "cert")).ErrorId);
+        var noTenant = new Hashtable { ["ApplicationId"] = App, ["CertificatePath"] = "/c.pfx" };
+        Assert.Equal(ErrorIds.MissingTenant, Assert.Throws<SecretShapeException>(() => SecretToCredential.FromSecret(noTenant, null, "cert")).ErrorId);
     }
 }

@@ -69,10 +69,14 @@ function Get-Secret {
     if ($secret -is [hashtable]) {
         $copy = @{}
         foreach ($key in $secret.Keys) {
-            $copy[$key] = if ($AsPlainText) { $secret[$key] } else { ConvertTo-StandInSecure $secret[$key] }
+            # No function call or if-expression in between: their output would unroll a byte[] into object[].
+            $value = $secret[$key]
+            if (-not $AsPlainText -and $value -is [string]) { $value = ConvertTo-SecureString -String $value -AsPlainText -Force }
+            $copy[$key] = $value
         }
         return $copy
     }
     if ($secret -is [string] -and -not $AsPlainText) { return ConvertTo-StandInSecure $secret }
-    $secret
+    # SecretManagement writes a byte[] secret as one object, not byte by byte.
+    $PSCmdlet.WriteObject($secret, $false)
 }
