@@ -45,6 +45,27 @@ Describe 'Argument completers' {
         (Complete 'Copy-AzBlob -ContentType application/p').CompletionText | Should -Be @('application/pdf')
     }
 
+    It '-Vault and -SecretName complete from SecretManagement once it is loaded, and offer nothing before' {
+        Remove-Module Microsoft.PowerShell.SecretManagement -ErrorAction SilentlyContinue
+        (Complete 'Sync-AzBlob -Vault ').CompletionText | Should -BeNullOrEmpty
+        $oldPath = $env:PSModulePath
+        $env:PSModulePath = (Join-Path $PSScriptRoot 'SecretManagementStandIn') + [IO.Path]::PathSeparator + $env:PSModulePath
+        try {
+            Import-Module Microsoft.PowerShell.SecretManagement -Force
+            Reset-StandIn
+            Set-StandInSecret -Vault BlobVault -Name StorageSPN -Secret 'x'
+            Set-StandInSecret -Vault BlobVault -Name StorageCert -Secret 'y'
+            Set-StandInSecret -Vault 'Other Vault' -Name Elsewhere -Secret 'z'
+            (Complete 'Sync-AzBlob -Vault Bl').CompletionText | Should -Be @('BlobVault')
+            (Complete 'Copy-AzBlob -Vault ').CompletionText | Should -Be @('BlobVault', "'Other Vault'")
+            (Complete 'Sync-AzBlob -Vault BlobVault -SecretName Storage').CompletionText | Should -Be @('StorageCert', 'StorageSPN')
+            (Complete "Test-AzBlobSync -Vault 'Other Vault' -SecretName ").CompletionText | Should -Be @('Elsewhere')
+        } finally {
+            Remove-Module Microsoft.PowerShell.SecretManagement -ErrorAction SilentlyContinue
+            $env:PSModulePath = $oldPath
+        }
+    }
+
     It 'enum parameters complete to their values' {
         (Complete 'Sync-AzBlob -CompareHash ').CompletionText | Sort-Object | Should -Be @('MD5', 'None')
         (Complete 'Copy-AzBlob -Overwrite ').CompletionText | Should -Contain 'IfSourceNewer'

@@ -42,7 +42,8 @@ internal static class VaultQuery
             shell.AddParameter("ErrorAction", ActionPreference.SilentlyContinue);
             string prefix = wordToComplete.Trim('\'', '"');
             return shell.Invoke()
-                .Select(o => o.Properties["Name"]?.Value as string)
+                // SecretManagement's own objects carry a string; a script-written vault's may carry it wrapped in a PSObject.
+                .Select(o => (o.Properties["Name"]?.Value is PSObject wrapped ? wrapped.BaseObject : o.Properties["Name"]?.Value) as string)
                 .Where(n => n is not null && n.StartsWith(prefix, System.StringComparison.OrdinalIgnoreCase))
                 .Select(n => new CompletionResult(n!.Contains(' ') ? $"'{n}'" : n, n, CompletionResultType.ParameterValue, n))
                 .ToList();
