@@ -53,7 +53,7 @@ impl AzureBlobStore {
             Credential::SasOrAnonymous => {}
         }
         client_options.transport = Some(transport);
-        client_options.retry = crate::store::azure::http_transport::retry_options();
+        client_options.retry = crate::store::azure::http_transport::storage_retry_options();
         // Our own requests carry the same bearer token as the SDK client's, from the same credential.
         let per_retry: Vec<Arc<dyn Policy>> = token
             .iter()
@@ -284,7 +284,7 @@ impl BlobStore for AzureBlobStore {
                     return Err(EngineError::Service {
                         status: None,
                         code: Some(format!("Copy{other:?}")),
-                        message: format!("the server-side copy of '{name}' ended as {other:?}"),
+                        message: format!("the server-side copy of '{name}' ended as {other:?}"), retry_after_secs: None
                     });
                 }
             }
@@ -332,16 +332,23 @@ pub fn map_error(e: azure_core::Error, location: &ContainerUrl) -> EngineError {
                     status: Some(u16::from(*status)),
                     code: error_code.clone(),
                     message: redact_text(&service_message(&e.to_string())),
+                    retry_after_secs: retry_after(&e),
                 },
             }
         }
         ErrorKind::Credential => EngineError::SignInFailed { reason: redact_text(&sign_in_reason(&e)) },
-        ErrorKind::Connection | ErrorKind::Io => EngineError::Unreachable {
-            endpoint: location.display(),
-            detail: redact_text(&root_cause(&e)),
-        },
-        _ => EngineError::Service { status: None, code: None, message: redact_text(&error_chain(&e)) },
+        // The transport says Connection only when no connection could be made; anything else
+        // (reset, closed before the response, a body cut short) broke an open connection.
+        ErrorKind::Connection => EngineError::Unreachable { endpoint: location.display(), detail: redact_text(&root_cause(&e)) },
+        ErrorKind::Io => EngineError::ConnectionLost { detail: redact_text(&root_cause(&e)) },
+        _ => EngineError::Service { status: None, code: None, message: redact_text(&error_chain(&e)), retry_after_secs: None },
     }
+}
+
+/// The service's `Retry-After` in seconds (the form Azure Storage sends), when the response had one.
+fn retry_after(e: &azure_core::Error) -> Option<u32> {
+    let azure_core::error::ErrorKind::HttpResponse { raw_response: Some(raw), .. } = e.kind() else { return None };
+    raw.headers().get_optional_str(&azure_core::http::headers::RETRY_AFTER)?.trim().parse().ok()
 }
 
 /// The service's own sentence from an error (its XML `<Message>`, first line), not the raw body.
