@@ -139,6 +139,7 @@ impl BlobStore for MemoryStore {
     }
 
     async fn list_folder_page(&self, prefix: &str, marker: Option<&str>) -> Result<FolderPage> {
+        self.fault("list", prefix)?;
         let state = self.state();
         let mut entries: Vec<(String, FolderEntry)> = Vec::new();
         for (name, blob) in state.blobs.iter().filter(|(n, _)| n.starts_with(prefix)) {

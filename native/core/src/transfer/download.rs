@@ -118,7 +118,11 @@ impl Downloads {
 
     /// One try: the blob from byte `*bytes` on, until its body ends or breaks.
     async fn receive_from(&self, source: &RemoteEntry, blob: &str, sink: &mut Sink<'_>, mut hasher: Option<&mut Md5>, bytes: &mut u64) -> Result<(), Interruption> {
-        let range = (*bytes > 0).then(|| *bytes..source.size.max(*bytes));
+        if *bytes > 0 && *bytes >= source.size {
+            // Every byte the listing promised is here; the break came after the last one.
+            return Ok(());
+        }
+        let range = (*bytes > 0).then(|| *bytes..source.size);
         // The request itself was already retried by the store; only a broken body is ours to resume.
         let mut body = self.store.get(blob, range).await.map_err(Interruption::Request)?;
         let stall = self.retrier.policy.per_try_timeout;

@@ -136,10 +136,12 @@ async fn upload_single(ctx: &UploadContext, entry: &LocalEntry, started: &Finger
 }
 
 /// The same file (name, size, time) cut the same way gets the same upload id, so a rerun after an
-/// interrupted upload finds the parts it staged.
-fn resume_key(blob: &str, entry: &LocalEntry, part_size: u64) -> String {
+/// interrupted upload finds the parts it staged. The change time is part of it where there is one:
+/// a file rewritten with its size and modified time restored must not reuse the old version's parts.
+fn resume_key(blob: &str, entry: &LocalEntry, changed: Option<i128>, part_size: u64) -> String {
     let since_epoch = entry.modified.duration_since(SystemTime::UNIX_EPOCH).unwrap_or_default();
-    let identity = format!("{blob}\n{}\n{}\n{part_size}", entry.size, since_epoch.as_nanos());
+    let changed = changed.map(|c| format!("\n{c}")).unwrap_or_default();
+    let identity = format!("{blob}\n{}\n{}\n{part_size}{changed}", entry.size, since_epoch.as_nanos());
     Md5::digest(identity.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
 }
 
@@ -150,7 +152,7 @@ async fn upload_parts(ctx: &UploadContext, entry: &LocalEntry, started: &Fingerp
         .map_err(|e| EngineError::Internal(format!("opening a file failed: {e}")))?
         .map_err(|e| EngineError::local_io(&entry.path, &e))?;
     let file = Arc::new(file);
-    let upload = cancellable(&ctx.cancel, ctx.store.start_multipart(blob, Some(&resume_key(blob, entry, part_size)))).await?;
+    let upload = cancellable(&ctx.cancel, ctx.store.start_multipart(blob, Some(&resume_key(blob, entry, started.changed, part_size)))).await?;
     let staged: HashMap<u32, crate::store::StagedPart> =
         cancellable(&ctx.cancel, ctx.store.staged_parts(&upload)).await?.into_iter().map(|p| (p.index, p)).collect();
     let md5 = ctx.put_md5.then(BackgroundMd5::start);
@@ -303,14 +305,14 @@ mod tests {
     #[test]
     fn the_same_file_cut_the_same_way_resumes_the_same_upload() {
         let entry = LocalEntry { relative: "a".into(), path: "/a".into(), size: 10, modified: SystemTime::UNIX_EPOCH + std::time::Duration::from_nanos(5) };
-        let key = resume_key("p/a", &entry, 4);
+        let key = resume_key("p/a", &entry, None, 4);
         assert_eq!(key.len(), 32);
         assert!(crate::store::types::upload_id(Some(&key)).is_ok());
-        assert_eq!(key, resume_key("p/a", &entry, 4));
-        assert_ne!(key, resume_key("p/a", &entry, 8));
-        assert_ne!(key, resume_key("p/b", &entry, 4));
+        assert_eq!(key, resume_key("p/a", &entry, None, 4));
+        assert_ne!(key, resume_key("p/a", &entry, None, 8));
+        assert_ne!(key, resume_key("p/b", &entry, None, 4));
         let touched = LocalEntry { modified: entry.modified + std::time::Duration::from_nanos(1), ..entry.clone() };
-        assert_ne!(key, resume_key("p/a", &touched, 4));
+        assert_ne!(key, resume_key("p/a", &touched, None, 4));
     }
 }
 
