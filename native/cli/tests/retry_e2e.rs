@@ -89,8 +89,9 @@ fn round_trip_through_faults(rate: f64, seed: u64) {
     hashes_on_disk(&dest, &dest, &mut restored);
     assert!(restored == expected, "downloaded files differ from the source (or a partial file was left) at {rate}");
 
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(!stdout.contains(DEV_KEY), "the key never appears in output");
+    for output in [&out.stdout, &out.stderr] {
+        assert!(!String::from_utf8_lossy(output).contains(DEV_KEY), "the key never appears in output");
+    }
     for kind in Fault::ALL {
         assert!(proxy.injected(kind) > 0, "{kind:?} was never injected: {}", proxy.report());
     }

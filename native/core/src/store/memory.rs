@@ -33,8 +33,9 @@ struct State {
 }
 
 /// A test's hook into every call: given the operation (`"put"`, `"put_part"`, `"complete"`,
-/// `"get"`, `"get.body"`, `"list"`) and the blob (or prefix), an error to fail it with. A
-/// `"get.body"` error cuts the body after its first chunk, as a dropped connection does.
+/// `"get"`, `"get.body"`, `"list"`, `"list.page"`) and the blob (or prefix), an error to fail it
+/// with. A `"get.body"` error cuts the body after its first chunk, as a dropped connection does; a
+/// `"list.page"` error, a listing after its first page.
 pub type FaultHook = std::sync::Arc<dyn Fn(&str, &str) -> Option<EngineError> + Send + Sync>;
 
 pub struct MemoryStore {
@@ -134,7 +135,12 @@ impl BlobStore for MemoryStore {
         }
         let mut all: Vec<ListedBlob> = self.state().blobs.iter().filter(|(n, _)| n.starts_with(prefix)).map(|(n, b)| Self::listed(n, b)).collect();
         all.sort_by(|a, b| blob_name::compare(&a.name, &b.name));
-        let pages: Vec<Result<Vec<ListedBlob>>> = all.chunks(self.page_size).map(|c| Ok(c.to_vec())).collect();
+        let mut pages: Vec<Result<Vec<ListedBlob>>> = all.chunks(self.page_size).map(|c| Ok(c.to_vec())).collect();
+        if let Err(e) = self.fault("list.page", prefix) {
+            // The connection breaks after the first page.
+            pages.truncate(1);
+            pages.push(Err(e));
+        }
         futures::stream::iter(pages).boxed()
     }
 

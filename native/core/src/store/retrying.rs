@@ -146,3 +146,37 @@ impl BlobStore for RetryingStore {
         self.retrier.run(|| self.inner.check_container()).await
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::EngineError;
+    use crate::store::memory::MemoryStore;
+    use crate::transfer::concurrency_limiter::ConcurrencyLimiter;
+    use crate::transfer::retry::RetryPolicy;
+    use std::sync::atomic::{AtomicU32, Ordering};
+    use std::time::Duration;
+
+    #[tokio::test]
+    async fn a_listing_broken_after_a_page_is_listed_again_without_repeating_a_blob() {
+        let breaks = Arc::new(AtomicU32::new(0));
+        let counter = breaks.clone();
+        let hook: crate::store::memory::FaultHook = Arc::new(move |op: &str, _: &str| {
+            (op == "list.page" && counter.fetch_add(1, Ordering::SeqCst) < 2).then(|| EngineError::ConnectionLost { detail: "reset".into() })
+        });
+        let memory = Arc::new(MemoryStore::new(2).with_faults(hook));
+        for name in ["a", "b", "c", "d", "e"] {
+            memory.put(name, Bytes::from_static(b"x"), &BlobProperties::default()).await.unwrap();
+        }
+        let policy = RetryPolicy { initial_delay: Duration::from_millis(1), ..RetryPolicy::default() };
+        let retrier = Retrier { policy, cancel: tokio_util::sync::CancellationToken::new(), limiter: ConcurrencyLimiter::new(2) };
+        let store = RetryingStore::wrap(memory, retrier);
+        let mut names = Vec::new();
+        let mut pages = store.list("");
+        while let Some(page) = pages.next().await {
+            names.extend(page.unwrap().into_iter().map(|b| b.name));
+        }
+        assert_eq!(names, ["a", "b", "c", "d", "e"]);
+        assert_eq!(breaks.load(Ordering::SeqCst), 3, "broken twice, then listed whole");
+    }
+}
