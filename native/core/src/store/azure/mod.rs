@@ -401,6 +401,31 @@ fn error_chain(e: &dyn std::error::Error) -> String {
 
 #[cfg(test)]
 mod tests {
+    use azure_core::error::ErrorKind;
+    use azure_core::http::{RawResponse, StatusCode, headers::Headers};
+
+    fn location() -> crate::spec::container_url::ContainerUrl {
+        crate::spec::container_url::ContainerUrl::parse("http://127.0.0.1:9/devstoreaccount1/retries").unwrap()
+    }
+
+    #[test]
+    fn throttling_keeps_its_status_and_retry_after_and_connections_say_how_they_failed() {
+        let mut headers = Headers::new();
+        headers.insert("retry-after", "7");
+        headers.insert("x-ms-error-code", "TooManyRequests");
+        let raw = RawResponse::from_bytes(StatusCode::TooManyRequests, headers, "");
+        let kind = ErrorKind::HttpResponse { status: StatusCode::TooManyRequests, error_code: Some("TooManyRequests".into()), raw_response: Some(Box::new(raw)) };
+        let mapped = super::map_error(azure_core::Error::with_message(kind, "429"), &location());
+        assert!(
+            matches!(mapped, crate::error::EngineError::Service { status: Some(429), retry_after_secs: Some(7), .. }),
+            "{mapped:?}"
+        );
+        let refused = super::map_error(azure_core::Error::with_message(ErrorKind::Connection, "connection refused"), &location());
+        assert_eq!(refused.error_id(), "ServiceUnreachable");
+        let reset = super::map_error(azure_core::Error::with_message(ErrorKind::Io, "connection reset"), &location());
+        assert_eq!(reset.error_id(), "ConnectionLost");
+    }
+
     #[test]
     fn service_errors_keep_only_the_service_s_sentence() {
         let raw = "HttpResponse(Conflict, \"BlobArchived\"): <?xml version=\"1.0\"?>\n<Error><Code>BlobArchived</Code><Message>This operation is not permitted on an archived blob.\nRequestId:1\nTime:2026</Message></Error>";
