@@ -98,8 +98,8 @@ impl Downloads {
             let from = bytes;
             let body_error = match self.receive_from(source, blob, &mut sink, hasher.as_mut(), &mut bytes).await {
                 Ok(()) => break,
-                Err(Interruption::Request(e)) => return Err(e),
-                Err(Interruption::Body(e)) => e,
+                Err(Interruption::Final(e)) => return Err(e),
+                Err(Interruption::Resumable(e)) => e,
             };
             tries_without_progress = if bytes > from { 1 } else { tries_without_progress + 1 };
             if !self.retrier.policy.should_retry(&body_error, tries_without_progress) {
@@ -124,24 +124,24 @@ impl Downloads {
         }
         let range = (*bytes > 0).then(|| *bytes..source.size);
         // The request itself was already retried by the store; only a broken body is ours to resume.
-        let mut body = self.store.get(blob, range).await.map_err(Interruption::Request)?;
+        let mut body = self.store.get(blob, range).await.map_err(Interruption::Final)?;
         let stall = self.retrier.policy.per_try_timeout;
         loop {
             let chunk = tokio::select! {
                 biased;
-                _ = self.cancel.cancelled() => return Err(Interruption::Request(EngineError::Cancelled)),
+                _ = self.cancel.cancelled() => return Err(Interruption::Final(EngineError::Cancelled)),
                 c = tokio::time::timeout(stall, body.next()) => c,
             };
             let chunk = match chunk {
-                Err(_) => return Err(Interruption::Body(EngineError::ConnectionLost { detail: format!("no bytes received for {} s", stall.as_secs_f64()) })),
+                Err(_) => return Err(Interruption::Resumable(EngineError::ConnectionLost { detail: format!("no bytes received for {} s", stall.as_secs_f64()) })),
                 Ok(None) => return Ok(()),
-                Ok(Some(Err(e))) => return Err(Interruption::Body(e)),
+                Ok(Some(Err(e))) => return Err(Interruption::Resumable(e)),
                 Ok(Some(Ok(chunk))) => chunk,
             };
             if let Some(h) = hasher.as_mut() {
                 h.update(&chunk);
             }
-            sink.put(&chunk).await.map_err(Interruption::Request)?;
+            sink.put(&chunk).await.map_err(Interruption::Final)?;
             *bytes += chunk.len() as u64;
             Progress::add(&self.progress.bytes_transferred, chunk.len() as u64);
         }
@@ -171,11 +171,12 @@ impl Downloads {
     }
 }
 
-/// Why a try at a body ended early: its request failed (already retried, final), or the body broke
-/// after the response began (resumable).
+/// Why a try at a body ended early: for good (its request failed after the store's own retries, the
+/// disk refused a write, the job was cancelled), or because the body broke or stalled after the
+/// response began (resumable from the bytes already received).
 enum Interruption {
-    Request(EngineError),
-    Body(EngineError),
+    Final(EngineError),
+    Resumable(EngineError),
 }
 
 /// Where received chunks go: the temporary file, or memory.
