@@ -39,8 +39,11 @@ pub enum EngineError {
     InvalidAccountKey,
     #[error("cannot reach the storage service at {endpoint}: {detail}")]
     Unreachable { endpoint: String, detail: String },
+    /// `retry_after_secs`: the service's `Retry-After` (seconds), when it sent one.
     #[error("storage service error{}: {message}", code.as_deref().map(|c| format!(" ({c})")).unwrap_or_default())]
-    Service { status: Option<u16>, code: Option<String>, message: String },
+    Service { status: Option<u16>, code: Option<String>, message: String, retry_after_secs: Option<u32> },
+    #[error("the connection to the storage service broke mid-request: {detail}")]
+    ConnectionLost { detail: String },
     #[error("cannot read '{path}': {detail}")]
     LocalIo { path: String, detail: String },
     #[error("file '{path}' changed while it was being uploaded; it will be picked up by the next run")]
@@ -87,6 +90,7 @@ impl EngineError {
             Self::InvalidCaCertificate(_) => ErrorId::InvalidCaCertificate,
             Self::Unreachable { .. } => ErrorId::ServiceUnreachable,
             Self::Service { .. } => ErrorId::ServiceError,
+            Self::ConnectionLost { .. } => ErrorId::ConnectionLost,
             Self::LocalIo { .. } => ErrorId::LocalIoError,
             Self::SourceChanged { .. } => ErrorId::SourceChanged,
             Self::MaxDeleteExceeded { .. } => ErrorId::MaxDeleteExceeded,
@@ -99,7 +103,10 @@ impl EngineError {
         }
     }
 
-    /// Errors that concern the whole job (no point trying the other files).
+    /// Errors that concern the whole job (no point trying the other files). An unreachable
+    /// service is not one of them on its own: the job checked it could reach the service before
+    /// starting, so one file's refused connections are that file's failure; only a streak of them
+    /// ([`Self::dooms_job_when_repeated`]) means nothing can be reached any more.
     pub fn is_fatal_for_job(&self) -> bool {
         matches!(
             self,
@@ -112,8 +119,12 @@ impl EngineError {
                 | Self::SignInFailed { .. }
                 | Self::BearerTokenOverHttp { .. }
                 | Self::InvalidCaCertificate(_)
-                | Self::Unreachable { .. }
         )
+    }
+
+    /// Errors that doom the job when several files in a row end with them (see `job::tally`).
+    pub fn dooms_job_when_repeated(&self) -> bool {
+        matches!(self, Self::Unreachable { .. })
     }
 
     pub fn local_io(path: &std::path::Path, err: &std::io::Error) -> Self {

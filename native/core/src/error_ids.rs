@@ -135,6 +135,8 @@ error_ids! {
     ServiceUnreachable => ConnectionError, Engine;
     /// The storage service answered with an error.
     ServiceError => ResourceUnavailable, Engine;
+    /// The connection broke or stalled in the middle of a request (retried, then reported for the file).
+    ConnectionLost => ConnectionError, Engine;
     /// A local file or folder could not be read or written.
     LocalIoError => ReadError, Engine;
     /// A file changed while it was being uploaded.

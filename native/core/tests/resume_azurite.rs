@@ -54,8 +54,8 @@ impl BlobStore for Counting {
     }
     async fn put_part(&self, upload: &MultipartUpload, index: u32, content: Bytes) -> Result<PartId> {
         if self.fail_from.is_some_and(|from| index >= from) {
-            // A failure of this file only (not of the job), as a busy service gives.
-            return Err(EngineError::Service { status: Some(503), code: Some("ServerBusy".into()), message: "try again later".into() });
+            // A failure of this file only (not of the job) that no retry cures.
+            return Err(EngineError::Service { status: Some(409), code: Some("OperationNotAllowed".into()), message: "not now".into(), retry_after_secs: None });
         }
         self.parts_sent.lock().unwrap().push(index);
         self.inner.put_part(upload, index, content).await

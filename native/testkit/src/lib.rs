@@ -1,16 +1,19 @@
-//! Test support shared by the Rust suites: an Azurite each test run starts itself, and the
-//! independent oracle (Azure's Python SDK) that reads back what the engine wrote.
+//! Test support shared by the Rust suites: an Azurite each test run starts itself, the
+//! independent oracle (Azure's Python SDK) that reads back what the engine wrote, and proxies in
+//! front of Azurite that count traffic or inject faults.
 
 mod azurite;
 mod client_certificate;
 mod counting_proxy;
 mod fake_identity;
+mod fault_proxy;
 mod oracle;
 mod tls;
 
 pub use azurite::Azurite;
 pub use client_certificate::{ClientCertificate, verify_assertion};
 pub use counting_proxy::CountingProxy;
+pub use fault_proxy::{Fault, FaultConfig, FaultProxy};
 pub use fake_identity::{Counters, FakeIdentity, Registrations, storage_token};
 pub use tls::TestCa;
 pub use oracle::{BlobRecord, Oracle};

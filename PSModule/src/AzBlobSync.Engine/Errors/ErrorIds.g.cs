@@ -83,6 +83,9 @@ public static partial class ErrorIds
     /// <summary>The storage service answered with an error.</summary>
     public const string ServiceError = Prefix + "ServiceError";
 
+    /// <summary>The connection broke or stalled in the middle of a request (retried, then reported for the file).</summary>
+    public const string ConnectionLost = Prefix + "ConnectionLost";
+
     /// <summary>A local file or folder could not be read or written.</summary>
     public const string LocalIoError = Prefix + "LocalIoError";
 
@@ -163,6 +166,7 @@ public static partial class ErrorIds
         InvalidCaCertificate,
         ServiceUnreachable,
         ServiceError,
+        ConnectionLost,
         LocalIoError,
         SourceChanged,
         MaxDeleteExceeded,
@@ -205,6 +209,7 @@ public static partial class ErrorIds
         "InvalidCaCertificate" => CommandErrorCategory.InvalidArgument,
         "ServiceUnreachable" => CommandErrorCategory.ConnectionError,
         "ServiceError" => CommandErrorCategory.ResourceUnavailable,
+        "ConnectionLost" => CommandErrorCategory.ConnectionError,
         "LocalIoError" => CommandErrorCategory.ReadError,
         "SourceChanged" => CommandErrorCategory.ReadError,
         "MaxDeleteExceeded" => CommandErrorCategory.LimitsExceeded,

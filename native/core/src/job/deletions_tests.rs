@@ -111,7 +111,7 @@ async fn with_confirmations_only_approved_names_are_deleted() {
 #[tokio::test]
 async fn a_failed_deletion_is_one_failed_file_unless_it_dooms_the_job() {
     let mut h = harness();
-    let failures = [("x1".to_string(), EngineError::Service { status: Some(409), code: Some("LeaseIdMissing".into()), message: "leased".into() })].into();
+    let failures = [("x1".to_string(), EngineError::Service { status: Some(409), code: Some("LeaseIdMissing".into()), message: "leased".into(), retry_after_secs: None })].into();
     let direction = FakeDirection { failures, ..Default::default() };
     h.delete(&direction, names(3), None, false, false).await.unwrap();
     let t = h.reporter.tally.totals();

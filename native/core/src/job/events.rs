@@ -46,7 +46,8 @@ pub struct FileEvent {
     /// The file moved, but something deserves attention (e.g. an MD5 mismatch with `LogOnly`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub warning: Option<String>,
-    /// Set when this file's failure dooms the whole job (bad credentials, container gone).
+    /// Set when this file's failure dooms the whole job (bad credentials, container gone), or would
+    /// when repeated (an unreachable service: see `tally`).
     #[serde(skip)]
     pub fatal: Option<crate::error::EngineError>,
 }
@@ -111,7 +112,7 @@ impl FileEvent {
         Self {
             error: Some(e.to_string()),
             error_id: Some(e.error_id()),
-            fatal: e.is_fatal_for_job().then(|| e.clone()),
+            fatal: (e.is_fatal_for_job() || e.dooms_job_when_repeated()).then(|| e.clone()),
             ..Self::new(path, blob, action, status, reason, 0)
         }
     }

@@ -10,7 +10,13 @@ use std::sync::Arc;
 pub struct Tally {
     progress: Arc<Progress>,
     fatal: Option<EngineError>,
+    /// Files in a row that failed because the service could not be reached at all.
+    unreachable_streak: u32,
 }
+
+/// This many files in a row failing with an unreachable service (each after its own retries) and
+/// no success between them: the service is gone, not one connection, so the job stops.
+pub const UNREACHABLE_STREAK_DOOMS_JOB: u32 = 5;
 
 /// What the summary says about the files, read from the counters.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -38,7 +44,7 @@ impl Totals {
 
 impl Tally {
     pub fn new(progress: Arc<Progress>) -> Self {
-        Self { progress, fatal: None }
+        Self { progress, fatal: None, unreachable_streak: 0 }
     }
 
     /// Counts one finished file.
@@ -53,6 +59,7 @@ impl Tally {
             (FileStatus::Success, Action::Delete) => Progress::add(&p.files_deleted, 1),
             (FileStatus::WhatIf | FileStatus::Skipped, Action::Delete) => {}
             (FileStatus::Success, _) => {
+                self.unreachable_streak = 0;
                 Progress::add(&p.files_transferred, 1);
                 Progress::add(&p.bytes_of_finished_files, ev.bytes);
             }
@@ -63,7 +70,15 @@ impl Tally {
             (FileStatus::Skipped, _) => Progress::add(&p.files_skipped, 1),
             (FileStatus::Failed, _) => {
                 Progress::add(&p.files_failed, 1);
-                if self.fatal.is_none() {
+                let dooms = match &ev.fatal {
+                    Some(e) if e.dooms_job_when_repeated() => {
+                        self.unreachable_streak += 1;
+                        self.unreachable_streak >= UNREACHABLE_STREAK_DOOMS_JOB
+                    }
+                    Some(_) => true,
+                    None => false,
+                };
+                if dooms && self.fatal.is_none() {
                     self.fatal = ev.fatal.clone();
                 }
             }
@@ -123,5 +138,22 @@ mod tests {
         tally.record(&failed);
         assert_eq!(tally.take_fatal(), Some(EngineError::MissingCredentials));
         assert_eq!(tally.totals().failed, 2);
+    }
+
+    #[test]
+    fn one_unreachable_file_fails_alone_but_a_streak_of_them_dooms_the_job() {
+        let mut tally = Tally::new(Arc::new(Progress::default()));
+        let unreachable = EngineError::Unreachable { endpoint: "e".into(), detail: "refused".into() };
+        let failed = FileEvent::failed("a".into(), "a".into(), Action::Upload, "missing", &unreachable);
+        for _ in 1..UNREACHABLE_STREAK_DOOMS_JOB {
+            tally.record(&failed);
+        }
+        tally.record(&ev(Action::Upload, FileStatus::Success, "missing", 1));
+        for _ in 1..UNREACHABLE_STREAK_DOOMS_JOB {
+            tally.record(&failed);
+        }
+        assert!(tally.fatal().is_none(), "a success between them: the service answers");
+        tally.record(&failed);
+        assert_eq!(tally.take_fatal(), Some(unreachable));
     }
 }

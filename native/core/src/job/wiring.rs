@@ -19,6 +19,9 @@ use crate::spec::endpoints::{self, Endpoints};
 use crate::spec::ends::Ends;
 use crate::spec::{CompareHash, JobSpec, Operation};
 use crate::store::BlobStore;
+use crate::store::retrying::RetryingStore;
+use crate::transfer::concurrency_limiter::ConcurrencyLimiter;
+use crate::transfer::retry::Retrier;
 use crate::transfer::direction::Direction;
 use crate::transfer::download::Downloads;
 use crate::transfer::memory_budget::MemoryBudget;
@@ -55,7 +58,8 @@ impl Runner {
         let auth = JobAuth::new(&spec, concurrency)?;
         let credential = auth.credential_for(&location)?;
         let anonymous = matches!(credential, Credential::SasOrAnonymous) && location.sas().is_none();
-        let store = self.stores.open(&location, credential, &auth.transport)?;
+        let retrier = self.retrier(&spec);
+        let store = RetryingStore::wrap(self.stores.open(&location, credential, &auth.transport)?, retrier.clone());
         self.reachable(store.as_ref()).await.map_err(|e| match e {
             EngineError::AuthenticationFailed { .. } | EngineError::AuthorizationFailed { .. } if anonymous => EngineError::MissingCredentials,
             e => e,
@@ -112,6 +116,7 @@ impl Runner {
                     put_md5: spec.put_md5,
                     block_size: spec.block_size_bytes,
                     properties: spec.upload_properties()?,
+                    retrier,
                 };
                 let single_target = scope.single.map(|s| s.target);
                 let uploads = Uploads { ctx, prefix: scope.prefix, single_target, hasher: hasher.clone() };
@@ -147,6 +152,7 @@ impl Runner {
                     progress,
                     check_md5: spec.check_md5,
                     hasher: hasher.clone(),
+                    retrier,
                 };
                 let outcome = self.execute(Arc::new(downloads), plan, problems, &spec).await;
                 hasher.flush();
@@ -165,8 +171,9 @@ impl Runner {
         let concurrency = spec.effective_concurrency();
         let auth = JobAuth::new(&spec, concurrency)?;
         let mut stores = Vec::new();
+        let retrier = self.retrier(&spec);
         for location in [&source, &dest] {
-            let store = self.stores.open(location, auth.credential_for(location)?, &auth.transport)?;
+            let store = RetryingStore::wrap(self.stores.open(location, auth.credential_for(location)?, &auth.transport)?, retrier.clone());
             self.reachable(store.as_ref()).await?;
             stores.push(store);
         }
@@ -236,6 +243,11 @@ impl Runner {
             return Err(EngineError::MaxDeleteExceeded { planned, limit, what });
         }
         Ok(())
+    }
+
+    /// The job's retry rules and its one concurrency limiter (throttling lowers it for every request).
+    fn retrier(&self, spec: &JobSpec) -> Retrier {
+        Retrier { policy: spec.retry_policy(), cancel: self.cancel.clone(), limiter: ConcurrencyLimiter::new(spec.effective_concurrency()) }
     }
 
     /// The job's one memory budget; its peak is reported with the progress.

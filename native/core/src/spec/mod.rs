@@ -161,6 +161,12 @@ pub struct JobSpec {
     /// Only files at most this old.
     #[serde(default)]
     pub max_age: Option<String>,
+    /// Tries per storage request before the file it serves fails (default 12; see `transfer::retry`).
+    #[serde(default)]
+    pub max_attempts: Option<u32>,
+    /// Downloads: a body that delivers no byte for this many seconds is cut and resumed (default 60).
+    #[serde(default)]
+    pub per_try_timeout_seconds: Option<f64>,
     /// Both ends, typed: filled by [`JobSpec::validate`], the only place the strings are parsed.
     #[serde(skip)]
     pub ends: Option<Ends>,
@@ -312,6 +318,18 @@ impl JobSpec {
 
     pub fn effective_memory_budget(&self) -> u64 {
         self.memory_budget_bytes.unwrap_or(crate::transfer::memory_budget::DEFAULT_MEMORY_BUDGET)
+    }
+
+    /// How storage requests are retried: the defaults, with what the spec overrides.
+    pub fn retry_policy(&self) -> crate::transfer::retry::RetryPolicy {
+        let mut policy = crate::transfer::retry::RetryPolicy::default();
+        if let Some(n) = self.max_attempts {
+            policy.max_attempts = n.max(1);
+        }
+        if let Some(secs) = self.per_try_timeout_seconds.filter(|s| s.is_finite() && *s > 0.0) {
+            policy.per_try_timeout = Duration::from_secs_f64(secs);
+        }
+        policy
     }
 
     pub fn effective_concurrency(&self) -> usize {

@@ -32,10 +32,17 @@ struct State {
     staged: HashMap<String, HashMap<PartId, (u32, Bytes)>>,
 }
 
+/// A test's hook into every call: given the operation (`"put"`, `"put_part"`, `"complete"`,
+/// `"get"`, `"get.body"`, `"list"`, `"list.page"`) and the blob (or prefix), an error to fail it
+/// with. A `"get.body"` error cuts the body after its first chunk, as a dropped connection does; a
+/// `"list.page"` error, a listing after its first page.
+pub type FaultHook = std::sync::Arc<dyn Fn(&str, &str) -> Option<EngineError> + Send + Sync>;
+
 pub struct MemoryStore {
     state: Mutex<State>,
     page_size: usize,
     limits: StoreLimits,
+    faults: Option<FaultHook>,
 }
 
 impl Default for MemoryStore {
@@ -47,13 +54,26 @@ impl Default for MemoryStore {
 impl MemoryStore {
     /// A store whose listings come `page_size` entries a page (the service's is 5,000).
     pub fn new(page_size: usize) -> Self {
-        Self { state: Mutex::new(State::default()), page_size: page_size.max(1), limits: AZURE_BLOCK_BLOB }
+        Self { state: Mutex::new(State::default()), page_size: page_size.max(1), limits: AZURE_BLOCK_BLOB, faults: None }
     }
 
     /// The same store with other limits (e.g. small parts, to exercise part sizing).
     pub fn with_limits(mut self, limits: StoreLimits) -> Self {
         self.limits = limits;
         self
+    }
+
+    /// The same store failing calls as `hook` says (retries, torn sources, cut bodies in tests).
+    pub fn with_faults(mut self, hook: FaultHook) -> Self {
+        self.faults = Some(hook);
+        self
+    }
+
+    fn fault(&self, operation: &str, name: &str) -> Result<()> {
+        match self.faults.as_ref().and_then(|hook| hook(operation, name)) {
+            Some(e) => Err(e),
+            None => Ok(()),
+        }
     }
 
     fn state(&self) -> std::sync::MutexGuard<'_, State> {
@@ -110,13 +130,22 @@ impl BlobStore for MemoryStore {
     }
 
     fn list(&self, prefix: &str) -> BoxStream<'static, Result<Vec<ListedBlob>>> {
+        if let Err(e) = self.fault("list", prefix) {
+            return futures::stream::once(async move { Err(e) }).boxed();
+        }
         let mut all: Vec<ListedBlob> = self.state().blobs.iter().filter(|(n, _)| n.starts_with(prefix)).map(|(n, b)| Self::listed(n, b)).collect();
         all.sort_by(|a, b| blob_name::compare(&a.name, &b.name));
-        let pages: Vec<Result<Vec<ListedBlob>>> = all.chunks(self.page_size).map(|c| Ok(c.to_vec())).collect();
+        let mut pages: Vec<Result<Vec<ListedBlob>>> = all.chunks(self.page_size).map(|c| Ok(c.to_vec())).collect();
+        if let Err(e) = self.fault("list.page", prefix) {
+            // The connection breaks after the first page.
+            pages.truncate(1);
+            pages.push(Err(e));
+        }
         futures::stream::iter(pages).boxed()
     }
 
     async fn list_folder_page(&self, prefix: &str, marker: Option<&str>) -> Result<FolderPage> {
+        self.fault("list", prefix)?;
         let state = self.state();
         let mut entries: Vec<(String, FolderEntry)> = Vec::new();
         for (name, blob) in state.blobs.iter().filter(|(n, _)| n.starts_with(prefix)) {
@@ -149,19 +178,25 @@ impl BlobStore for MemoryStore {
     }
 
     async fn get(&self, name: &str, range: Option<Range<u64>>) -> Result<BoxStream<'static, Result<Bytes>>> {
+        self.fault("get", name)?;
         let content = self.state().blobs.get(name).map(|b| b.content.clone()).ok_or_else(|| not_found(name))?;
         let len = content.len() as u64;
         let range = range.unwrap_or(0..len);
         if range.start > range.end || (range.start >= len && len > 0) {
-            return Err(EngineError::Service { status: Some(416), code: Some("InvalidRange".into()), message: "the range is outside the blob".into() });
+            return Err(EngineError::Service { status: Some(416), code: Some("InvalidRange".into()), message: "the range is outside the blob".into(), retry_after_secs: None });
         }
         let slice = content.slice(range.start as usize..range.end.min(len) as usize);
         // Chunks of 64 KiB, as a network body arrives.
-        let chunks: Vec<Result<Bytes>> = (0..slice.len()).step_by(64 * 1024).map(|at| Ok(slice.slice(at..(at + 64 * 1024).min(slice.len())))).collect();
+        let mut chunks: Vec<Result<Bytes>> = (0..slice.len()).step_by(64 * 1024).map(|at| Ok(slice.slice(at..(at + 64 * 1024).min(slice.len())))).collect();
+        if let Err(cut) = self.fault("get.body", name) {
+            chunks.truncate(1);
+            chunks.push(Err(cut));
+        }
         Ok(futures::stream::iter(chunks).boxed())
     }
 
     async fn put(&self, name: &str, content: Bytes, properties: &BlobProperties) -> Result<()> {
+        self.fault("put", name)?;
         self.store(name, content, properties);
         Ok(())
     }
@@ -186,14 +221,16 @@ impl BlobStore for MemoryStore {
 
     async fn put_part(&self, upload: &MultipartUpload, index: u32, content: Bytes) -> Result<PartId> {
         if u64::from(index) >= self.limits.max_parts {
-            return Err(EngineError::Service { status: Some(400), code: Some("InvalidBlockId".into()), message: format!("part {index} is beyond the limit") });
+            return Err(EngineError::Service { status: Some(400), code: Some("InvalidBlockId".into()), message: format!("part {index} is beyond the limit"), retry_after_secs: None });
         }
+        self.fault("put_part", &upload.name)?;
         let id = part_id(&upload.upload_id, index);
         self.state().staged.entry(upload.name.clone()).or_default().insert(id.clone(), (index, content));
         Ok(id)
     }
 
     async fn complete_multipart(&self, upload: &MultipartUpload, parts: Vec<PartId>, properties: &BlobProperties) -> Result<()> {
+        self.fault("complete", &upload.name)?;
         let mut content = Vec::new();
         {
             let state = self.state();
@@ -202,7 +239,7 @@ impl BlobStore for MemoryStore {
                 let (_, bytes) = staged.and_then(|s| s.get(id)).ok_or_else(|| EngineError::Service {
                     status: Some(400),
                     code: Some("InvalidBlockList".into()),
-                    message: format!("part '{}' was never uploaded", id.0),
+                    message: format!("part '{}' was never uploaded", id.0), retry_after_secs: None
                 })?;
                 content.extend_from_slice(bytes);
             }

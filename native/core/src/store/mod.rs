@@ -10,6 +10,7 @@
 //! | `limits.rs`           | limits and capabilities of one backend                            |
 //! | `memory.rs`           | an in-memory store that lists as Azurite does (tests, examples)    |
 //! | `parallel_listing.rs` | a prefix listed folder by folder, stitched back in name order     |
+//! | `retrying.rs`         | any store with the job's retries around every request              |
 //! | `azure/`              | Azure Blob Storage over the official SDK                           |
 //!
 //! One conformance suite (`native/core/tests/store_conformance*.rs`) runs on every backend.
@@ -18,6 +19,7 @@ pub mod azure;
 pub mod limits;
 pub mod memory;
 pub mod parallel_listing;
+pub mod retrying;
 pub mod types;
 
 pub use limits::{Capabilities, StoreLimits};

@@ -47,6 +47,8 @@ pub struct Downloads {
     pub progress: Arc<Progress>,
     pub check_md5: CheckMd5,
     pub hasher: Arc<crate::local::content_hash::ContentHasher>,
+    /// The job's retry rules: how often a broken body is resumed, and the stall timeout.
+    pub retrier: crate::transfer::retry::Retrier,
 }
 
 /// Where a blob lands under `root`, or why it cannot land anywhere. Every platform refuses `..` and
@@ -85,24 +87,26 @@ const STREAMED_BUFFERS: u64 = 4 * crate::transfer::part_sizing::DEFAULT_PART_SIZ
 
 impl Downloads {
     /// The blob's bytes, chunk by chunk, into `sink`; counted, hashed and checked against the listing.
+    /// A body that breaks or stalls part-way is asked again from the first byte still missing (a
+    /// ranged get), so what was received is kept and hashed once; tries that bring no byte count
+    /// against the retry policy's cap.
     async fn receive(&self, source: &RemoteEntry, blob: &str, mut sink: Sink<'_>) -> Result<(u64, Option<[u8; 16]>, Option<String>)> {
-        let mut body = self.store.get(blob, None).await?;
         let mut hasher = (self.check_md5 != CheckMd5::NoCheck).then(Md5::new);
         let mut bytes = 0u64;
+        let mut tries_without_progress = 0u32;
         loop {
-            let chunk = tokio::select! {
-                biased;
-                _ = self.cancel.cancelled() => return Err(EngineError::Cancelled),
-                c = body.next() => c,
+            let from = bytes;
+            let body_error = match self.receive_from(source, blob, &mut sink, hasher.as_mut(), &mut bytes).await {
+                Ok(()) => break,
+                Err(Interruption::Final(e)) => return Err(e),
+                Err(Interruption::Resumable(e)) => e,
             };
-            let Some(chunk) = chunk else { break };
-            let chunk = chunk?;
-            if let Some(h) = hasher.as_mut() {
-                h.update(&chunk);
+            tries_without_progress = if bytes > from { 1 } else { tries_without_progress + 1 };
+            if !self.retrier.policy.should_retry(&body_error, tries_without_progress) {
+                return Err(body_error);
             }
-            sink.put(&chunk).await?;
-            bytes += chunk.len() as u64;
-            Progress::add(&self.progress.bytes_transferred, chunk.len() as u64);
+            tracing::debug!(blob, received = bytes, error = %body_error, "resuming a download");
+            self.retrier.sleep(self.retrier.policy.delay(tries_without_progress, &body_error)).await?;
         }
         if bytes != source.size {
             return Err(EngineError::SourceChanged { path: blob.to_string() });
@@ -110,6 +114,37 @@ impl Downloads {
         let computed: Option<[u8; 16]> = hasher.map(|h| h.finalize().into());
         let warning = self.judge_md5(source, blob, computed.as_ref())?;
         Ok((bytes, computed, warning))
+    }
+
+    /// One try: the blob from byte `*bytes` on, until its body ends or breaks.
+    async fn receive_from(&self, source: &RemoteEntry, blob: &str, sink: &mut Sink<'_>, mut hasher: Option<&mut Md5>, bytes: &mut u64) -> Result<(), Interruption> {
+        if *bytes > 0 && *bytes >= source.size {
+            // Every byte the listing promised is here; the break came after the last one.
+            return Ok(());
+        }
+        let range = (*bytes > 0).then(|| *bytes..source.size);
+        // The request itself was already retried by the store; only a broken body is ours to resume.
+        let mut body = self.store.get(blob, range).await.map_err(Interruption::Final)?;
+        let stall = self.retrier.policy.per_try_timeout;
+        loop {
+            let chunk = tokio::select! {
+                biased;
+                _ = self.cancel.cancelled() => return Err(Interruption::Final(EngineError::Cancelled)),
+                c = tokio::time::timeout(stall, body.next()) => c,
+            };
+            let chunk = match chunk {
+                Err(_) => return Err(Interruption::Resumable(EngineError::ConnectionLost { detail: format!("no bytes received for {} s", stall.as_secs_f64()) })),
+                Ok(None) => return Ok(()),
+                Ok(Some(Err(e))) => return Err(Interruption::Resumable(e)),
+                Ok(Some(Ok(chunk))) => chunk,
+            };
+            if let Some(h) = hasher.as_mut() {
+                h.update(&chunk);
+            }
+            sink.put(&chunk).await.map_err(Interruption::Final)?;
+            *bytes += chunk.len() as u64;
+            Progress::add(&self.progress.bytes_transferred, chunk.len() as u64);
+        }
     }
 
     /// AzCopy's `--check-md5` rules: a warning to report, or the error that fails the file.
@@ -134,6 +169,14 @@ impl Downloads {
         file.flush().await.map_err(|e| EngineError::local_io(temp, &e))?;
         Ok((file.into_std().await, Transferred { bytes, content_md5, warning }))
     }
+}
+
+/// Why a try at a body ended early: for good (its request failed after the store's own retries, the
+/// disk refused a write, the job was cancelled), or because the body broke or stalled after the
+/// response began (resumable from the bytes already received).
+enum Interruption {
+    Final(EngineError),
+    Resumable(EngineError),
 }
 
 /// Where received chunks go: the temporary file, or memory.

@@ -9,6 +9,7 @@
 use crate::transfer::memory_budget::MemoryBudget;
 use crate::transfer::part_sizing::{UploadShape, shape_for};
 use crate::error::{EngineError, Result};
+use crate::local::fingerprint::Fingerprint;
 use crate::local::walk::LocalEntry;
 use crate::job::progress::Progress;
 use crate::store::{BlobProperties, BlobStore, PartId, SOURCE_MTIME_KEY};
@@ -30,6 +31,8 @@ pub struct UploadContext {
     pub put_md5: bool,
     pub block_size: Option<u64>,
     pub properties: crate::store::UploadProperties,
+    /// The job's retry rules: how often a changing or locked file is read again, and the waits.
+    pub retrier: crate::transfer::retry::Retrier,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -66,12 +69,13 @@ fn properties(ctx: &UploadContext, entry: &LocalEntry, content_md5: Option<[u8; 
     }
 }
 
-/// Fails when the file's size or modified time moved since it was listed: what was read may mix
-/// two versions, so it must not be committed.
-async fn ensure_unchanged(entry: &LocalEntry, bytes_read: u64) -> Result<()> {
-    let meta = tokio::fs::metadata(&entry.path).await.map_err(|e| EngineError::local_io(&entry.path, &e))?;
-    let moved = meta.len() != entry.size || bytes_read != entry.size || meta.modified().ok() != Some(entry.modified);
-    if moved { Err(EngineError::SourceChanged { path: entry.path.display().to_string() }) } else { Ok(()) }
+/// Fails when the file moved (size, modified or change time) since this try started reading it:
+/// what was read may mix two versions, so it must not be committed.
+async fn ensure_unchanged(entry: &LocalEntry, started: &Fingerprint, bytes_read: u64) -> Result<()> {
+    if bytes_read != started.size {
+        return Err(EngineError::SourceChanged { path: entry.path.display().to_string() });
+    }
+    started.ensure_still(&entry.path).await
 }
 
 async fn cancellable<T>(cancel: &CancellationToken, fut: impl std::future::Future<Output = Result<T>>) -> Result<T> {
@@ -82,18 +86,48 @@ async fn cancellable<T>(cancel: &CancellationToken, fut: impl std::future::Futur
     }
 }
 
+/// Tries at reading a file that cannot be read (locked, permissions): a lock may be released soon,
+/// a permission will not, so only a few quick ones.
+const UNREADABLE_ATTEMPTS: u32 = 3;
+
+/// Uploads the file as it is when a try starts; a file that changes while it is read is read again
+/// (up to the retry policy's tries), then fails with `SourceChanged`. Storage requests retry on
+/// their own (the store is a `RetryingStore`); this loop is about the local side.
 pub async fn upload_file(ctx: &UploadContext, entry: &LocalEntry, blob: &str) -> Result<Uploaded> {
-    match shape_for(entry.size, ctx.block_size, &ctx.store.limits())? {
-        UploadShape::Single => upload_single(ctx, entry, blob).await,
-        UploadShape::Parts { part_size, count } => upload_parts(ctx, entry, blob, part_size, count).await,
+    let mut attempt = 1;
+    loop {
+        let outcome = upload_once(ctx, entry, blob).await;
+        let again = match &outcome {
+            Err(EngineError::SourceChanged { .. }) => attempt < ctx.retrier.policy.max_attempts,
+            Err(EngineError::LocalIo { .. }) => attempt < UNREADABLE_ATTEMPTS.min(ctx.retrier.policy.max_attempts),
+            _ => false,
+        };
+        if !again {
+            return outcome;
+        }
+        let e = outcome.expect_err("only failures are tried again");
+        tracing::debug!(attempt, error = %e, "reading the file again");
+        ctx.retrier.sleep(ctx.retrier.policy.delay(attempt, &e)).await?;
+        attempt += 1;
     }
 }
 
-async fn upload_single(ctx: &UploadContext, entry: &LocalEntry, blob: &str) -> Result<Uploaded> {
+/// One try: the file's fingerprint now, its bytes, the same fingerprint again before the commit.
+async fn upload_once(ctx: &UploadContext, listed: &LocalEntry, blob: &str) -> Result<Uploaded> {
+    let started = Fingerprint::of(&listed.path).await?;
+    // What is there now is what is uploaded, with its own time in the blob's metadata.
+    let entry = &LocalEntry { size: started.size, modified: started.modified.unwrap_or(listed.modified), ..listed.clone() };
+    match shape_for(entry.size, ctx.block_size, &ctx.store.limits())? {
+        UploadShape::Single => upload_single(ctx, entry, &started, blob).await,
+        UploadShape::Parts { part_size, count } => upload_parts(ctx, entry, &started, blob, part_size, count).await,
+    }
+}
+
+async fn upload_single(ctx: &UploadContext, entry: &LocalEntry, started: &Fingerprint, blob: &str) -> Result<Uploaded> {
     let _slot = cancellable(&ctx.cancel, async { Ok(ctx.request_slots.acquire().await.expect("never closed")) }).await?;
     let _grant = cancellable(&ctx.cancel, async { Ok(ctx.budget.grant(entry.size).await) }).await?;
     let content = tokio::fs::read(&entry.path).await.map_err(|e| EngineError::local_io(&entry.path, &e))?;
-    ensure_unchanged(entry, content.len() as u64).await?;
+    ensure_unchanged(entry, started, content.len() as u64).await?;
     let content_md5 = ctx.put_md5.then(|| Md5::digest(&content).into());
     let bytes = content.len() as u64;
     cancellable(&ctx.cancel, ctx.store.put(blob, Bytes::from(content), &properties(ctx, entry, content_md5))).await?;
@@ -102,21 +136,23 @@ async fn upload_single(ctx: &UploadContext, entry: &LocalEntry, blob: &str) -> R
 }
 
 /// The same file (name, size, time) cut the same way gets the same upload id, so a rerun after an
-/// interrupted upload finds the parts it staged.
-fn resume_key(blob: &str, entry: &LocalEntry, part_size: u64) -> String {
+/// interrupted upload finds the parts it staged. The change time is part of it where there is one:
+/// a file rewritten with its size and modified time restored must not reuse the old version's parts.
+fn resume_key(blob: &str, entry: &LocalEntry, changed: Option<i128>, part_size: u64) -> String {
     let since_epoch = entry.modified.duration_since(SystemTime::UNIX_EPOCH).unwrap_or_default();
-    let identity = format!("{blob}\n{}\n{}\n{part_size}", entry.size, since_epoch.as_nanos());
+    let changed = changed.map(|c| format!("\n{c}")).unwrap_or_default();
+    let identity = format!("{blob}\n{}\n{}\n{part_size}{changed}", entry.size, since_epoch.as_nanos());
     Md5::digest(identity.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
 }
 
-async fn upload_parts(ctx: &UploadContext, entry: &LocalEntry, blob: &str, part_size: u64, count: u64) -> Result<Uploaded> {
+async fn upload_parts(ctx: &UploadContext, entry: &LocalEntry, started: &Fingerprint, blob: &str, part_size: u64, count: u64) -> Result<Uploaded> {
     let path = entry.path.clone();
     let file = tokio::task::spawn_blocking(move || std::fs::File::open(path))
         .await
         .map_err(|e| EngineError::Internal(format!("opening a file failed: {e}")))?
         .map_err(|e| EngineError::local_io(&entry.path, &e))?;
     let file = Arc::new(file);
-    let upload = cancellable(&ctx.cancel, ctx.store.start_multipart(blob, Some(&resume_key(blob, entry, part_size)))).await?;
+    let upload = cancellable(&ctx.cancel, ctx.store.start_multipart(blob, Some(&resume_key(blob, entry, started.changed, part_size)))).await?;
     let staged: HashMap<u32, crate::store::StagedPart> =
         cancellable(&ctx.cancel, ctx.store.staged_parts(&upload)).await?.into_iter().map(|p| (p.index, p)).collect();
     let md5 = ctx.put_md5.then(BackgroundMd5::start);
@@ -170,7 +206,7 @@ async fn upload_parts(ctx: &UploadContext, entry: &LocalEntry, blob: &str, part_
         sent.abort_all();
         return Err(e);
     }
-    ensure_unchanged(entry, total).await?;
+    ensure_unchanged(entry, started, total).await?;
     let content_md5 = match md5 {
         Some(md5) => Some(md5.finish().await?),
         None => None,
@@ -269,14 +305,14 @@ mod tests {
     #[test]
     fn the_same_file_cut_the_same_way_resumes_the_same_upload() {
         let entry = LocalEntry { relative: "a".into(), path: "/a".into(), size: 10, modified: SystemTime::UNIX_EPOCH + std::time::Duration::from_nanos(5) };
-        let key = resume_key("p/a", &entry, 4);
+        let key = resume_key("p/a", &entry, None, 4);
         assert_eq!(key.len(), 32);
         assert!(crate::store::types::upload_id(Some(&key)).is_ok());
-        assert_eq!(key, resume_key("p/a", &entry, 4));
-        assert_ne!(key, resume_key("p/a", &entry, 8));
-        assert_ne!(key, resume_key("p/b", &entry, 4));
+        assert_eq!(key, resume_key("p/a", &entry, None, 4));
+        assert_ne!(key, resume_key("p/a", &entry, None, 8));
+        assert_ne!(key, resume_key("p/b", &entry, None, 4));
         let touched = LocalEntry { modified: entry.modified + std::time::Duration::from_nanos(1), ..entry.clone() };
-        assert_ne!(key, resume_key("p/a", &touched, 4));
+        assert_ne!(key, resume_key("p/a", &touched, None, 4));
     }
 }
 

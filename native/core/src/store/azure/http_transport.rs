@@ -27,8 +27,9 @@ pub fn transport(pool_size: usize, extra_roots: Vec<reqwest::Certificate>) -> Re
     Ok(Transport::new(Arc::new(client)))
 }
 
-/// Retries transient failures (throttling, 5xx, dropped connections) with backoff, but gives up on
-/// an unreachable endpoint within about half a minute instead of the SDK's default minutes.
+/// Sign-in requests (Entra ID): retries transient failures (throttling, 5xx, dropped connections)
+/// with backoff, but gives up on an unreachable endpoint within about half a minute instead of the
+/// SDK's default minutes.
 pub fn retry_options() -> RetryOptions {
     RetryOptions::exponential(ExponentialRetryOptions {
         initial_delay: azure_core::time::Duration::milliseconds(200),
@@ -36,4 +37,12 @@ pub fn retry_options() -> RetryOptions {
         max_total_elapsed: azure_core::time::Duration::seconds(30),
         max_delay: azure_core::time::Duration::seconds(8),
     })
+}
+
+/// Storage requests: no retries in the SDK. The engine retries every storage request itself
+/// (`transfer::retry`, through `store::retrying`): one budget per request instead of the SDK's
+/// tries multiplied by ours (which let one file spend minutes), throttling seen by the job's
+/// concurrency limiter, `Retry-After` honoured, and backoff sleeps that Ctrl+C interrupts.
+pub fn storage_retry_options() -> RetryOptions {
+    RetryOptions::none()
 }

@@ -53,7 +53,7 @@ impl AzureBlobStore {
             Credential::SasOrAnonymous => {}
         }
         client_options.transport = Some(transport);
-        client_options.retry = crate::store::azure::http_transport::retry_options();
+        client_options.retry = crate::store::azure::http_transport::storage_retry_options();
         // Our own requests carry the same bearer token as the SDK client's, from the same credential.
         let per_retry: Vec<Arc<dyn Policy>> = token
             .iter()
@@ -284,7 +284,7 @@ impl BlobStore for AzureBlobStore {
                     return Err(EngineError::Service {
                         status: None,
                         code: Some(format!("Copy{other:?}")),
-                        message: format!("the server-side copy of '{name}' ended as {other:?}"),
+                        message: format!("the server-side copy of '{name}' ended as {other:?}"), retry_after_secs: None
                     });
                 }
             }
@@ -332,16 +332,23 @@ pub fn map_error(e: azure_core::Error, location: &ContainerUrl) -> EngineError {
                     status: Some(u16::from(*status)),
                     code: error_code.clone(),
                     message: redact_text(&service_message(&e.to_string())),
+                    retry_after_secs: retry_after(&e),
                 },
             }
         }
         ErrorKind::Credential => EngineError::SignInFailed { reason: redact_text(&sign_in_reason(&e)) },
-        ErrorKind::Connection | ErrorKind::Io => EngineError::Unreachable {
-            endpoint: location.display(),
-            detail: redact_text(&root_cause(&e)),
-        },
-        _ => EngineError::Service { status: None, code: None, message: redact_text(&error_chain(&e)) },
+        // The transport says Connection only when no connection could be made; anything else
+        // (reset, closed before the response, a body cut short) broke an open connection.
+        ErrorKind::Connection => EngineError::Unreachable { endpoint: location.display(), detail: redact_text(&root_cause(&e)) },
+        ErrorKind::Io => EngineError::ConnectionLost { detail: redact_text(&root_cause(&e)) },
+        _ => EngineError::Service { status: None, code: None, message: redact_text(&error_chain(&e)), retry_after_secs: None },
     }
+}
+
+/// The service's `Retry-After` in seconds (the form Azure Storage sends), when the response had one.
+fn retry_after(e: &azure_core::Error) -> Option<u32> {
+    let azure_core::error::ErrorKind::HttpResponse { raw_response: Some(raw), .. } = e.kind() else { return None };
+    raw.headers().get_optional_str(&azure_core::http::headers::RETRY_AFTER)?.trim().parse().ok()
 }
 
 /// The service's own sentence from an error (its XML `<Message>`, first line), not the raw body.
@@ -394,6 +401,31 @@ fn error_chain(e: &dyn std::error::Error) -> String {
 
 #[cfg(test)]
 mod tests {
+    use azure_core::error::ErrorKind;
+    use azure_core::http::{RawResponse, StatusCode, headers::Headers};
+
+    fn location() -> crate::spec::container_url::ContainerUrl {
+        crate::spec::container_url::ContainerUrl::parse("http://127.0.0.1:9/devstoreaccount1/retries").unwrap()
+    }
+
+    #[test]
+    fn throttling_keeps_its_status_and_retry_after_and_connections_say_how_they_failed() {
+        let mut headers = Headers::new();
+        headers.insert("retry-after", "7");
+        headers.insert("x-ms-error-code", "TooManyRequests");
+        let raw = RawResponse::from_bytes(StatusCode::TooManyRequests, headers, "");
+        let kind = ErrorKind::HttpResponse { status: StatusCode::TooManyRequests, error_code: Some("TooManyRequests".into()), raw_response: Some(Box::new(raw)) };
+        let mapped = super::map_error(azure_core::Error::with_message(kind, "429"), &location());
+        assert!(
+            matches!(mapped, crate::error::EngineError::Service { status: Some(429), retry_after_secs: Some(7), .. }),
+            "{mapped:?}"
+        );
+        let refused = super::map_error(azure_core::Error::with_message(ErrorKind::Connection, "connection refused"), &location());
+        assert_eq!(refused.error_id(), "ServiceUnreachable");
+        let reset = super::map_error(azure_core::Error::with_message(ErrorKind::Io, "connection reset"), &location());
+        assert_eq!(reset.error_id(), "ConnectionLost");
+    }
+
     #[test]
     fn service_errors_keep_only_the_service_s_sentence() {
         let raw = "HttpResponse(Conflict, \"BlobArchived\"): <?xml version=\"1.0\"?>\n<Error><Code>BlobArchived</Code><Message>This operation is not permitted on an archived blob.\nRequestId:1\nTime:2026</Message></Error>";
