@@ -30,9 +30,11 @@ import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-ACCOUNT = "devstoreaccount1"
-KEY = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
-AZURITE = ROOT / "tests/tools/node_modules/.bin/azurite-blob"
+# tests/azurite.json: the one definition of the Azurite every suite (and this benchmark) starts.
+AZURITE_DEFINITION = json.loads((ROOT / "tests/azurite.json").read_text())
+ACCOUNT = AZURITE_DEFINITION["account"]
+KEY = AZURITE_DEFINITION["accountKey"]
+AZURITE = ROOT / AZURITE_DEFINITION["binary"]
 ORACLE = ROOT / "tests/oracle/blob_oracle.py"
 WRK_SCRIPT = ROOT / "bench/wrk/put-16k.lua"
 MiB = 1024 * 1024
@@ -230,9 +232,10 @@ class Bench:
     def start_azurite(self, location=None):
         self.stop_azurite()
         self.azurite_port = free_port()
-        args = [str(AZURITE), "--blobHost", "127.0.0.1", "--blobPort", str(self.azurite_port),
-                "--disableTelemetry", "--skipApiVersionCheck", "--silent"]
-        args += ["--location", str(location)] if location else ["--inMemoryPersistence"]
+        # The shared arguments, except that the many-file phase serves an on-disk database (--location).
+        shared = [a for a in AZURITE_DEFINITION["arguments"] if not (location and a == "--inMemoryPersistence")]
+        args = [str(AZURITE), "--blobHost", "127.0.0.1", "--blobPort", str(self.azurite_port), *shared]
+        args += ["--location", str(location)] if location else []
         logf = open(self.work / "azurite.log", "ab")
         self.azurite = subprocess.Popen(args, stdout=logf, stderr=logf, start_new_session=True, cwd=self.work)
         deadline = time.time() + 120

@@ -38,27 +38,11 @@ BeforeAll {
     $script:IdentityProcess = [System.Diagnostics.Process]::Start($start)
     $script:Identity = $IdentityProcess.StandardOutput.ReadLine() | ConvertFrom-Json
 
-    # Azurite over HTTPS with bearer tokens on a free loopback port.
-    $listener = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
-    $listener.Start(); $script:Port = $listener.LocalEndpoint.Port; $listener.Stop()
-    $azurite = Join-Path $repoRoot 'tests' 'tools' 'node_modules' '.bin' 'azurite-blob'
-    $script:AzuriteProcess = Start-Process -FilePath $azurite -PassThru -RedirectStandardOutput ([IO.Path]::GetTempFileName()) -ArgumentList @(
-        '--blobHost', '127.0.0.1', '--blobPort', $Port, '--inMemoryPersistence', '--disableTelemetry', '--skipApiVersionCheck', '--silent',
-        '--oauth', 'basic', '--cert', $Identity.certPem, '--key', $Identity.keyPem)
-    $deadline = (Get-Date).AddSeconds(30)
-    while ($true) {
-        $probe = [System.Net.Sockets.TcpClient]::new()
-        try { $probe.Connect('127.0.0.1', $Port); break } catch { if ((Get-Date) -gt $deadline) { throw "Azurite did not listen on $Port within 30 s" }; Start-Sleep -Milliseconds 100 } finally { $probe.Dispose() }
-    }
-    $script:Container = "https://127.0.0.1:$Port/devstoreaccount1/backups"
-    $key = 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=='
-    $script:Connection = "DefaultEndpointsProtocol=https;AccountName=devstoreaccount1;AccountKey=$key;BlobEndpoint=https://127.0.0.1:$Port/devstoreaccount1;"
-    $script:Oracle = Join-Path $repoRoot 'tests' 'oracle' 'blob_oracle.py'
-    function script:Invoke-Oracle([string[]] $Arguments) {
-        $env:REQUESTS_CA_BUNDLE = $Identity.caPem
-        try { & /usr/bin/python3 $Oracle $Connection @Arguments } finally { Remove-Item Env:REQUESTS_CA_BUNDLE }
-        if ($LASTEXITCODE -ne 0) { throw "oracle $Arguments failed" }
-    }
+    # Azurite over HTTPS with bearer tokens, started as every suite starts it (tests/azurite.json).
+    Import-Module (Join-Path $PSScriptRoot 'TestHarness.psm1') -Force
+    $script:Azurite = Start-TestAzurite -Own -Scheme https -CaBundle $Identity.caPem -ExtraArguments '--oauth', 'basic', '--cert', $Identity.certPem, '--key', $Identity.keyPem
+    $script:Container = "$($Azurite.BlobEndpoint)/backups"
+    function script:Invoke-Oracle([string[]] $Arguments) { TestHarness\Invoke-Oracle $Azurite @Arguments }
     Invoke-Oracle 'create-container', 'backups'
 
     # Trust the test CA and ask the tests' Entra ID, as a TLS-inspecting proxy's CA and a custom cloud would be set.
@@ -92,7 +76,7 @@ AfterAll {
     Remove-Module AzBlobSync, Microsoft.PowerShell.SecretManagement -ErrorAction SilentlyContinue
     $env:PSModulePath = $OldModulePath
     Remove-Item Env:SSL_CERT_FILE, Env:AZURE_AUTHORITY_HOST -ErrorAction SilentlyContinue
-    if ($AzuriteProcess) { Stop-Process -Id $AzuriteProcess.Id -ErrorAction SilentlyContinue }
+    if ($Azurite) { Stop-TestAzurite $Azurite }
     if ($IdentityProcess) { $IdentityProcess.StandardInput.Close(); $null = $IdentityProcess.WaitForExit(10000); if (-not $IdentityProcess.HasExited) { $IdentityProcess.Kill() } }
     Remove-Item -Recurse -Force $Source, $CertDir -ErrorAction SilentlyContinue
 }

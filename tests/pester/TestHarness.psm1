@@ -7,9 +7,11 @@ Set-StrictMode -Version Latest
 $ErrorActionPreference = 'Stop'
 
 $script:RepoRoot = (Resolve-Path (Join-Path $PSScriptRoot '..' '..')).Path
-$script:AccountName = 'devstoreaccount1'
-# Azurite's well-known development key: public, not a secret.
-$script:DevKey = 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=='
+# tests/azurite.json: the one definition every suite starts Azurite from; its account and key are the
+# well-known development ones (public, not a secret).
+$script:AzuriteDefinition = Get-Content -Raw (Join-Path $script:RepoRoot 'tests' 'azurite.json') | ConvertFrom-Json
+$script:AccountName = $script:AzuriteDefinition.account
+$script:DevKey = $script:AzuriteDefinition.accountKey
 $script:ContainerCounter = 0
 
 function Get-TestModuleManifest {
@@ -44,14 +46,15 @@ function Get-SharedAzurite { Get-Variable -Scope Global -Name AzBlobSyncSharedAz
 
 function Start-TestAzurite {
     <#
-      Starts Azurite's blob service on 127.0.0.1 and a free port, waits (up to 60 s) until it listens, and starts the
+      Starts Azurite's blob service on 127.0.0.1 and a free port (as tests/azurite.json defines it, plus -ExtraArguments
+      such as HTTPS with OAuth), waits until it listens, and starts the
       oracle beside it. Under Invoke-PesterSuite.ps1 every file shares the one the runner started (each file makes its
       own containers), so a run pays Azurite's and Python's start-up once.
     #>
-    param([switch] $Own)
+    param([switch] $Own, [string[]] $ExtraArguments = @(), [string] $Scheme = 'http', [string] $CaBundle)
     $shared = Get-SharedAzurite
-    if (-not $Own -and $shared -and -not $shared.Process.HasExited) { return $shared }
-    $azurite = Join-Path $script:RepoRoot 'tests' 'tools' 'node_modules' '.bin' 'azurite-blob'
+    if (-not $Own -and -not $ExtraArguments -and $shared -and -not $shared.Process.HasExited) { return $shared }
+    $azurite = Join-Path $script:RepoRoot $script:AzuriteDefinition.binary
     if (-not (Test-Path $azurite)) { throw "Azurite is not installed ($azurite is missing); run the build first." }
     $port = Get-FreeLoopbackPort
     $workDirectory = (New-Item -ItemType Directory -Path (Join-Path ([IO.Path]::GetTempPath()) "azurite-pester-$([guid]::NewGuid())")).FullName
@@ -60,30 +63,30 @@ function Start-TestAzurite {
     $start.WorkingDirectory = $workDirectory
     $start.RedirectStandardOutput = $true
     $start.RedirectStandardError = $true
-    foreach ($argument in '--blobHost', '127.0.0.1', '--blobPort', "$port", '--inMemoryPersistence', '--disableTelemetry', '--skipApiVersionCheck', '--silent') {
+    foreach ($argument in @('--blobHost', '127.0.0.1', '--blobPort', "$port") + @($script:AzuriteDefinition.arguments) + $ExtraArguments) {
         $start.ArgumentList.Add($argument)
     }
     $process = [System.Diagnostics.Process]::Start($start)
     # Drained asynchronously so a chatty Azurite can never block on a full pipe.
     $stdout = $process.StandardOutput.ReadToEndAsync()
     $stderr = $process.StandardError.ReadToEndAsync()
-    $deadline = [DateTime]::UtcNow.AddSeconds(60)
+    $deadline = [DateTime]::UtcNow.AddSeconds($script:AzuriteDefinition.startTimeoutSeconds)
     while ($true) {
         if ($process.HasExited) { throw "Azurite exited ($($process.ExitCode)) before listening on port ${port}: $($stdout.Result) $($stderr.Result)" }
         $client = [System.Net.Sockets.TcpClient]::new()
         try { $client.Connect([System.Net.IPAddress]::Loopback, $port); break } catch { Start-Sleep -Milliseconds 100 } finally { $client.Dispose() }
         if ([DateTime]::UtcNow -gt $deadline) {
             $process.Kill($true)
-            throw "Azurite did not listen on port $port within 60 s."
+            throw "Azurite did not listen on port $port within $($script:AzuriteDefinition.startTimeoutSeconds) s."
         }
     }
-    $endpoint = "http://127.0.0.1:$port/$script:AccountName"
+    $endpoint = "${Scheme}://127.0.0.1:$port/$script:AccountName"
     [pscustomobject]@{
         Process          = $process
-        Oracle           = Start-Oracle
+        Oracle           = Start-Oracle -CaBundle $CaBundle
         Port             = $port
         BlobEndpoint     = $endpoint
-        ConnectionString = "DefaultEndpointsProtocol=http;AccountName=$script:AccountName;AccountKey=$script:DevKey;BlobEndpoint=$endpoint;"
+        ConnectionString = "DefaultEndpointsProtocol=$Scheme;AccountName=$script:AccountName;AccountKey=$script:DevKey;BlobEndpoint=$endpoint;"
         WorkDirectory    = $workDirectory
     }
 }
@@ -102,9 +105,11 @@ function Stop-TestAzurite([Parameter(Mandatory)] $Azurite, [switch] $Shared) {
     Remove-Item -LiteralPath $Azurite.WorkDirectory -Recurse -Force -ErrorAction SilentlyContinue
 }
 
-function Start-Oracle {
+function Start-Oracle([string] $CaBundle) {
     <# tests/pester/oracle_server.py: blob_oracle.py kept loaded in one Python process (its start-up costs seconds on a busy machine). #>
     $start = [System.Diagnostics.ProcessStartInfo]::new('/usr/bin/python3')
+    # An Azurite serving HTTPS under a test CA: the oracle trusts that CA (and only for itself).
+    if ($CaBundle) { $start.Environment['REQUESTS_CA_BUNDLE'] = $CaBundle }
     $start.ArgumentList.Add((Join-Path $PSScriptRoot 'oracle_server.py'))
     $start.UseShellExecute = $false
     $start.RedirectStandardInput = $true

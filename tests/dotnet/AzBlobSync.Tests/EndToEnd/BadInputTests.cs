@@ -29,8 +29,9 @@ public sealed class BadInputTests(AzuriteFixture azurite) : IDisposable
         return error;
     }
 
-    private SyncOptions Valid(string container, string key = AzuriteFixture.AccountKey)
+    private SyncOptions Valid(string container, string? key = null)
     {
+        key ??= AzuriteFixture.AccountKey;
         tree.Write("f.txt", "x");
         return new SyncOptions { Source = tree.Root, Destination = azurite.ContainerUrl(container), AccountKey = Secrets.ToSecureString(key) };
     }

@@ -10,12 +10,12 @@ namespace AzBlobSync.Tests.Infrastructure;
 /// </summary>
 public sealed class AzuriteFixture : IDisposable
 {
-    public const string AccountName = "devstoreaccount1";
+    public static readonly string AccountName = AzuriteDefinition.Load().Account;
 
-    /// <summary>Azurite's well-known development key (public, not a secret).</summary>
-    public const string AccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+    /// <summary>Azurite's well-known development key (public, not a secret), from tests/azurite.json.</summary>
+    public static readonly string AccountKey = AzuriteDefinition.Load().AccountKey;
 
-    private static readonly TimeSpan StartupTimeout = TimeSpan.FromSeconds(120);
+    private static readonly TimeSpan StartupTimeout = TimeSpan.FromSeconds(AzuriteDefinition.Load().StartTimeoutSeconds);
     private static int containerCounter;
 
     private readonly Process process;
@@ -31,7 +31,7 @@ public sealed class AzuriteFixture : IDisposable
     internal AzuriteFixture(IReadOnlyList<string> extraArguments, string? caBundle)
     {
         scheme = caBundle is null ? "http" : "https";
-        string azurite = RepoRoot.Combine("tests", "tools", "node_modules", ".bin", "azurite-blob");
+        string azurite = RepoRoot.Combine(AzuriteDefinition.Load().Binary.Split('/'));
         if (!File.Exists(azurite))
         {
             throw new InvalidOperationException(
@@ -46,11 +46,9 @@ public sealed class AzuriteFixture : IDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        foreach (string argument in new[]
-                 {
-                     "--blobHost", "127.0.0.1", "--blobPort", Port.ToString(), "--inMemoryPersistence", "--disableTelemetry",
-                     "--skipApiVersionCheck", "--silent",
-                 }.Concat(extraArguments))
+        foreach (string argument in new[] { "--blobHost", "127.0.0.1", "--blobPort", Port.ToString() }
+                     .Concat(AzuriteDefinition.Load().Arguments)
+                     .Concat(extraArguments))
         {
             start.ArgumentList.Add(argument);
         }
