@@ -349,6 +349,40 @@ mod tests {
         assert!(matches!(&plan[1], PlanEntry::Source { decision: Decision::Skip(_), .. }));
     }
 
+    /// The filter rules as the README states them, for the property test's model: `--exclude-pattern`
+    /// is a wildcard (`*`, `?`) on the file's name (its last segment); `--exclude-path` is a file or a
+    /// folder, relative to the root, excluding everything under it.
+    struct ReferenceFilter {
+        exclude_pattern: Option<&'static str>,
+        exclude_path: Option<&'static str>,
+    }
+
+    impl ReferenceFilter {
+        fn includes_name(&self, name: &str) -> bool {
+            let file_name = name.rsplit('/').next().unwrap_or(name);
+            let by_pattern = self.exclude_pattern.is_some_and(|p| wildcard(p.as_bytes(), file_name.as_bytes()));
+            let by_path = self.exclude_path.is_some_and(|p| name == p || name.starts_with(&format!("{p}/")));
+            !(by_pattern || by_path)
+        }
+    }
+
+    fn wildcard(pattern: &[u8], text: &[u8]) -> bool {
+        match (pattern.first(), text.first()) {
+            (None, None) => true,
+            (Some(b'*'), _) => wildcard(&pattern[1..], text) || (!text.is_empty() && wildcard(pattern, &text[1..])),
+            (Some(b'?'), Some(_)) => wildcard(&pattern[1..], &text[1..]),
+            (Some(p), Some(t)) if p == t => wildcard(&pattern[1..], &text[1..]),
+            _ => false,
+        }
+    }
+
+    #[test]
+    fn the_reference_filter_reads_the_rules_as_written() {
+        let f = ReferenceFilter { exclude_pattern: Some("?c"), exclude_path: Some("b/a") };
+        assert!(!f.includes_name("a/bc") && f.includes_name("bc/a") && f.includes_name("c"));
+        assert!(!f.includes_name("b/a") && !f.includes_name("b/a/c") && f.includes_name("b/ab"));
+    }
+
     proptest! {
         /// For random trees, filters and delete settings: applying the plan to a model of the
         /// destination makes it equal the filtered source, deletes only unfiltered extras, and a
@@ -367,8 +401,9 @@ mod tests {
                 exclude_paths: exclude_path.iter().map(|s| s.to_string()).collect(),
                 ..Default::default()
             };
-            let filter = Arc::new(Filter::new(&spec, t(0)).unwrap());
-            let rules = PlanRules { filter: filter.clone(), delete_extras, mode: Mode::Sync };
+            let rules = PlanRules { filter: Arc::new(Filter::new(&spec, t(0)).unwrap()), delete_extras, mode: Mode::Sync };
+            // The model judges names by the documented rules, written here, not by the engine's filter.
+            let filter = ReferenceFilter { exclude_pattern: exclude, exclude_path };
             let sorted = |mut v: Vec<String>| { v.sort_by(|a, b| blob_name::compare(a, b)); v };
             let local_entries = |m: &BTreeMap<String, (u64, u64)>| sorted(m.keys().cloned().collect())
                 .into_iter().map(|k| { let (s, t) = m[&k]; local(&k, s, t) }).collect::<Vec<_>>();

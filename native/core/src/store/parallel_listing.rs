@@ -225,7 +225,8 @@ mod tests {
 
     impl MemoryStore {
         fn new(mut names: Vec<String>, level_page: usize, flat_page: usize) -> Self {
-            names.sort_by(|a, b| blob_name::compare(a, b));
+            // The service's order, by the fake's own hand (UTF-16 code units), not the engine's comparator.
+            names.sort_by(|a, b| a.encode_utf16().cmp(b.encode_utf16()));
             names.dedup();
             Self {
                 names,
