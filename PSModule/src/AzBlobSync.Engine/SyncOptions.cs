@@ -105,6 +105,9 @@ public sealed record SyncOptions
     /// <summary>The sign-in authority of a custom cloud; default AZURE_AUTHORITY_HOST, then the public cloud.</summary>
     public string? AuthorityHost { get; init; }
 
+    /// <summary>A national cloud whose sign-in authority to ask; <see cref="AuthorityHost"/> wins over it. The engine maps it.</summary>
+    public AzureEnvironment? Environment { get; init; }
+
     /// <summary>Also emit files the plan skipped (unchanged) and declined deletions as results; by default only the summary counts them.</summary>
     public bool IncludeSkipped { get; init; }
 

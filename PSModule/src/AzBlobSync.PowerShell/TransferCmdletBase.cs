@@ -110,6 +110,13 @@ public abstract class TransferCmdletBase : PSCmdlet, IDisposable
     [ValidateNotNullOrEmpty]
     public string? AuthorityHost { get; set; }
 
+    /// <summary>
+    /// A national cloud to sign in to: AzureCloud (default), AzureUSGovernment or AzureChinaCloud, as Connect-AzAccount names them.
+    /// -AuthorityHost wins over it; with it, AZURE_AUTHORITY_HOST is not consulted.
+    /// </summary>
+    [Parameter]
+    public AzureEnvironment Environment { get; set; }
+
     /// <summary>Only files whose NAME matches one of these wildcards (e.g. *.jpg, *.pdf); a ';' inside a value also separates.</summary>
     [Parameter]
     [SupportsWildcards]
@@ -209,6 +216,8 @@ public abstract class TransferCmdletBase : PSCmdlet, IDisposable
     protected override void StopProcessing() => stopping.Cancel();
 
     /// <summary>The options every command shares, around ends the caller has resolved.</summary>
+    private AzureEnvironment? ChosenEnvironment => MyInvocation.BoundParameters.ContainsKey(nameof(Environment)) ? Environment : null;
+
     protected SyncOptions SharedOptions(SyncDirection direction, string source, string destination) => new()
     {
         Direction = direction,
@@ -222,8 +231,9 @@ public abstract class TransferCmdletBase : PSCmdlet, IDisposable
         AzCopyEnvironment = AzBlobSync.SignIn.AzCopyVariables.Collect(),
         // .NET keeps its own copy of the environment on Unix ($env: changes never reach the native engine's
         // getenv), so the process-wide conventions are read here and passed on.
-        CaCertificatePath = CaCertificatePath is null ? NonEmpty(Environment.GetEnvironmentVariable("SSL_CERT_FILE")) : GetUnresolvedProviderPathFromPSPath(CaCertificatePath),
-        AuthorityHost = AuthorityHost ?? NonEmpty(Environment.GetEnvironmentVariable("AZURE_AUTHORITY_HOST")),
+        CaCertificatePath = CaCertificatePath is null ? NonEmpty(System.Environment.GetEnvironmentVariable("SSL_CERT_FILE")) : GetUnresolvedProviderPathFromPSPath(CaCertificatePath),
+        AuthorityHost = AuthorityHost ?? (ChosenEnvironment is null ? NonEmpty(System.Environment.GetEnvironmentVariable("AZURE_AUTHORITY_HOST")) : null),
+        Environment = ChosenEnvironment,
         IncludePattern = Include,
         ExcludePattern = Exclude,
         IncludePath = IncludePath,

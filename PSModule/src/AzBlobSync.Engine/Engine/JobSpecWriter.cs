@@ -58,6 +58,7 @@ internal static class JobSpecWriter
             WriteSignIn(json, options.SignIn);
             WriteOptional(json, "caCertificatePath", options.CaCertificatePath);
             WriteOptional(json, "authorityHost", options.AuthorityHost);
+            WriteOptional(json, "environment", options.Environment?.ToString());
             WriteMap(json, "azcopyEnvironment", options.AzCopyEnvironment);
             WriteOptionalNumber(json, "blockSizeBytes", options.BlockSizeBytes);
             WriteOptionalNumber(json, "memoryBudgetBytes", options.MemoryBudgetBytes);

@@ -30,7 +30,7 @@ public sealed class CmdletContractTests : IClassFixture<ModuleMetadata>
     /// <summary>The filters, credentials and concurrency every cmdlet takes (declared once, in TransferCmdletBase).</summary>
     private static readonly string[] TransferParameters =
     [
-        "AuthorityHost", "BlockSizeMB", "CaCertificatePath", "Concurrency", "Credential", "Exclude", "ExcludePath", "ExcludeRegex", "Include",
+        "AuthorityHost", "BlockSizeMB", "CaCertificatePath", "Concurrency", "Credential", "Environment", "Exclude", "ExcludePath", "ExcludeRegex", "Include",
         "IncludeAfter", "IncludeBefore", "IncludePath", "IncludeRegex", "MaxAge", "MemoryBudgetMB", "MinAge", "SecretName", "StorageAccountKey",
         "TenantId", "Vault",
     ];

@@ -12,7 +12,7 @@ public sealed class JobSpecWriterTests
     private static readonly string[] AllFields =
     [
         "operation", "direction", "source", "destination", "putMd5", "dryRun", "concurrency", "accountKey",
-        "signIn", "caCertificatePath", "authorityHost", "azcopyEnvironment", "blockSizeBytes", "memoryBudgetBytes",
+        "signIn", "caCertificatePath", "authorityHost", "environment", "azcopyEnvironment", "blockSizeBytes", "memoryBudgetBytes",
         "checkMd5", "compareHash", "hashCachePath", "recursive", "overwrite", "deleteDestination", "confirmDeletes", "maxDelete",
         "includePattern", "excludePattern", "includePath", "excludePath", "includeRegex", "excludeRegex",
         "includeAfter", "includeBefore", "minAge", "maxAge",
@@ -51,6 +51,26 @@ public sealed class JobSpecWriterTests
         Assert.Equal(JsonValueKind.Null, root.GetProperty("memoryBudgetBytes").ValueKind);
     }
 
+    [Theory]
+    [InlineData(AzureEnvironment.AzureCloud)]
+    [InlineData(AzureEnvironment.AzureUSGovernment)]
+    [InlineData(AzureEnvironment.AzureChinaCloud)]
+    public void Each_environment_is_written_by_the_name_the_engine_accepts(AzureEnvironment environment)
+    {
+        string folder = Directory.CreateTempSubdirectory("azbs-env-").FullName;
+        try
+        {
+            var options = new SyncOptions { Source = folder, Destination = "https://acct.blob.core.windows.net/ccc", Environment = environment };
+            Assert.Equal(environment.ToString(), Written(options, JobStart.Sync(dryRun: false)).GetProperty("environment").GetString());
+            // The engine's own spec check (no network) takes the name; a spelling it does not know is InvalidSpec.
+            AzBlobSync.Spec.SpecCheck.Check(options, JobStart.Sync(dryRun: false));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
     [Fact]
     public void Without_key_or_concurrency_writes_nulls_so_the_engine_uses_its_defaults()
     {
@@ -62,7 +82,7 @@ public sealed class JobSpecWriterTests
         Assert.Equal("FailIfDifferent", root.GetProperty("checkMd5").GetString());
         Assert.False(root.GetProperty("deleteDestination").GetBoolean());
         Assert.False(root.GetProperty("confirmDeletes").GetBoolean());
-        foreach (string name in new[] { "maxDelete", "includeAfter", "includeBefore", "minAge", "maxAge", "hashCachePath", "contentType", "cacheControl", "accessTier" })
+        foreach (string name in new[] { "maxDelete", "includeAfter", "includeBefore", "minAge", "maxAge", "hashCachePath", "contentType", "cacheControl", "accessTier", "environment" })
         {
             Assert.Equal(JsonValueKind.Null, root.GetProperty(name).ValueKind);
         }
