@@ -116,7 +116,10 @@ fn summary_lines(out: &mut impl Write, s: &Summary) -> std::io::Result<()> {
         return Ok(());
     }
     let verb = if s.dry_run { "would transfer" } else { "transferred" };
-    let deleted = if s.files_deleted > 0 { format!(", {} deleted", s.files_deleted) } else { String::new() };
+    let mut deleted = if s.files_deleted > 0 { format!(", {} deleted", s.files_deleted) } else { String::new() };
+    if s.files_done_before > 0 {
+        deleted.push_str(&format!(", {} done before", s.files_done_before));
+    }
     writeln!(
         out,
         "{:?}: {} files {verb} ({} bytes), {} skipped{deleted}, {} failed in {:.2}s. Job {}",
