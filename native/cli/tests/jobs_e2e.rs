@@ -136,7 +136,7 @@ fn a_download_killed_mid_file_resumes_to_identical_files_and_no_part_file() {
     let oracle = azurite.oracle();
     oracle.create_container("killed-down");
     let staging = tempfile::tempdir().unwrap();
-    let big = pattern(256 * MIB, 3);
+    let big = pattern(96 * MIB, 3);
     std::fs::write(staging.path().join("big"), &big).unwrap();
     oracle.put("killed-down", "big.bin", &staging.path().join("big"), None);
     drop(big);
