@@ -124,5 +124,9 @@ fn summary_lines(out: &mut impl Write, s: &Summary) -> std::io::Result<()> {
         out,
         "{:?}: {} files {verb} ({} bytes), {} skipped{deleted}, {} failed in {:.2}s. Job {}",
         s.status, s.files_transferred, s.bytes_transferred, s.files_skipped, s.files_failed, s.elapsed_seconds, s.job_id
-    )
+    )?;
+    match &s.log_path {
+        Some(log) => writeln!(out, "Log: {log}"),
+        None => Ok(()),
+    }
 }

@@ -82,10 +82,11 @@ impl JobEvents {
     }
 }
 
-/// Starts a job on `runtime` from its JSON spec. Never fails: a bad spec gives a job whose only
+/// Starts a job on `runtime` from its JSON spec, or resumes a recorded one (a spec with
+/// `resumeJobId`, see [`crate::journal::resume`]). Never fails: a bad spec gives a job whose only
 /// event is a failed summary saying what to fix.
 pub fn start_job(runtime: &Handle, spec_json: &[u8]) -> JobEvents {
-    start_job_with(runtime, JobSpec::from_json(spec_json))
+    start_job_with(runtime, crate::journal::resume::spec_or_resume(spec_json))
 }
 
 pub fn start_job_with(runtime: &Handle, spec: Result<JobSpec>) -> JobEvents {

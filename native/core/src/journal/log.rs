@@ -50,14 +50,24 @@ pub fn job_line(level: LogLevel, job_id: &str, message: &str, extra: serde_json:
     LogLine { level, line: v.to_string() }
 }
 
-/// A line about one finished file: failures are errors, warnings warnings, transfers info and skips debug.
-pub fn file_line(job_id: &str, ev: &FileEvent) -> LogLine {
-    let level = match ev.status {
+/// A file's level: failures are errors, warnings warnings, transfers info and skips debug.
+pub fn file_level(ev: &FileEvent) -> LogLevel {
+    match ev.status {
         FileStatus::Failed => LogLevel::Error,
         _ if ev.warning.is_some() => LogLevel::Warning,
         FileStatus::Skipped | FileStatus::Cancelled | FileStatus::WhatIf => LogLevel::Debug,
         FileStatus::Success => LogLevel::Info,
-    };
+    }
+}
+
+/// Whether a line at `level` goes into a log kept at `kept`.
+pub fn wanted(level: LogLevel, kept: LogLevel) -> bool {
+    kept != LogLevel::None && level >= kept
+}
+
+/// A line about one finished file.
+pub fn file_line(job_id: &str, ev: &FileEvent) -> LogLine {
+    let level = file_level(ev);
     let what = match (ev.status, ev.action) {
         (FileStatus::Failed, _) => "failed",
         (FileStatus::Skipped, _) => "skipped",

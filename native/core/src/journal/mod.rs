@@ -41,6 +41,7 @@ pub struct JobJournal {
     job_id: String,
     pub attempt: u32,
     pub log_path: PathBuf,
+    log_level: log::LogLevel,
     /// Files an earlier attempt finished, with their source's size and time then.
     done_before: HashMap<String, (u64, i64)>,
 }
@@ -81,7 +82,7 @@ impl JobJournal {
         let done_before = if resuming { db::done_files(&conn, job_id)? } else { HashMap::new() };
         let log = open_log(&log_path);
         let writer = Writer::spawn(writer::Target { conn, job_id: job_id.into(), attempt, log, log_level: spec.log_level.unwrap_or_default() });
-        let journal = Self { writer, _lock: lock, job_id: job_id.into(), attempt, log_path, done_before };
+        let journal = Self { writer, _lock: lock, job_id: job_id.into(), attempt, log_path, log_level: spec.log_level.unwrap_or_default(), done_before };
         let message = if resuming { "job resumed" } else { "job started" };
         let extra = serde_json::json!({ "attempt": attempt, "operation": operation, "source": text("source"), "destination": text("destination"), "doneBefore": journal.done_before.len() });
         journal.writer.send(Record::Log(log::job_line(log::LogLevel::Info, job_id, message, extra)));
@@ -100,7 +101,10 @@ impl JobJournal {
 
     /// A file finished (or was skipped, or failed).
     pub fn file(&self, ev: &FileEvent) {
-        self.writer.send(Record::Log(log::file_line(&self.job_id, ev)));
+        // Not even formatted when the log does not want it (a no-op re-sync skips every file).
+        if log::wanted(log::file_level(ev), self.log_level) {
+            self.writer.send(Record::Log(log::file_line(&self.job_id, ev)));
+        }
         let state = match (ev.status, ev.action) {
             // Its row already says done; a cancelled file stays planned (unfinished).
             (FileStatus::Skipped, _) if ev.reason == DONE_BEFORE => return,

@@ -10,6 +10,14 @@ use crate::error::{EngineError, Result};
 use crate::spec::JobSpec;
 use serde_json::{Map, Value};
 
+/// A spec as a host sends it: a resume request when it names `resumeJobId`, a new job otherwise.
+pub fn spec_or_resume(json: &[u8]) -> Result<JobSpec> {
+    match serde_json::from_slice::<Map<String, Value>>(json) {
+        Ok(map) if map.contains_key("resumeJobId") => resume_spec(json),
+        _ => JobSpec::from_json(json),
+    }
+}
+
 /// The spec to run to resume the job the request names.
 pub fn resume_spec(request: &[u8]) -> Result<JobSpec> {
     let request: Map<String, Value> = serde_json::from_slice(request).map_err(|e| EngineError::InvalidSpec(e.to_string()))?;

@@ -108,7 +108,7 @@ fn commit(t: &mut Target, batch: &mut Vec<Record>) {
                 Record::End { status, end_ms, error_id, error } => {
                     db::end(&tx, &t.job_id, status, end_ms, error_id, error.as_deref())?
                 }
-                Record::Log(line) if line.level >= t.log_level && t.log_level != LogLevel::None => {
+                Record::Log(line) if super::log::wanted(line.level, t.log_level) => {
                     log.extend_from_slice(line.line.as_bytes());
                     log.push(b'\n');
                 }
