@@ -174,3 +174,23 @@ fn remove_takes_one_id_or_a_selection_and_never_a_running_job() {
     assert_eq!(hosts::job_remove(dir.as_deref(), &everything_older).unwrap(), ["done"]);
     drop(running);
 }
+
+#[test]
+fn a_resume_request_needs_what_was_not_recorded_and_gets_the_recorded_rest() {
+    let tmp = tempfile::tempdir().unwrap();
+    let s = spec(tmp.path(), r#","putMd5":true"#);
+    JobJournal::start(&s, "r1").unwrap().unwrap().finish(EngineStatus::Cancelled, None, serde_json::json!({}));
+    let jobs = tmp.path().join("jobs");
+    let request = |extra: &str| format!(r#"{{"resumeJobId":"r1","jobDir":{:?}{extra}}}"#, jobs.to_str().unwrap());
+    let e = resume::spec_or_resume(request("").as_bytes()).unwrap_err();
+    assert_eq!(e.error_id(), "InvalidCredential");
+    assert!(e.to_string().contains("destinationSas"), "{e}");
+    let e = resume::spec_or_resume(request(r#","destinationSas":"sv=1&sig=NEW""#).as_bytes()).unwrap_err();
+    assert!(e.to_string().contains("accountKey"), "the key must be given again too: {e}");
+    let resumed = resume::spec_or_resume(request(&format!(r#","destinationSas":"?sv=1&sig=NEW","accountKey":"{KEY}""#)).as_bytes()).unwrap();
+    assert_eq!(resumed.destination, "http://127.0.0.1:1/acct/cont?sv=1&sig=NEW");
+    assert_eq!((resumed.job_id.as_deref(), resumed.resume_job_id.as_deref()), (Some("r1"), Some("r1")));
+    assert!(resumed.put_md5, "the recorded options come back");
+    let unknown = format!(r#"{{"resumeJobId":"nope","jobDir":{:?}}}"#, jobs.to_str().unwrap());
+    assert_eq!(resume::spec_or_resume(unknown.as_bytes()).unwrap_err().error_id(), "JobNotFound");
+}
