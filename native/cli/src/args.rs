@@ -28,6 +28,9 @@ pub enum Command {
     /// Copy a file, a folder (--recursive) or a folder's contents ("dir/*") to or from a container,
     /// as AzCopy does. Existing destinations are handled as --overwrite says; never deletes.
     Copy(CopyArgs),
+    /// The jobs recorded in the journal: list, show, rm, resume.
+    #[command(subcommand)]
+    Jobs(crate::jobs::JobsCommand),
     /// AzCopy caches a sign-in here; azblobsync keeps no token cache and signs in on every run.
     Login(LoginArgs),
 }
@@ -290,6 +293,34 @@ pub struct TransferArgs {
     pub check_md5: CheckMd5Arg,
     #[command(flatten)]
     pub filters: FilterArgs,
+    #[command(flatten)]
+    pub journal: JournalArgs,
+}
+
+/// Where the job is recorded, and whether.
+#[derive(Args, Default)]
+pub struct JournalArgs {
+    /// Folder of the job journal and logs (default: AZBLOBSYNC_JOB_DIR, then ~/.local/state/azblobsync,
+    /// %LOCALAPPDATA%\AzBlobSync on Windows).
+    #[arg(long, value_name = "DIR")]
+    pub job_dir: Option<String>,
+    /// Keep no journal and no log for this run (for benchmarks); it cannot be resumed.
+    #[arg(long)]
+    pub no_journal: bool,
+}
+
+impl LogLevel {
+    /// The engine's level for the job log.
+    pub fn for_job_log(self) -> azblobsync_core::journal::log::LogLevel {
+        use azblobsync_core::journal::log::LogLevel as L;
+        match self {
+            Self::Debug => L::Debug,
+            Self::Info => L::Info,
+            Self::Warning => L::Warning,
+            Self::Error => L::Error,
+            Self::None => L::None,
+        }
+    }
 }
 
 impl TransferArgs {
@@ -321,6 +352,9 @@ impl TransferArgs {
         self.filters.apply(&mut spec);
         self.sign_in.apply(&mut spec);
         retry_from_environment(&mut spec);
+        spec.job_dir = self.journal.job_dir.clone();
+        spec.no_journal = self.journal.no_journal;
+        spec.log_level = Some(self.log_level.for_job_log());
         Ok(spec)
     }
 }

@@ -5,11 +5,14 @@
 //! --max-delete exceeded); 3 cancelled (Ctrl+C).
 
 mod args;
+mod jobs;
 mod output;
 mod prompt;
 
+use azblobsync_core::error::Result;
 use azblobsync_core::job::events::{Event, JobStatus};
 use azblobsync_core::job::start_job_with;
+use azblobsync_core::spec::JobSpec;
 use clap::Parser;
 use std::io::IsTerminal;
 use std::process::ExitCode;
@@ -25,7 +28,14 @@ fn main() -> ExitCode {
             eprintln!("{}", args::LOGIN_INSTEAD);
             return ExitCode::from(2);
         }
+        args::Command::Jobs(jobs::JobsCommand::Resume(a)) => (a.to_spec(), a.common.output_type, a.log_level, false),
+        args::Command::Jobs(command) => return jobs::run(command),
     };
+    run_job(spec, output_type, log_level, check)
+}
+
+/// Runs one job to its summary, printing as asked; the exit code says how it ended.
+fn run_job(spec: Result<JobSpec>, output_type: args::OutputType, log_level: args::LogLevel, check: bool) -> ExitCode {
     output::init_logging(log_level);
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(rt) => rt,

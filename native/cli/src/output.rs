@@ -116,10 +116,17 @@ fn summary_lines(out: &mut impl Write, s: &Summary) -> std::io::Result<()> {
         return Ok(());
     }
     let verb = if s.dry_run { "would transfer" } else { "transferred" };
-    let deleted = if s.files_deleted > 0 { format!(", {} deleted", s.files_deleted) } else { String::new() };
+    let mut deleted = if s.files_deleted > 0 { format!(", {} deleted", s.files_deleted) } else { String::new() };
+    if s.files_done_before > 0 {
+        deleted.push_str(&format!(", {} done before", s.files_done_before));
+    }
     writeln!(
         out,
         "{:?}: {} files {verb} ({} bytes), {} skipped{deleted}, {} failed in {:.2}s. Job {}",
         s.status, s.files_transferred, s.bytes_transferred, s.files_skipped, s.files_failed, s.elapsed_seconds, s.job_id
-    )
+    )?;
+    match &s.log_path {
+        Some(log) => writeln!(out, "Log: {log}"),
+        None => Ok(()),
+    }
 }

@@ -62,6 +62,12 @@ pub enum EngineError {
     Cancelled,
     #[error("internal error: {0}")]
     Internal(String),
+    #[error("no job '{0}' in the journal; `azblobsync jobs list` shows the jobs recorded")]
+    JobNotFound(String),
+    #[error("job '{0}' is running in another process; wait for it or cancel it first")]
+    JobRunning(String),
+    #[error("the job journal cannot be used: {0}")]
+    JournalUnavailable(String),
 }
 
 impl EngineError {
@@ -100,6 +106,9 @@ impl EngineError {
             Self::NotSupported { .. } => ErrorId::NotSupported,
             Self::Cancelled => ErrorId::Cancelled,
             Self::Internal(_) => ErrorId::InternalError,
+            Self::JobNotFound(_) => ErrorId::JobNotFound,
+            Self::JobRunning(_) => ErrorId::JobRunning,
+            Self::JournalUnavailable(_) => ErrorId::JournalUnavailable,
         }
     }
 

@@ -155,6 +155,12 @@ error_ids! {
     Cancelled => OperationStopped, Engine;
     /// A bug: the engine reached a state it should not.
     InternalError => NotSpecified, Engine;
+    /// No job of that id is recorded in the jobs folder.
+    JobNotFound => ObjectNotFound, Engine;
+    /// The job is running in another process (it cannot be resumed or removed meanwhile).
+    JobRunning => ResourceUnavailable, Engine;
+    /// The job journal (its folder or database) cannot be opened or written.
+    JournalUnavailable => ResourceUnavailable, Engine;
     /// A wildcard path matched several items where one is needed.
     SourceAmbiguous => InvalidArgument, Host;
     /// The native engine library was not found or could not be loaded.

@@ -9,12 +9,14 @@
 //! | [`transfer`] | move bytes: local → store, store → local, server-side copy; block sizing       |
 //! | [`auth`]     | credentials: the values a job signs in with                                    |
 //! | [`job`]      | run one job: wiring, scheduling, deletions and confirmations, events, progress  |
+//! | [`journal`]  | persist a job: SQLite journal, job logs, interrupted-job detection, resume, pruning |
 //! | [`error`]    | one error enum; the one list of stable ids and categories (generated into C#)  |
 
 pub mod auth;
 pub mod error;
 mod error_ids;
 pub mod job;
+pub mod journal;
 pub mod local;
 pub mod plan;
 pub mod spec;

@@ -113,6 +113,15 @@ public static partial class ErrorIds
     /// <summary>A bug: the engine reached a state it should not.</summary>
     public const string InternalError = Prefix + "InternalError";
 
+    /// <summary>No job of that id is recorded in the jobs folder.</summary>
+    public const string JobNotFound = Prefix + "JobNotFound";
+
+    /// <summary>The job is running in another process (it cannot be resumed or removed meanwhile).</summary>
+    public const string JobRunning = Prefix + "JobRunning";
+
+    /// <summary>The job journal (its folder or database) cannot be opened or written.</summary>
+    public const string JournalUnavailable = Prefix + "JournalUnavailable";
+
     /// <summary>A wildcard path matched several items where one is needed. Raised by the host, not the engine.</summary>
     public const string SourceAmbiguous = Prefix + "SourceAmbiguous";
 
@@ -176,6 +185,9 @@ public static partial class ErrorIds
         NotSupported,
         Cancelled,
         InternalError,
+        JobNotFound,
+        JobRunning,
+        JournalUnavailable,
         SourceAmbiguous,
         NativeEngineNotFound,
         NativeAbiMismatch,
@@ -219,6 +231,9 @@ public static partial class ErrorIds
         "NotSupported" => CommandErrorCategory.NotSpecified,
         "Cancelled" => CommandErrorCategory.OperationStopped,
         "InternalError" => CommandErrorCategory.NotSpecified,
+        "JobNotFound" => CommandErrorCategory.ObjectNotFound,
+        "JobRunning" => CommandErrorCategory.ResourceUnavailable,
+        "JournalUnavailable" => CommandErrorCategory.ResourceUnavailable,
         "SourceAmbiguous" => CommandErrorCategory.InvalidArgument,
         "NativeEngineNotFound" => CommandErrorCategory.NotInstalled,
         "NativeAbiMismatch" => CommandErrorCategory.NotInstalled,

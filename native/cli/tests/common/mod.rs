@@ -9,6 +9,10 @@ use std::process::{Command, Output};
 pub fn azblobsync(args: &[&str], key: Option<&str>) -> Output {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_azblobsync"));
     cmd.args(args).env_remove("AZCOPY_ACCOUNT_KEY").env_remove("AZURE_STORAGE_KEY");
+    // Journals of these runs stay out of the user's own jobs folder.
+    if std::env::var_os("AZBLOBSYNC_JOB_DIR").is_none() {
+        cmd.env("AZBLOBSYNC_JOB_DIR", std::env::temp_dir().join(format!("azblobsync-e2e-jobs-{}", std::process::id())));
+    }
     if let Some(key) = key {
         cmd.env("AZCOPY_ACCOUNT_KEY", key);
     }

@@ -5,7 +5,7 @@ use crate::error::{EngineError, Result};
 use serde::Deserialize;
 
 /// AzCopy's and Az PowerShell's names for the national clouds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize, Default)]
 pub enum AzureEnvironment {
     #[default]
     AzureCloud,

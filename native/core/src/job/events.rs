@@ -71,6 +71,8 @@ pub struct Summary {
     pub files_skipped: u64,
     pub files_failed: u64,
     pub files_deleted: u64,
+    /// A resumed job's files that an earlier attempt had finished (not counted as skipped).
+    pub files_done_before: u64,
     pub bytes_transferred: u64,
     /// Names where source and destination differ (what a real run would change); for `check`.
     pub differences: u64,
@@ -79,6 +81,12 @@ pub struct Summary {
     pub error: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error_id: Option<&'static str>,
+    /// The job's log (JSON lines), when it keeps one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub log_path: Option<String>,
+    /// Which run of the job this was (2 for its first resume); with a journal only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attempt: Option<u32>,
 }
 
 /// The job waits until the host answers this (through `azbs_job_answer` / [`crate::job::Answers`]).
@@ -165,14 +173,18 @@ mod tests {
             files_skipped: 2,
             files_failed: 3,
             files_deleted: 0,
+            files_done_before: 0,
             bytes_transferred: 4,
             differences: 0,
             elapsed_seconds: 0.5,
             error: None,
             error_id: None,
+            log_path: Some("/j/logs/j.jsonl".into()),
+            attempt: Some(1),
         });
         let v: serde_json::Value = serde_json::from_slice(&e.to_json_line()).unwrap();
         assert_eq!(v["type"], "summary");
+        assert_eq!(v["logPath"], "/j/logs/j.jsonl");
         assert_eq!(v["status"], "completedWithErrors");
         for k in ["filesTransferred", "filesSkipped", "filesFailed", "bytesTransferred", "elapsedSeconds", "jobId"] {
             assert!(v.get(k).is_some(), "{k}");

@@ -82,10 +82,11 @@ impl JobEvents {
     }
 }
 
-/// Starts a job on `runtime` from its JSON spec. Never fails: a bad spec gives a job whose only
+/// Starts a job on `runtime` from its JSON spec, or resumes a recorded one (a spec with
+/// `resumeJobId`, see [`crate::journal::resume`]). Never fails: a bad spec gives a job whose only
 /// event is a failed summary saying what to fix.
 pub fn start_job(runtime: &Handle, spec_json: &[u8]) -> JobEvents {
-    start_job_with(runtime, JobSpec::from_json(spec_json))
+    start_job_with(runtime, crate::journal::resume::spec_or_resume(spec_json))
 }
 
 pub fn start_job_with(runtime: &Handle, spec: Result<JobSpec>) -> JobEvents {
@@ -123,7 +124,7 @@ impl Runner {
         let started = Instant::now();
         let dry_run = spec.as_ref().is_ok_and(JobSpec::writes_nothing);
         let job_id = spec.as_ref().ok().and_then(|s| s.job_id.clone()).unwrap_or_else(|| uuid::Uuid::now_v7().to_string());
-        let outcome = match spec {
+        let outcome = match spec.and_then(|spec| self.open_journal(&spec, &job_id).map(|()| spec)) {
             Ok(spec) => self.sync(spec).await,
             Err(e) => Err(e),
         };
@@ -140,7 +141,29 @@ impl Runner {
             JobStatus::Failed => JobState::Failed,
             _ => JobState::Completed,
         });
-        let _ = events.send(Event::Summary(summary(job_id, status, dry_run, totals, started, error))).await;
+        let journal = self.reporter.journal.take();
+        let mut summary = summary(job_id, status, dry_run, totals, started, error.clone());
+        if let Some(journal) = journal {
+            summary.log_path = Some(journal.log_path.to_string_lossy().into_owned());
+            summary.attempt = Some(journal.attempt);
+            let line = serde_json::to_value(&summary).unwrap_or_default();
+            // On disk before the host hears the job ended.
+            let error = error.clone();
+            let _ = tokio::task::spawn_blocking(move || journal.finish(status, error.as_ref(), line)).await;
+        }
+        let _ = events.send(Event::Summary(summary)).await;
+    }
+
+    /// Records the job in its journal. A resume needs the journal; any other job runs without one
+    /// when it cannot be opened (saying so in the process's log).
+    fn open_journal(&mut self, spec: &JobSpec, job_id: &str) -> Result<()> {
+        match crate::journal::JobJournal::start(spec, job_id) {
+            Ok(journal) => self.reporter.journal = journal,
+            Err(e @ EngineError::JobRunning(_)) => return Err(e),
+            Err(e) if spec.resume_job_id.is_some() => return Err(e),
+            Err(e) => tracing::warn!("job {job_id} runs without a journal: {e}"),
+        }
+        Ok(())
     }
 }
 
@@ -153,10 +176,13 @@ fn summary(job_id: String, status: JobStatus, dry_run: bool, t: Totals, started:
         files_skipped: t.skipped,
         files_failed: t.failed,
         files_deleted: t.deleted,
+        files_done_before: t.done_before,
         bytes_transferred: t.bytes,
         differences: t.differences,
         elapsed_seconds: started.elapsed().as_secs_f64(),
         error_id: error.as_ref().map(EngineError::error_id),
         error: error.map(|e| e.to_string()),
+        log_path: None,
+        attempt: None,
     }
 }

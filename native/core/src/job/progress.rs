@@ -30,6 +30,8 @@ pub struct Progress {
     pub files_skipped: AtomicU64,
     pub files_failed: AtomicU64,
     pub files_deleted: AtomicU64,
+    /// A resumed job's files that an earlier attempt finished (neither sent nor compared again).
+    pub files_done_before: AtomicU64,
     /// Names where the two sides differ (what a real run would change).
     pub differences: AtomicU64,
     pub bytes_to_transfer: AtomicU64,
@@ -49,6 +51,7 @@ pub struct ProgressSnapshot {
     pub files_skipped: u64,
     pub files_failed: u64,
     pub files_deleted: u64,
+    pub files_done_before: u64,
     pub differences: u64,
     pub bytes_to_transfer: u64,
     pub bytes_transferred: u64,
@@ -84,6 +87,7 @@ impl Progress {
             files_skipped: self.files_skipped.load(Relaxed),
             files_failed: self.files_failed.load(Relaxed),
             files_deleted: self.files_deleted.load(Relaxed),
+            files_done_before: self.files_done_before.load(Relaxed),
             differences: self.differences.load(Relaxed),
             bytes_to_transfer: self.bytes_to_transfer.load(Relaxed),
             bytes_transferred: self.bytes_transferred.load(Relaxed),

@@ -88,6 +88,11 @@ impl Scheduler<'_> {
             };
             let relative = source.relative().to_string();
             let blob = direction.blob_name(&relative);
+            // Resuming: what an earlier attempt finished from this same source is not looked at again.
+            if self.reporter.done_before(&relative, source.size(), source.modified()) {
+                self.reporter.file(FileEvent::new(relative, blob, Action::Skip, FileStatus::Skipped, crate::journal::DONE_BEFORE, 0)).await;
+                continue;
+            }
             let how = match decision {
                 Decision::Skip(reason) => {
                     self.reporter.file(FileEvent::new(relative, blob, Action::Skip, FileStatus::Skipped, reason.as_str(), 0)).await;
@@ -121,6 +126,7 @@ impl Scheduler<'_> {
                 _ = self.cancel.cancelled() => break,
             };
             in_flight += 1;
+            self.reporter.planned(&relative, source.size(), source.modified());
             let (direction, done_tx, progress, writes_nothing) = (direction.clone(), done_tx.clone(), self.progress.clone(), self.writes_nothing);
             tokio::spawn(async move {
                 let _permit = permit;

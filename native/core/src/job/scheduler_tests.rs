@@ -88,7 +88,7 @@ async fn every_entry_is_reported_once_and_extras_are_returned_for_deletion() {
             ("e", "pre/e", Action::Upload, FileStatus::Success, "missing"),
         ]
     );
-    assert_eq!(h.reporter.tally.totals(), Totals { transferred: 2, skipped: 1, failed: 0, deleted: 0, bytes: 8, differences: 2 });
+    assert_eq!(h.reporter.tally.totals(), Totals { transferred: 2, skipped: 1, failed: 0, deleted: 0, done_before: 0, bytes: 8, differences: 2 });
     let p = h.progress.snapshot();
     assert_eq!((p.files_to_transfer, p.bytes_to_transfer, p.state), (2, 8, JobState::Transferring));
 }

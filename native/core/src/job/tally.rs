@@ -25,6 +25,7 @@ pub struct Totals {
     pub skipped: u64,
     pub failed: u64,
     pub deleted: u64,
+    pub done_before: u64,
     pub bytes: u64,
     pub differences: u64,
 }
@@ -36,6 +37,7 @@ impl Totals {
             skipped: s.files_skipped,
             failed: s.files_failed,
             deleted: s.files_deleted,
+            done_before: s.files_done_before,
             bytes: s.bytes_of_finished_files,
             differences: s.differences,
         }
@@ -67,6 +69,7 @@ impl Tally {
                 Progress::add(&p.files_what_if, 1);
                 Progress::add(&p.bytes_of_finished_files, ev.bytes);
             }
+            (FileStatus::Skipped, _) if ev.reason == crate::journal::DONE_BEFORE => Progress::add(&p.files_done_before, 1),
             (FileStatus::Skipped, _) => Progress::add(&p.files_skipped, 1),
             (FileStatus::Failed, _) => {
                 Progress::add(&p.files_failed, 1);
@@ -124,7 +127,7 @@ mod tests {
         let snap = progress.snapshot();
         assert_eq!((snap.files_transferred, snap.files_what_if, snap.files_skipped, snap.files_failed), (1, 1, 2, 1));
         let totals = tally.totals();
-        assert_eq!(totals, Totals { transferred: 2, skipped: 2, failed: 1, deleted: 1, bytes: 15, differences: 6 });
+        assert_eq!(totals, Totals { transferred: 2, skipped: 2, failed: 1, deleted: 1, done_before: 0, bytes: 15, differences: 6 });
         assert!(tally.fatal().is_none());
     }
 

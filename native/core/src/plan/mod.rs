@@ -168,7 +168,7 @@ pub enum PlanEntry<S, D> {
 }
 
 /// Copy's rule for a destination that already exists (AzCopy's `--overwrite`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub enum Overwrite {
     #[default]

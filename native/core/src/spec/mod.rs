@@ -11,13 +11,13 @@ pub mod rules;
 use crate::error::{EngineError, Result};
 use crate::plan::filter::FilterSpec;
 use std::time::{Duration, SystemTime};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
 
 pub use rules::MAX_CONCURRENCY;
 use ends::{Direction, Ends};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, Default)]
 #[serde(rename_all = "camelCase")]
 pub enum Operation {
     /// One-way mirror of a local folder into a container (prefix).
@@ -31,7 +31,7 @@ pub enum Operation {
 }
 
 /// AzCopy's `--compare-hash`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, Default)]
 pub enum CompareHash {
     #[default]
     None,
@@ -48,7 +48,8 @@ pub enum Concern {
     Options,
 }
 
-#[derive(Deserialize, Default)]
+/// Serialized only by the journal ([`crate::journal::spec_record`]), which skips every secret.
+#[derive(Deserialize, Serialize, Default)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct JobSpec {
     #[serde(default)]
@@ -74,12 +75,16 @@ pub struct JobSpec {
     #[serde(default)]
     pub concurrency: Option<i64>,
     /// Storage account key (base64). Never logged, never echoed in errors.
-    #[serde(default)]
+    #[serde(default, skip_serializing)]
     pub account_key: Option<Zeroizing<String>>,
     /// An Entra ID identity to sign in with (service principal, managed identity, workload identity,
     /// Azure CLI). Secrets inside are zeroized and never shown.
-    #[serde(default)]
+    #[serde(default, skip_serializing)]
     pub sign_in: Option<crate::auth::sign_in::SignIn>,
+    /// Where the host found `signIn`, without its secret (the module: `{"vault":..,"secretName":..,
+    /// "tenantId":..}`): recorded in the journal, so a resume can fetch the same secret again.
+    #[serde(default)]
+    pub sign_in_reference: Option<serde_json::Value>,
     /// The sign-in authority (e.g. https://login.microsoftonline.us); default: `environment`, then
     /// the process's AZURE_AUTHORITY_HOST, then the public cloud.
     #[serde(default)]
@@ -88,7 +93,7 @@ pub struct JobSpec {
     pub environment: Option<crate::auth::cloud::AzureEnvironment>,
     /// AzCopy's sign-in variables as the host found them in its environment (only those set); used
     /// when neither `accountKey` nor `signIn` is given. See [`crate::auth::azcopy_env`].
-    #[serde(default)]
+    #[serde(default, skip_serializing)]
     pub azcopy_environment: crate::auth::azcopy_env::Variables,
     /// PEM bundle of extra certificate authorities trusted for storage and sign-in requests (a
     /// TLS-inspecting proxy's); the process's SSL_CERT_FILE is honoured too.
@@ -113,7 +118,7 @@ pub struct JobSpec {
     #[serde(default)]
     pub overwrite: crate::plan::Overwrite,
     /// Downloads: what to do with the blob's Content-MD5.
-    #[serde(default)]
+    #[serde(default, serialize_with = "check_md5_name")]
     pub check_md5: crate::transfer::download::CheckMd5,
     /// Delete blobs that have no source file (inside the filter).
     #[serde(default)]
@@ -167,6 +172,18 @@ pub struct JobSpec {
     /// Downloads: a body that delivers no byte for this many seconds is cut and resumed (default 60).
     #[serde(default)]
     pub per_try_timeout_seconds: Option<f64>,
+    /// Where the job journal and logs live (default: see [`crate::journal::location`]).
+    #[serde(default)]
+    pub job_dir: Option<String>,
+    /// Run without a journal or log (benchmarks); such a job cannot be resumed.
+    #[serde(default)]
+    pub no_journal: bool,
+    /// The job log's level (AzCopy's `--log-level`): ERROR, WARNING, INFO (default), DEBUG or NONE.
+    #[serde(default)]
+    pub log_level: Option<crate::journal::log::LogLevel>,
+    /// Set by [`crate::journal::resume`]: this run continues the recorded job of that id.
+    #[serde(default)]
+    pub resume_job_id: Option<String>,
     /// Both ends, typed: filled by [`JobSpec::validate`], the only place the strings are parsed.
     #[serde(skip)]
     pub ends: Option<Ends>,
@@ -335,6 +352,17 @@ impl JobSpec {
     pub fn effective_concurrency(&self) -> usize {
         rules::check_concurrency(self.concurrency).ok().flatten().unwrap_or_else(default_concurrency)
     }
+}
+
+/// `CheckMd5` as its spec name (the type lives with the downloads, which need no serde for it).
+fn check_md5_name<S: serde::Serializer>(value: &crate::transfer::download::CheckMd5, s: S) -> std::result::Result<S::Ok, S::Error> {
+    use crate::transfer::download::CheckMd5::*;
+    s.serialize_str(match value {
+        NoCheck => "NoCheck",
+        LogOnly => "LogOnly",
+        FailIfDifferent => "FailIfDifferent",
+        FailIfDifferentOrMissing => "FailIfDifferentOrMissing",
+    })
 }
 
 fn parse_time(field: &str, value: Option<&str>) -> Result<Option<SystemTime>> {

@@ -48,7 +48,7 @@ pub struct BlobProperties {
     pub access_tier: Option<AccessTier>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
 pub enum AccessTier {
     Hot,
     Cool,

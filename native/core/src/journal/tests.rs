@@ -1,0 +1,196 @@
+//! The journal on a real database file: a job's life, batching, what never reaches the disk.
+
+use super::*;
+use crate::job::events::JobStatus as EngineStatus;
+use std::time::{Duration, UNIX_EPOCH};
+
+const SIG: &str = "SIGNATURE0123456789";
+const KEY: &str = "QUNDT1VOVEtFWVNFQ1JFVA==";
+
+fn spec(dir: &Path, extra: &str) -> JobSpec {
+    let src = dir.join("src");
+    std::fs::create_dir_all(&src).unwrap();
+    let json = format!(
+        r#"{{"source":{src:?},"destination":"http://127.0.0.1:1/acct/cont?sv=2024&sig={SIG}","accountKey":"{KEY}","jobDir":{jobs:?},"logLevel":"DEBUG"{extra}}}"#,
+        src = src.to_str().unwrap(),
+        jobs = dir.join("jobs").to_str().unwrap(),
+    );
+    JobSpec::from_json(json.as_bytes()).unwrap()
+}
+
+fn jobs_dir(dir: &Path) -> Option<String> {
+    Some(dir.join("jobs").to_string_lossy().into_owned())
+}
+
+fn t(secs: u64) -> SystemTime {
+    UNIX_EPOCH + Duration::from_secs(secs)
+}
+
+fn ev(path: &str, status: FileStatus, error: Option<&str>) -> FileEvent {
+    let mut e = FileEvent::new(path.into(), path.into(), Action::Upload, status, "missing", 10);
+    e.error = error.map(str::to_string);
+    e.error_id = error.map(|_| "ServiceError");
+    e
+}
+
+#[test]
+fn a_job_s_files_move_from_planned_to_done_failed_or_skipped() {
+    let tmp = tempfile::tempdir().unwrap();
+    let s = spec(tmp.path(), r#","jobId":"job-1""#);
+    let journal = JobJournal::start(&s, "job-1").unwrap().unwrap();
+    assert_eq!(journal.attempt, 1);
+    for p in ["a", "b", "c"] {
+        journal.planned(p, 10, t(100));
+    }
+    journal.file(&ev("a", FileStatus::Success, None));
+    journal.file(&ev("b", FileStatus::Failed, Some(&format!("GET http://x/c?sig={SIG} failed"))));
+    journal.file(&ev("s", FileStatus::Skipped, None));
+    journal.writer.flush();
+    let dir = jobs_dir(tmp.path());
+    let running = hosts::job_show(dir.as_deref(), "job-1").unwrap();
+    assert_eq!(running.job.status, JobStatus::Running, "its process (this one) holds the lock");
+    assert_eq!((running.job.counts.files_transferred, running.job.counts.files_failed, running.job.counts.files_skipped, running.job.counts.files_pending), (1, 1, 1, 1));
+    journal.finish(EngineStatus::CompletedWithErrors, None, serde_json::json!({}));
+    let shown = hosts::job_show(dir.as_deref(), "job-1").unwrap();
+    assert_eq!(shown.job.status, JobStatus::CompletedWithErrors);
+    assert!(shown.job.end_time.is_some());
+    assert_eq!(shown.failed_files.len(), 1);
+    assert_eq!(shown.failed_files[0].error_id.as_deref(), Some("ServiceError"));
+    assert_eq!(shown.job.destination, "http://127.0.0.1:1/acct/cont");
+
+    // A resume sees what was finished, from a source of the same size and time only.
+    let mut again = spec(tmp.path(), r#","jobId":"job-1","resumeJobId":"job-1""#);
+    again.resume_job_id = Some("job-1".into());
+    let resumed = JobJournal::start(&again, "job-1").unwrap().unwrap();
+    assert_eq!(resumed.attempt, 2);
+    assert!(resumed.done_before("a", 10, t(100)));
+    assert!(!resumed.done_before("a", 10, t(101)), "a touched source is sent again");
+    assert!(!resumed.done_before("a", 11, t(100)));
+    assert!(!resumed.done_before("b", 10, t(100)), "a failed file is tried again");
+    assert!(!resumed.done_before("c", 10, t(100)), "an unfinished file is tried again");
+}
+
+#[test]
+fn a_job_whose_process_is_gone_shows_interrupted() {
+    let tmp = tempfile::tempdir().unwrap();
+    let s = spec(tmp.path(), "");
+    let journal = JobJournal::start(&s, "gone").unwrap().unwrap();
+    // What kill -9 leaves: no end recorded; then the OS drops the lock.
+    journal.writer.flush();
+    let JobJournal { writer, _lock, .. } = journal;
+    drop(writer);
+    drop(_lock);
+    let listed = hosts::jobs_list(jobs_dir(tmp.path()).as_deref()).unwrap();
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0].status, JobStatus::Interrupted);
+    assert!(listed[0].resumable);
+}
+
+#[test]
+fn the_writer_commits_on_its_interval_and_when_dropped() {
+    let tmp = tempfile::tempdir().unwrap();
+    let s = spec(tmp.path(), "");
+    let journal = JobJournal::start(&s, "batch").unwrap().unwrap();
+    let dir = jobs_dir(tmp.path());
+    let pending = || hosts::job_show(dir.as_deref(), "batch").unwrap().job.counts.files_pending;
+    journal.planned("x", 1, t(1));
+    // Fewer records than a batch: committed once the interval has passed.
+    let deadline = std::time::Instant::now() + writer::BATCH_INTERVAL * 8;
+    while pending() == 0 {
+        assert!(std::time::Instant::now() < deadline, "not committed on the interval");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    for i in 0..10 {
+        journal.planned(&format!("y{i}"), 1, t(1));
+    }
+    drop(journal);
+    assert_eq!(pending(), 11, "dropping the journal commits what was queued");
+}
+
+#[test]
+fn neither_the_database_nor_the_log_holds_a_secret() {
+    let tmp = tempfile::tempdir().unwrap();
+    let s = spec(tmp.path(), "");
+    let journal = JobJournal::start(&s, "secret").unwrap().unwrap();
+    journal.file(&ev("a", FileStatus::Failed, Some(&format!("PUT http://127.0.0.1:1/acct/cont/a?sv=1&sig={SIG} refused"))));
+    journal.finish(EngineStatus::Failed, Some(&EngineError::Internal(format!("url ?sig={SIG}"))), serde_json::json!({}));
+    let mut seen = 0;
+    for entry in std::fs::read_dir(tmp.path().join("jobs")).unwrap().chain(std::fs::read_dir(tmp.path().join("jobs/logs")).unwrap()) {
+        let path = entry.unwrap().path();
+        if path.is_file() {
+            let bytes = std::fs::read(&path).unwrap();
+            let text = String::from_utf8_lossy(&bytes);
+            assert!(!text.contains(SIG) && !text.contains(KEY), "a secret in {}", path.display());
+            seen += 1;
+        }
+    }
+    assert!(seen >= 2, "the database and the log were searched");
+    let log = std::fs::read_to_string(log::log_path(&tmp.path().join("jobs"), "secret")).unwrap();
+    let levels: Vec<String> = log.lines().map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["level"].as_str().unwrap().to_string()).collect();
+    assert_eq!(levels, ["INFO", "ERROR", "ERROR"]);
+}
+
+#[cfg(unix)]
+#[test]
+fn the_database_and_log_are_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let tmp = tempfile::tempdir().unwrap();
+    let s = spec(tmp.path(), "");
+    drop(JobJournal::start(&s, "perm").unwrap().unwrap());
+    let jobs = tmp.path().join("jobs");
+    for file in [jobs.join(db::DB_FILE), log::log_path(&jobs, "perm")] {
+        assert_eq!(std::fs::metadata(&file).unwrap().permissions().mode() & 0o777, 0o600, "{}", file.display());
+    }
+}
+
+#[test]
+fn prune_removes_old_jobs_and_their_logs_by_the_clock_given() {
+    let tmp = tempfile::tempdir().unwrap();
+    let s = spec(tmp.path(), "");
+    JobJournal::start(&s, "old").unwrap().unwrap().finish(EngineStatus::Completed, None, serde_json::json!({}));
+    let jobs = tmp.path().join("jobs");
+    let conn = db::open(&jobs).unwrap();
+    let now = now_ms();
+    assert!(hosts::prune_jobs(&jobs, &conn, now, prune::Policy::default()).unwrap().is_empty());
+    let in_31_days = now + 31 * 86_400_000;
+    assert_eq!(hosts::prune_jobs(&jobs, &conn, in_31_days, prune::Policy::default()).unwrap(), ["old"]);
+    assert!(!log::log_path(&jobs, "old").exists());
+    assert!(hosts::jobs_list(jobs_dir(tmp.path()).as_deref()).unwrap().is_empty());
+}
+
+#[test]
+fn remove_takes_one_id_or_a_selection_and_never_a_running_job() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = jobs_dir(tmp.path());
+    let s = spec(tmp.path(), "");
+    JobJournal::start(&s, "done").unwrap().unwrap().finish(EngineStatus::Completed, None, serde_json::json!({}));
+    JobJournal::start(&s, "failed").unwrap().unwrap().finish(EngineStatus::Failed, None, serde_json::json!({}));
+    let running = JobJournal::start(&s, "running").unwrap().unwrap();
+    assert_eq!(hosts::job_remove(dir.as_deref(), &hosts::Selection { id: Some("running".into()), ..Default::default() }).unwrap_err().error_id(), "JobRunning");
+    assert_eq!(hosts::job_remove(dir.as_deref(), &hosts::Selection { id: Some("nope".into()), ..Default::default() }).unwrap_err().error_id(), "JobNotFound");
+    let by_status = hosts::Selection { status: Some(JobStatus::Failed), ..Default::default() };
+    assert_eq!(hosts::job_remove(dir.as_deref(), &by_status).unwrap(), ["failed"]);
+    let everything_older = hosts::Selection { before_ms: Some(now_ms() + 1000), ..Default::default() };
+    assert_eq!(hosts::job_remove(dir.as_deref(), &everything_older).unwrap(), ["done"]);
+    drop(running);
+}
+
+#[test]
+fn a_resume_request_needs_what_was_not_recorded_and_gets_the_recorded_rest() {
+    let tmp = tempfile::tempdir().unwrap();
+    let s = spec(tmp.path(), r#","putMd5":true"#);
+    JobJournal::start(&s, "r1").unwrap().unwrap().finish(EngineStatus::Cancelled, None, serde_json::json!({}));
+    let jobs = tmp.path().join("jobs");
+    let request = |extra: &str| format!(r#"{{"resumeJobId":"r1","jobDir":{:?}{extra}}}"#, jobs.to_str().unwrap());
+    let e = resume::spec_or_resume(request("").as_bytes()).unwrap_err();
+    assert_eq!(e.error_id(), "InvalidCredential");
+    assert!(e.to_string().contains("destinationSas"), "{e}");
+    let e = resume::spec_or_resume(request(r#","destinationSas":"sv=1&sig=NEW""#).as_bytes()).unwrap_err();
+    assert!(e.to_string().contains("accountKey"), "the key must be given again too: {e}");
+    let resumed = resume::spec_or_resume(request(&format!(r#","destinationSas":"?sv=1&sig=NEW","accountKey":"{KEY}""#)).as_bytes()).unwrap();
+    assert_eq!(resumed.destination, "http://127.0.0.1:1/acct/cont?sv=1&sig=NEW");
+    assert_eq!((resumed.job_id.as_deref(), resumed.resume_job_id.as_deref()), (Some("r1"), Some("r1")));
+    assert!(resumed.put_md5, "the recorded options come back");
+    let unknown = format!(r#"{{"resumeJobId":"nope","jobDir":{:?}}}"#, jobs.to_str().unwrap());
+    assert_eq!(resume::spec_or_resume(unknown.as_bytes()).unwrap_err().error_id(), "JobNotFound");
+}
