@@ -52,6 +52,11 @@ fn build(regenerate_bindings: bool) -> Result<(), String> {
 
 /// Every suite runs even when an earlier one failed, so one run shows every failure.
 fn test() -> Result<(), String> {
+    // Every job the suites run keeps its journal and log here, never in the user's own jobs folder.
+    let jobs = repo_root().join("out/test-jobs");
+    let _ = std::fs::remove_dir_all(&jobs);
+    // SAFETY: set before any suite (or thread) starts; every child process inherits it.
+    unsafe { std::env::set_var("AZBLOBSYNC_JOB_DIR", &jobs) };
     let mut failures = Vec::new();
     let mut suite = |result: Result<(), String>| {
         if let Err(e) = result {
@@ -83,6 +88,8 @@ fn pester() -> Result<(), String> {
 fn demo() -> Result<(), String> {
     let root = repo_root();
     let sample = root.join("out/demo/sample");
+    // SAFETY: set before anything starts; the demo's jobs and logs stay under out/demo.
+    unsafe { std::env::set_var("AZBLOBSYNC_JOB_DIR", root.join("out/demo/jobs")) };
     layout::sample_folder(&sample)?;
     let azurite = azblobsync_testkit::Azurite::start();
     let oracle = azurite.oracle();
