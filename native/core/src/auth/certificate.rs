@@ -43,6 +43,10 @@ pub fn load(source: &CertificateSource, password: Option<&str>) -> Result<Loaded
     };
     let password = password.unwrap_or_default();
     let (key, cert, chain) = if looks_like_pem(&bytes) { open_pem(&bytes, password, &what)? } else { open_pkcs12(&bytes, password, &what)? };
+    // Entra refuses an expired certificate with a generic signature error; say it plainly, before any request.
+    if cert.not_after() < openssl::asn1::Asn1Time::days_from_now(0).map_err(|e| refused(e.to_string()))?.as_ref() {
+        return Err(refused(format!("{what} expired on {}; renew it (and upload the new one to the app registration)", cert.not_after())));
+    }
     if key.id() != Id::RSA {
         return Err(refused(format!("{what} has a {:?} key; Entra ID signs in with RSA certificates only", key.id())));
     }
@@ -106,6 +110,10 @@ mod tests {
     use openssl::x509::X509NameBuilder;
 
     fn self_signed(key: &PKey<Private>) -> X509 {
+        signed_until(key, Asn1Time::days_from_now(1).unwrap())
+    }
+
+    fn signed_until(key: &PKey<Private>, not_after: Asn1Time) -> X509 {
         let mut name = X509NameBuilder::new().unwrap();
         name.append_entry_by_text("CN", "azblobsync-test").unwrap();
         let name = name.build();
@@ -115,8 +123,8 @@ mod tests {
         b.set_subject_name(&name).unwrap();
         b.set_issuer_name(&name).unwrap();
         b.set_pubkey(key).unwrap();
-        b.set_not_before(&Asn1Time::days_from_now(0).unwrap()).unwrap();
-        b.set_not_after(&Asn1Time::days_from_now(1).unwrap()).unwrap();
+        b.set_not_before(&Asn1Time::from_unix(1_600_000_000).unwrap()).unwrap();
+        b.set_not_after(&not_after).unwrap();
         b.sign(key, MessageDigest::sha256()).unwrap();
         b.build()
     }
@@ -169,6 +177,10 @@ mod tests {
         .unwrap();
         let pem = [self_signed(&ec).to_pem().unwrap(), ec.private_key_to_pem_pkcs8().unwrap()].concat();
         assert!(load(&inline(pem), None).unwrap_err().to_string().contains("RSA"));
+        let old = rsa();
+        let expired = [signed_until(&old, Asn1Time::from_unix(1_700_000_000).unwrap()).to_pem().unwrap(), old.private_key_to_pem_pkcs8().unwrap()].concat();
+        let e = load(&inline(expired), None).unwrap_err();
+        assert!(e.to_string().contains("expired on Nov 14") && e.to_string().contains("renew"), "{e}");
         let (a, b) = (rsa(), rsa());
         let mismatched = [self_signed(&a).to_pem().unwrap(), b.private_key_to_pem_pkcs8().unwrap()].concat();
         assert!(load(&inline(mismatched), None).unwrap_err().to_string().contains("does not belong"));
