@@ -99,6 +99,9 @@ public sealed record SyncOptions
     /// <summary>The sign-in authority of a custom cloud; default AZURE_AUTHORITY_HOST, then the public cloud.</summary>
     public string? AuthorityHost { get; init; }
 
+    /// <summary>The folder of the job journal and logs; null for the engine's default (the user's state folder).</summary>
+    public string? JobDirectory { get; init; }
+
     /// <summary>Also emit files the plan skipped (unchanged) and declined deletions as results; by default only the summary counts them.</summary>
     public bool IncludeSkipped { get; init; }
 
