@@ -388,7 +388,7 @@ public sealed class CmdletContractTests : IClassFixture<ModuleMetadata>
         var document = XDocument.Load(RepoRoot.Combine("PSModule", "AzBlobSync.format.ps1xml"));
         var views = document.Descendants("View").ToList();
         var viewedTypes = views.SelectMany(v => v.Descendants("TypeName")).Select(t => t.Value.Trim()).ToList();
-        Assert.Equal(["AzBlobSync.JobSummary", "AzBlobSync.SyncDifference", "AzBlobSync.TransferResult"], viewedTypes.Order());
+        Assert.Equal(["AzBlobSync.JobRecord", "AzBlobSync.JobSummary", "AzBlobSync.SyncDifference", "AzBlobSync.TransferResult"], viewedTypes.Order());
         Assert.All(views, v => Assert.NotNull(v.Element("TableControl")));
 
         foreach (XElement view in views)

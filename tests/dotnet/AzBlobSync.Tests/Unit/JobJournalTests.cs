@@ -70,7 +70,7 @@ public sealed class JobJournalTests
     [Fact]
     public void Show_reads_the_failed_files()
     {
-        string detail = Failed.TrimEnd('}') + ""","failedFiles":[{"path":"a/b.txt","errorId":"ServiceError","error":"HTTP 500 sig=REDACTED"}]}""";
+        string detail = Failed[..^1] + ""","failedFiles":[{"path":"a/b.txt","errorId":"ServiceError","error":"HTTP 500 sig=REDACTED"}]}""";
         var channel = new ScriptedChannel($$"""{"ok":true,"job":{{detail}}}""");
         JobRecord job = new JobJournal("/jobs", channel).Show("j-failed");
         Assert.Equal("j-failed", channel.Requests[0].GetProperty("jobId").GetString());
@@ -112,7 +112,7 @@ public sealed class JobJournalTests
     {
         var channel = new ScriptedChannel(
             """{"ok":false,"errorId":"JobNotFound","category":"ObjectNotFound","message":"no job 'nope'"}""",
-            """{"ok":true,"job":""" + Done.TrimEnd('}') + ""","failedFiles":[]}}""");
+            """{"ok":true,"job":""" + Done[..^1] + ""","failedFiles":[]}}""");
         var host = new RecordingHost();
         new GetJobCommand(host, new JobJournal(null, channel)).Run(["nope", "j-done"], null);
         Assert.Equal(ErrorIds.JobNotFound, Assert.Single(host.Errors).ErrorId);
