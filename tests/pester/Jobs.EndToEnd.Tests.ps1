@@ -63,6 +63,20 @@ Describe 'Get-AzBlobJob' {
         (Get-AzBlobJob -JobDirectory $jobs | Format-Table | Out-String) | Should -Match 'Completed'
     }
 
+    It 'completes -JobId from the journal of -JobDirectory, newest first, with the status in the tooltip' {
+        $source = New-TestFolder @{ 'x.txt' = 10 }
+        $container = New-TestContainer $azurite 'jobs-complete'
+        $url = Get-TestContainerUrl $azurite $container
+        $first = (Split-Output (Sync-AzBlob -Path $source -Destination "$url/one" -StorageAccountKey $key -JobDirectory $jobs)).Summary[0].JobId
+        $second = (Split-Output (Sync-AzBlob -Path $source -Destination "$url/two" -StorageAccountKey $key -JobDirectory $jobs)).Summary[0].JobId
+        $line = "Resume-AzBlobJob -JobDirectory '$jobs' -JobId "
+        $matches = (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches
+        $matches.CompletionText | Should -Be @($second, $first)
+        $matches[0].ToolTip | Should -Match '^Completed, started '
+        $line = "Get-AzBlobJob -JobDirectory '$jobs' -JobId $($first.Substring(0, 30))"
+        (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Be @($first)
+    }
+
     It 'reports a job the journal does not have as a non-terminating JobNotFound' {
         $out = Get-AzBlobJob -JobId 'no-such-job' -JobDirectory $jobs -ErrorVariable failed -ErrorAction SilentlyContinue
         $out | Should -BeNullOrEmpty
