@@ -11,7 +11,7 @@
     PowerShellVersion    = '7.4'
     CompatiblePSEditions = @('Core')
     FormatsToProcess     = @('AzBlobSync.format.ps1xml')
-    CmdletsToExport      = @('Copy-AzBlob', 'New-AzBlobCredential', 'Sync-AzBlob', 'Test-AzBlobSync')
+    CmdletsToExport      = @('Copy-AzBlob', 'Get-AzBlobJob', 'New-AzBlobCredential', 'Remove-AzBlobJob', 'Resume-AzBlobJob', 'Sync-AzBlob', 'Test-AzBlobSync')
     FunctionsToExport    = @()
     AliasesToExport      = @()
     VariablesToExport    = @()

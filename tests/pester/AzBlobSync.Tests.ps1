@@ -24,8 +24,8 @@ AfterAll {
 }
 
 Describe 'The module' {
-    It 'exports exactly Copy-AzBlob, New-AzBlobCredential, Sync-AzBlob and Test-AzBlobSync' {
-        (Get-Command -Module AzBlobSync).Name | Sort-Object | Should -Be @('Copy-AzBlob', 'New-AzBlobCredential', 'Sync-AzBlob', 'Test-AzBlobSync')
+    It 'exports exactly the transfer cmdlets, the job cmdlets and New-AzBlobCredential' {
+        (Get-Command -Module AzBlobSync).Name | Sort-Object | Should -Be @('Copy-AzBlob', 'Get-AzBlobJob', 'New-AzBlobCredential', 'Remove-AzBlobJob', 'Resume-AzBlobJob', 'Sync-AzBlob', 'Test-AzBlobSync')
     }
 
     It 'has a table view for every output type' {

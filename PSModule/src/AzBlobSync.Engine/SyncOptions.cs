@@ -108,6 +108,9 @@ public sealed record SyncOptions
     /// <summary>A national cloud whose sign-in authority to ask; <see cref="AuthorityHost"/> wins over it. The engine maps it.</summary>
     public AzureEnvironment? Environment { get; init; }
 
+    /// <summary>The folder of the job journal and logs; null for the engine's default (the user's state folder).</summary>
+    public string? JobDirectory { get; init; }
+
     /// <summary>Also emit files the plan skipped (unchanged) and declined deletions as results; by default only the summary counts them.</summary>
     public bool IncludeSkipped { get; init; }
 

@@ -146,6 +146,11 @@ public sealed class SyncAzBlobCommand : EndpointCmdletBase
         set => maxDelete = value;
     }
 
+    /// <summary>The folder of the job journal this sync is recorded in (default: AZBLOBSYNC_JOB_DIR, then the user's state folder); Get-AzBlobJob and Resume-AzBlobJob read it.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? JobDirectory { get; set; }
+
     protected override void ProcessRecord() => RunCommand(() =>
     {
         SyncOptions options = WithUploadProperties(BuildOptions(), ContentType, CacheControl, Metadata, Tag, accessTier) with
@@ -155,6 +160,7 @@ public sealed class SyncAzBlobCommand : EndpointCmdletBase
             IncludeSkipped = IncludeSkipped.IsPresent,
             DeleteDestination = DeleteDestination.IsPresent,
             MaxDelete = maxDelete,
+            JobDirectory = JobCmdlet.Directory(this, JobDirectory),
         };
         new SyncCommand(CreateHost(IsWhatIfRequested())).Run(options, StopToken);
     });

@@ -4,7 +4,7 @@
 use crate::args::{LogLevel, OutputType};
 use azblobsync_core::error::{EngineError, Result};
 use azblobsync_core::journal::hosts::{self, Selection};
-use azblobsync_core::journal::records::{JobStatus, JobView};
+use azblobsync_core::journal::records::JobView;
 use azblobsync_core::spec::JobSpec;
 use clap::{Args, Subcommand};
 use std::io::Write;
@@ -177,12 +177,9 @@ fn rm(a: &RmArgs) -> Result<()> {
     if a.job_id.is_none() && a.older_than.is_none() && a.status.is_none() {
         return Err(EngineError::InvalidSpec("jobs rm needs a job id, --older-than or --status".into()));
     }
-    let status = match a.status.as_deref() {
-        Some(s) => Some(JobStatus::parse(s).ok_or_else(|| EngineError::InvalidSpec(format!("--status: '{s}' is not a job status")))?),
-        None => None,
-    };
-    let before_ms = a.older_than.as_deref().map(older_than_ms).transpose()?;
-    let removed = hosts::job_remove(a.common.job_dir.as_deref(), &Selection { id: a.job_id.clone(), before_ms, status })?;
+    let statuses = a.status.as_deref().map(hosts::parse_status).transpose()?.into_iter().collect();
+    let before_ms = a.older_than.as_deref().map(hosts::older_than_ms).transpose()?;
+    let removed = hosts::job_remove(a.common.job_dir.as_deref(), &Selection { id: a.job_id.clone(), before_ms, statuses })?;
     let mut out = std::io::stdout().lock();
     if a.common.output_type == OutputType::Json {
         let _ = writeln!(out, "{}", serde_json::json!({ "removed": removed }));
@@ -190,14 +187,4 @@ fn rm(a: &RmArgs) -> Result<()> {
         let _ = writeln!(out, "Removed {} job(s){}", removed.len(), if removed.is_empty() { String::new() } else { format!(": {}", removed.join(", ")) });
     }
     Ok(())
-}
-
-/// An RFC 3339 time, or an age counted back from now.
-fn older_than_ms(text: &str) -> Result<i64> {
-    if let Ok(t) = time::OffsetDateTime::parse(text.trim(), &time::format_description::well_known::Rfc3339) {
-        return Ok((t.unix_timestamp_nanos() / 1_000_000) as i64);
-    }
-    let age = humantime::parse_duration(text.trim())
-        .map_err(|_| EngineError::InvalidSpec(format!("--older-than: '{text}' is neither an ISO 8601 time nor a duration like 7d")))?;
-    Ok(azblobsync_core::journal::records::now_ms() - age.as_millis() as i64)
 }

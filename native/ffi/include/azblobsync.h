@@ -11,9 +11,9 @@
 
 /**
  * Version of this ABI; the host refuses a library whose version it does not know.
- * 2: `azbs_spec_check` and `azbs_redact`.
+ * 2: `azbs_spec_check` and `azbs_redact`. 3: `azbs_jobs` (the job journal).
  */
-#define AZBS_ABI_VERSION 2
+#define AZBS_ABI_VERSION 3
 
 /**
  * `azbs_job_poll`: the job is still running; call again.
@@ -99,5 +99,11 @@ int32_t azbs_redact(const uint8_t *text_utf8,
                     uint8_t *buf,
                     uint64_t cap,
                     uint64_t *out_len);
+
+int32_t azbs_jobs(const uint8_t *request_utf8,
+                  uint64_t request_len,
+                  uint8_t *buf,
+                  uint64_t cap,
+                  uint64_t *out_len);
 
 #endif  /* AZBLOBSYNC_H */

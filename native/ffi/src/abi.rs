@@ -3,9 +3,9 @@ use interoptopus::ffi;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 /// Version of this ABI; the host refuses a library whose version it does not know.
-/// 2: `azbs_spec_check` and `azbs_redact`.
+/// 2: `azbs_spec_check` and `azbs_redact`. 3: `azbs_jobs` (the job journal).
 #[ffi]
-pub const AZBS_ABI_VERSION: u32 = 2;
+pub const AZBS_ABI_VERSION: u32 = 3;
 
 /// `azbs_job_poll`: the job is still running; call again.
 #[ffi]

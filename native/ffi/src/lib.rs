@@ -33,5 +33,6 @@ pub fn ffi_inventory() -> interoptopus::inventory::RustInventory {
         .register(function!(azbs_job_free))
         .register(function!(azbs_spec_check))
         .register(function!(azbs_redact))
+        .register(function!(azbs_jobs))
         .validate()
 }

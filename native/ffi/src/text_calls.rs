@@ -66,3 +66,20 @@ pub unsafe fn azbs_redact(text_utf8: *const u8, text_len: u64, buf: *mut u8, cap
     // SAFETY: forwarded promises.
     unsafe { text_call(text_utf8, text_len, buf, cap, out_len, |t| azblobsync_core::spec::redaction::redact(&String::from_utf8_lossy(t))) }
 }
+
+/// Answers a question about the job journal (list, show, remove), as UTF-8 JSON:
+/// `{"op":"list","jobDir"?,"status"?}` → `{"ok":true,"jobs":[..]}` (newest first);
+/// `{"op":"show","jobDir"?,"jobId"}` → `{"ok":true,"job":{..,"failedFiles":[..]}}`;
+/// `{"op":"remove","jobDir"?,"jobId"?,"status"?,"olderThan"?}` → `{"ok":true,"removed":[ids]}`;
+/// a failure as `{"ok":false,"errorId":..,"category":..,"message":..}`. `status` is a name or an array
+/// of names, `olderThan` an RFC 3339 time or an age (`7d`). Never a secret (ends have no SAS).
+/// A job is resumed through [`crate::azbs_job_start`] with a spec naming `resumeJobId`.
+/// Returns as [`azbs_spec_check`] does.
+///
+/// # Safety
+/// As [`azbs_spec_check`], with `request_utf8`/`request_len` in place of the spec.
+#[ffi]
+pub unsafe fn azbs_jobs(request_utf8: *const u8, request_len: u64, buf: *mut u8, cap: u64, out_len: *mut u64) -> i32 {
+    // SAFETY: forwarded promises.
+    unsafe { text_call(request_utf8, request_len, buf, cap, out_len, azblobsync_core::journal::hosts::answer_json) }
+}

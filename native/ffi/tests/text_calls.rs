@@ -52,3 +52,19 @@ fn null_arguments_are_refused_not_dereferenced() {
     assert_eq!(unsafe { azbs_redact(b"abc".as_ptr(), 3, std::ptr::null_mut(), 0, &mut len) }, AZBS_ERR_BUFFER_TOO_SMALL);
     assert_eq!(len, 3);
 }
+
+fn jobs(i: *const u8, l: u64, b: *mut u8, c: u64, o: *mut u64) -> i32 {
+    unsafe { azbs_jobs(i, l, b, c, o) }
+}
+
+#[test]
+fn jobs_answers_the_journal_s_questions_or_an_error_id() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("jobs").to_string_lossy().into_owned();
+    let listed: serde_json::Value = serde_json::from_str(&call(serde_json::json!({"op":"list","jobDir":dir}).to_string().as_bytes(), jobs)).unwrap();
+    assert_eq!(listed, serde_json::json!({"ok":true,"jobs":[]}));
+    let shown: serde_json::Value = serde_json::from_str(&call(serde_json::json!({"op":"show","jobDir":dir,"jobId":"x"}).to_string().as_bytes(), jobs)).unwrap();
+    assert_eq!((shown["ok"].as_bool(), shown["errorId"].as_str()), (Some(false), Some("JobNotFound")));
+    let mut len = 0u64;
+    assert_eq!(unsafe { azbs_jobs(std::ptr::null(), 0, std::ptr::null_mut(), 0, &mut len) }, AZBS_ERR_NULL_ARGUMENT);
+}

@@ -29,9 +29,14 @@ public abstract class EngineCommand
     /// <summary>Starts the job and drives it (see <see cref="JobDriver"/>) to its summary.</summary>
     /// <exception cref="JobFailedException">The job as a whole failed.</exception>
     private protected JobSummary RunJob(
-        SyncOptions options, JobStart start, Action<TransferResult> onFile, Func<ConfirmationRequest, bool> decide, CancellationToken cancellationToken)
+        SyncOptions options, JobStart start, Action<TransferResult> onFile, Func<ConfirmationRequest, bool> decide, CancellationToken cancellationToken) =>
+        RunJob(() => startJob(options, start), onFile, decide, cancellationToken);
+
+    /// <summary>As the other overload, for a job started some other way (a resume).</summary>
+    private protected JobSummary RunJob(
+        Func<IEngineJob> start, Action<TransferResult> onFile, Func<ConfirmationRequest, bool> decide, CancellationToken cancellationToken)
     {
-        using IEngineJob job = startJob(options, start);
+        using IEngineJob job = start();
         JobSummary summary = new JobDriver(host, CancellationGracePeriod, Clock).Drive(job, onFile, decide, cancellationToken);
         return summary.Status == JobStatus.Failed ? throw new JobFailedException(summary) : summary;
     }

@@ -18,9 +18,17 @@ public sealed class SyncCommand : EngineCommand
     {
     }
 
+    private readonly Func<ResumeOptions, IEngineJob> startResume = SyncJob.StartResume;
+
     internal SyncCommand(ICommandHost host, Func<SyncOptions, JobStart, IEngineJob> startJob)
         : base(host, startJob)
     {
+    }
+
+    internal SyncCommand(ICommandHost host, Func<ResumeOptions, IEngineJob> startResume)
+        : base(host, null)
+    {
+        this.startResume = startResume;
     }
 
     /// <summary>
@@ -58,19 +66,55 @@ public sealed class SyncCommand : EngineCommand
         JobSummary summary = RunJob(
             checkedOptions,
             start,
-            file => Relay(file, checkedOptions),
+            file => Relay(file, checkedOptions.IncludeSkipped),
             request => Confirm(request, endpoints),
             cancellationToken);
+        string moved = checkedOptions.Direction switch
+        {
+            SyncDirection.Download => "downloaded",
+            SyncDirection.ContainerToContainer => "copied",
+            _ => "uploaded",
+        };
+        return Finish(summary, $"The sync was cancelled; {summary.FilesTransferred} file(s) were {moved} and {summary.FilesDeleted} deleted before it stopped.");
+    }
+
+    /// <summary>
+    /// Runs a recorded job again (Resume-AzBlobJob) exactly as <see cref="Run"/> runs a sync: the same
+    /// results, errors, progress, deletion confirmations and summary. The engine reads the job's spec
+    /// from the journal; files an earlier run finished are not sent again. Returns null when the user
+    /// declined the confirmation (-WhatIf, -Confirm).
+    /// </summary>
+    /// <exception cref="AzBlobSyncException">The job could not run: <c>AzBlobSync.JobNotFound</c>,
+    /// <c>AzBlobSync.JobRunning</c>, <c>AzBlobSync.InvalidCredential</c> (a SAS or key must be given again), or
+    /// the job as a whole failed (<see cref="JobFailedException"/>).</exception>
+    public JobSummary? Resume(ResumeOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (string.IsNullOrWhiteSpace(options.JobId))
+        {
+            throw new AzBlobSyncException(ErrorIds.InvalidSpec, "Name the job to resume (its JobId, from Get-AzBlobJob).");
+        }
+        if (!host.ShouldProcess(options.JobId, "Resume the recorded job"))
+        {
+            return null;
+        }
+        cancellationToken.ThrowIfCancellationRequested();
+        host.WriteVerbose($"Starting: {options}");
+        JobSummary summary = RunJob(
+            () => startResume(options),
+            file => Relay(file, options.IncludeSkipped),
+            request => request.Action == TransferAction.Delete
+                ? host.ShouldProcess(request.Blob.Length > 0 ? request.Blob : request.Path, "Delete (no source)")
+                : host.ShouldProcess(request.Blob.Length > 0 ? request.Blob : request.Path, request.Action == TransferAction.Download ? "Overwrite file" : "Overwrite blob"),
+            cancellationToken);
+        return Finish(summary, $"Job '{options.JobId}' was cancelled again; {summary.FilesTransferred} file(s) were transferred and {summary.FilesDeleted} deleted before it stopped. Resume it again to go on.");
+    }
+
+    private JobSummary Finish(JobSummary summary, string cancelledWarning)
+    {
         if (summary.Status == JobStatus.Cancelled)
         {
-            string moved = checkedOptions.Direction switch
-            {
-                SyncDirection.Download => "downloaded",
-                SyncDirection.ContainerToContainer => "copied",
-                _ => "uploaded",
-            };
-            host.WriteWarning(
-                $"The sync was cancelled; {summary.FilesTransferred} file(s) were {moved} and {summary.FilesDeleted} deleted before it stopped.");
+            host.WriteWarning(cancelledWarning);
         }
         host.WriteObject(summary);
         return summary;
@@ -93,7 +137,7 @@ public sealed class SyncCommand : EngineCommand
         return host.ShouldProcess(target, action);
     }
 
-    private void Relay(TransferResult file, SyncOptions options)
+    private void Relay(TransferResult file, bool includeSkipped)
     {
         // A declined deletion has its own verbose line below; every other file says what was decided and why.
         if (!(file.Status == TransferStatus.Skipped && file.Action == TransferAction.Delete))
@@ -110,10 +154,10 @@ public sealed class SyncCommand : EngineCommand
                 // One bad file does not stop the others: report it and go on.
                 host.WriteError(CommandError.ForFailedFile(file));
                 break;
-            case TransferStatus.Skipped when file.Action == TransferAction.Delete && !options.IncludeSkipped:
+            case TransferStatus.Skipped when file.Action == TransferAction.Delete && !includeSkipped:
                 host.WriteVerbose($"'{file.Path}' was not deleted: {file.Reason}.");
                 break;
-            case TransferStatus.Skipped when !options.IncludeSkipped:
+            case TransferStatus.Skipped when !includeSkipped:
                 break;
             default:
                 host.WriteObject(file);

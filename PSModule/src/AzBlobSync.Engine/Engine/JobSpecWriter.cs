@@ -54,7 +54,7 @@ internal static class JobSpecWriter
             {
                 json.WriteNull("concurrency");
             }
-            WriteAccountKey(json, options);
+            WriteAccountKey(json, options.AccountKey);
             WriteSignIn(json, options.SignIn);
             WriteOptional(json, "caCertificatePath", options.CaCertificatePath);
             WriteOptional(json, "authorityHost", options.AuthorityHost);
@@ -92,6 +92,69 @@ internal static class JobSpecWriter
             WriteMap(json, "metadata", options.Metadata);
             WriteMap(json, "tags", options.Tags);
             WriteOptional(json, "accessTier", options.AccessTier?.ToString());
+            WriteOptional(json, "jobDir", options.JobDirectory);
+            json.WriteEndObject();
+            json.Flush();
+            return output;
+        }
+        catch
+        {
+            output.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// A resume request (<c>resumeJobId</c>): the engine reads the recorded spec back and adds what is
+    /// given here (a SAS, a key, a sign-in, AzCopy's variables, ...). Only what is set is written, so
+    /// nothing recorded is overridden by a null. SAS and key go from their SecureStrings into the wiped buffer.
+    /// </summary>
+    public static ZeroingBufferWriter WriteResume(ResumeOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var output = new ZeroingBufferWriter(1024);
+        try
+        {
+            using var json = new Utf8JsonWriter(output, WriterOptions);
+            json.WriteStartObject();
+            json.WriteString("resumeJobId", options.JobId);
+            if (options.JobDirectory is not null)
+            {
+                json.WriteString("jobDir", options.JobDirectory);
+            }
+            if (options.SourceSas is { Length: > 0 })
+            {
+                WriteSecure(json, "sourceSas", options.SourceSas);
+            }
+            if (options.DestinationSas is { Length: > 0 })
+            {
+                WriteSecure(json, "destinationSas", options.DestinationSas);
+            }
+            if (options.AccountKey is { Length: > 0 })
+            {
+                WriteAccountKey(json, options.AccountKey);
+            }
+            if (options.SignIn is not null)
+            {
+                WriteSignIn(json, options.SignIn);
+            }
+            if (options.Concurrency is int concurrency)
+            {
+                json.WriteNumber("concurrency", concurrency);
+            }
+            if (options.CaCertificatePath is not null)
+            {
+                json.WriteString("caCertificatePath", options.CaCertificatePath);
+            }
+            if (options.Environment is AzureEnvironment environment)
+            {
+                json.WriteString("environment", environment.ToString());
+            }
+            if (options.AuthorityHost is not null)
+            {
+                json.WriteString("authorityHost", options.AuthorityHost);
+            }
+            WriteMap(json, "azcopyEnvironment", options.AzCopyEnvironment);
             json.WriteEndObject();
             json.Flush();
             return output;
@@ -258,17 +321,17 @@ internal static class JobSpecWriter
         }
     }
 
-    private static unsafe void WriteAccountKey(Utf8JsonWriter json, SyncOptions options)
+    private static unsafe void WriteAccountKey(Utf8JsonWriter json, System.Security.SecureString? accountKey)
     {
-        if (options.AccountKey is null || options.AccountKey.Length == 0)
+        if (accountKey is null || accountKey.Length == 0)
         {
             json.WriteNull("accountKey");
             return;
         }
-        IntPtr unmanaged = Marshal.SecureStringToGlobalAllocUnicode(options.AccountKey);
+        IntPtr unmanaged = Marshal.SecureStringToGlobalAllocUnicode(accountKey);
         try
         {
-            var key = new ReadOnlySpan<char>((char*)unmanaged, options.AccountKey.Length);
+            var key = new ReadOnlySpan<char>((char*)unmanaged, accountKey.Length);
             json.WriteString("accountKey", key.Trim());
         }
         finally

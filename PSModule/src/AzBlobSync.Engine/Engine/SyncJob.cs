@@ -42,6 +42,17 @@ public sealed class SyncJob : IEngineJob
         return StartRaw(spec.WrittenSpan);
     }
 
+    /// <summary>
+    /// Resumes a recorded job (a spec naming <c>resumeJobId</c>). A job the journal does not have, one
+    /// still running, or one whose SAS or key must be given again ends at once with a failed summary
+    /// (JobNotFound, JobRunning, InvalidCredential).
+    /// </summary>
+    internal static SyncJob StartResume(ResumeOptions options)
+    {
+        using ZeroingBufferWriter spec = JobSpecWriter.WriteResume(options);
+        return StartRaw(spec.WrittenSpan);
+    }
+
     /// <summary>Starts a job from spec JSON as-is (the engine validates it); tests use it for the engine's own checks and a tiny buffer.</summary>
     internal static SyncJob StartRaw(ReadOnlySpan<byte> specUtf8, int initialBufferBytes = InitialBufferBytes)
     {

@@ -1,6 +1,6 @@
 namespace AzBlobSync;
 
-/// <summary>How a whole job ended.</summary>
+/// <summary>How a whole job ended (a summary), or where a recorded job stands (the journal: also <see cref="Running"/> and <see cref="Interrupted"/>).</summary>
 public enum JobStatus
 {
     Completed,
@@ -11,4 +11,10 @@ public enum JobStatus
 
     /// <summary>The job as a whole could not run (bad source, container, credentials...).</summary>
     Failed,
+
+    /// <summary>Journal only: the job is running now, in this or another process.</summary>
+    Running,
+
+    /// <summary>Journal only: the job's process died before it ended (kill, reboot); it can be resumed.</summary>
+    Interrupted,
 }

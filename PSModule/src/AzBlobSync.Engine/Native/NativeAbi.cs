@@ -7,7 +7,7 @@ namespace AzBlobSync.Native;
 internal static class NativeAbi
 {
     /// <summary>The ABI version this host speaks; a library reporting anything else is refused.</summary>
-    public const uint SupportedAbiVersion = 2;
+    public const uint SupportedAbiVersion = 3;
 
     /// <summary>File name stem the generated <c>[LibraryImport]</c> declarations ask for.</summary>
     public const string LibraryName = Interop.NativeLib;

@@ -168,7 +168,7 @@ fn remove_takes_one_id_or_a_selection_and_never_a_running_job() {
     let running = JobJournal::start(&s, "running").unwrap().unwrap();
     assert_eq!(hosts::job_remove(dir.as_deref(), &hosts::Selection { id: Some("running".into()), ..Default::default() }).unwrap_err().error_id(), "JobRunning");
     assert_eq!(hosts::job_remove(dir.as_deref(), &hosts::Selection { id: Some("nope".into()), ..Default::default() }).unwrap_err().error_id(), "JobNotFound");
-    let by_status = hosts::Selection { status: Some(JobStatus::Failed), ..Default::default() };
+    let by_status = hosts::Selection { statuses: vec![JobStatus::Failed], ..Default::default() };
     assert_eq!(hosts::job_remove(dir.as_deref(), &by_status).unwrap(), ["failed"]);
     let everything_older = hosts::Selection { before_ms: Some(now_ms() + 1000), ..Default::default() };
     assert_eq!(hosts::job_remove(dir.as_deref(), &everything_older).unwrap(), ["done"]);
@@ -193,4 +193,52 @@ fn a_resume_request_needs_what_was_not_recorded_and_gets_the_recorded_rest() {
     assert!(resumed.put_md5, "the recorded options come back");
     let unknown = format!(r#"{{"resumeJobId":"nope","jobDir":{:?}}}"#, jobs.to_str().unwrap());
     assert_eq!(resume::spec_or_resume(unknown.as_bytes()).unwrap_err().error_id(), "JobNotFound");
+}
+
+#[test]
+fn answer_json_lists_shows_and_removes_as_the_functions_do() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("jobs");
+    let ask = |request: serde_json::Value| -> serde_json::Value {
+        let mut request = request;
+        request["jobDir"] = dir.to_string_lossy().into_owned().into();
+        serde_json::from_str(&hosts::answer_json(request.to_string().as_bytes())).unwrap()
+    };
+    // No journal yet: an empty list, and a named job is not found.
+    assert_eq!(ask(serde_json::json!({"op":"list"})), serde_json::json!({"ok":true,"jobs":[]}));
+    let missing = ask(serde_json::json!({"op":"show","jobId":"nope"}));
+    assert_eq!((missing["ok"].as_bool(), missing["errorId"].as_str(), missing["category"].as_str()), (Some(false), Some("JobNotFound"), Some("ObjectNotFound")));
+
+    let s = spec(tmp.path(), "");
+    let failed = JobJournal::start(&s, "failed").unwrap().unwrap();
+    failed.planned("a", 10, t(100));
+    failed.file(&ev("a", FileStatus::Failed, Some(&format!("GET http://x/a?sig={SIG} failed"))));
+    failed.finish(EngineStatus::Failed, None, serde_json::json!({}));
+    JobJournal::start(&s, "done").unwrap().unwrap().finish(EngineStatus::Completed, None, serde_json::json!({}));
+
+    let listed = ask(serde_json::json!({"op":"list"}));
+    let ids: Vec<&str> = listed["jobs"].as_array().unwrap().iter().map(|j| j["jobId"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["done", "failed"], "newest first");
+    assert!(!listed.to_string().contains(SIG) && !listed.to_string().contains(KEY));
+    let only_failed = ask(serde_json::json!({"op":"list","status":["failed","Cancelled"]}));
+    assert_eq!(only_failed["jobs"].as_array().unwrap().len(), 1);
+    assert_eq!(only_failed["jobs"][0]["status"], "Failed");
+
+    let shown = ask(serde_json::json!({"op":"show","jobId":"failed"}));
+    assert_eq!(shown["job"]["failedFiles"][0]["path"], "a");
+    assert_eq!(shown["job"]["failedFiles"][0]["errorId"], "ServiceError");
+    assert!(!shown.to_string().contains(SIG));
+
+    let refused = ask(serde_json::json!({"op":"remove"}));
+    assert_eq!(refused["errorId"], "InvalidSpec", "removing needs a selection");
+    let bad_status = ask(serde_json::json!({"op":"list","status":"Sleeping"}));
+    assert_eq!(bad_status["errorId"], "InvalidSpec");
+    let bad_op = serde_json::from_str::<serde_json::Value>(&hosts::answer_json(b"{\"op\":\"drop\"}")).unwrap();
+    assert_eq!(bad_op["errorId"], "InvalidSpec");
+    assert_eq!(serde_json::from_str::<serde_json::Value>(&hosts::answer_json(b"not json")).unwrap()["ok"], false);
+
+    assert_eq!(ask(serde_json::json!({"op":"remove","olderThan":"1970-01-02T00:00:00Z"}))["removed"], serde_json::json!([]));
+    assert_eq!(ask(serde_json::json!({"op":"remove","status":"Failed"}))["removed"], serde_json::json!(["failed"]));
+    assert_eq!(ask(serde_json::json!({"op":"remove","olderThan":"0s"}))["removed"], serde_json::json!(["done"]));
+    assert_eq!(ask(serde_json::json!({"op":"remove","jobId":"done"}))["errorId"], "JobNotFound");
 }

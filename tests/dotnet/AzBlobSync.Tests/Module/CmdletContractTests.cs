@@ -19,7 +19,7 @@ public sealed class CmdletContractTests : IClassFixture<ModuleMetadata>
     /// Cmdlets that change nothing. They must NOT declare SupportsShouldProcess (a -WhatIf that does
     /// nothing would mislead); every other cmdlet writes, and must support -WhatIf/-Confirm.
     /// </summary>
-    private static readonly string[] ReadOnlyCmdlets = ["Test-AzBlobSync"];
+    private static readonly string[] ReadOnlyCmdlets = ["Get-AzBlobJob", "Test-AzBlobSync"];
 
     /// <summary>Cmdlets that only make an in-memory value (nothing on disk or in storage changes): no -WhatIf either.</summary>
     private static readonly string[] ValueCmdlets = ["New-AzBlobCredential"];
@@ -45,9 +45,42 @@ public sealed class CmdletContractTests : IClassFixture<ModuleMetadata>
     private static readonly string[] UploadPropertyParameters = ["AccessTier", "CacheControl", "ContentType", "Metadata", "Tag"];
 
     [Fact]
-    public void The_assembly_defines_Copy_AzBlob_New_AzBlobCredential_Sync_AzBlob_and_Test_AzBlobSync()
+    public void The_assembly_defines_the_transfer_cmdlets_the_job_cmdlets_and_New_AzBlobCredential()
     {
-        Assert.Equal(["Copy-AzBlob", "New-AzBlobCredential", "Sync-AzBlob", "Test-AzBlobSync"], metadata.CmdletTypes().Select(metadata.CmdletName).Order());
+        Assert.Equal(
+            ["Copy-AzBlob", "Get-AzBlobJob", "New-AzBlobCredential", "Remove-AzBlobJob", "Resume-AzBlobJob", "Sync-AzBlob", "Test-AzBlobSync"],
+            metadata.CmdletTypes().Select(metadata.CmdletName).Order());
+    }
+
+    [Fact]
+    public void The_job_cmdlets_take_ids_from_the_pipeline_and_Resume_signs_in_as_the_transfer_cmdlets_do()
+    {
+        Assert.Equal(["AzBlobSync.JobRecord"], OutputTypes(Cmdlet("Get-AzBlobJob")));
+        Assert.Equal(["AzBlobSync.JobRecord"], OutputTypes(Cmdlet("Remove-AzBlobJob")));
+        Assert.Equal(["AzBlobSync.JobSummary", "AzBlobSync.TransferResult"], OutputTypes(Cmdlet("Resume-AzBlobJob")));
+
+        var get = Parameters(Cmdlet("Get-AzBlobJob"));
+        Assert.Equal(["JobDirectory", "JobId", "Status"], get.Keys.Order());
+        Assert.Equal("AzBlobSync.JobStatus[]", get["Status"].PropertyType.FullName);
+
+        var remove = Parameters(Cmdlet("Remove-AzBlobJob"));
+        Assert.Equal(["JobDirectory", "JobId", "OlderThan", "PassThru", "Status"], remove.Keys.Order());
+        Assert.Equal("System.DateTime", remove["OlderThan"].PropertyType.FullName);
+        var removeId = metadata.Attributes(remove["JobId"], "ParameterAttribute").Single();
+        Assert.Contains(removeId.NamedArguments, a => a.MemberName == "ValueFromPipeline" && a.TypedValue.Value is true);
+        Assert.Contains(removeId.NamedArguments, a => a.MemberName == "ValueFromPipelineByPropertyName" && a.TypedValue.Value is true);
+        var removeAttribute = metadata.Attribute(Cmdlet("Remove-AzBlobJob"), "CmdletAttribute")!;
+        Assert.Contains(removeAttribute.NamedArguments, a => a.MemberName == "ConfirmImpact" && Convert.ToInt32(a.TypedValue.Value) == 2); // Medium
+
+        var resume = Parameters(Cmdlet("Resume-AzBlobJob"));
+        Assert.Contains(metadata.Attributes(resume["JobId"], "ParameterAttribute").Single().NamedArguments, a => a.MemberName == "ValueFromPipelineByPropertyName" && a.TypedValue.Value is true);
+        Assert.Equal("System.Security.SecureString", resume["SourceSas"].PropertyType.FullName);
+        Assert.Equal("System.Security.SecureString", resume["DestinationSas"].PropertyType.FullName);
+        foreach (string signIn in new[] { "StorageAccountKey", "Credential", "Vault", "SecretName", "TenantId", "CaCertificatePath", "AuthorityHost", "Environment", "Concurrency" })
+        {
+            Assert.Equal(Parameters(Cmdlet("Sync-AzBlob"))[signIn].PropertyType, resume[signIn].PropertyType);
+        }
+        Assert.DoesNotContain("Include", resume.Keys); // a resume runs the recorded filters
     }
 
     [Fact]
@@ -269,7 +302,7 @@ public sealed class CmdletContractTests : IClassFixture<ModuleMetadata>
     {
         var parameters = Parameters(Cmdlet("Sync-AzBlob"));
         Assert.Equal(
-            new[] { "CheckMd5", "DeleteDestination", "IncludeSkipped", "MaxDelete", "PutMd5" }.Concat(SharedParameters).Concat(UploadPropertyParameters)
+            new[] { "CheckMd5", "DeleteDestination", "IncludeSkipped", "JobDirectory", "MaxDelete", "PutMd5" }.Concat(SharedParameters).Concat(UploadPropertyParameters)
                 .Order(StringComparer.Ordinal),
             parameters.Keys.Order(StringComparer.Ordinal));
 
@@ -355,7 +388,7 @@ public sealed class CmdletContractTests : IClassFixture<ModuleMetadata>
         var document = XDocument.Load(RepoRoot.Combine("PSModule", "AzBlobSync.format.ps1xml"));
         var views = document.Descendants("View").ToList();
         var viewedTypes = views.SelectMany(v => v.Descendants("TypeName")).Select(t => t.Value.Trim()).ToList();
-        Assert.Equal(["AzBlobSync.JobSummary", "AzBlobSync.SyncDifference", "AzBlobSync.TransferResult"], viewedTypes.Order());
+        Assert.Equal(["AzBlobSync.JobRecord", "AzBlobSync.JobSummary", "AzBlobSync.SyncDifference", "AzBlobSync.TransferResult"], viewedTypes.Order());
         Assert.All(views, v => Assert.NotNull(v.Element("TableControl")));
 
         foreach (XElement view in views)

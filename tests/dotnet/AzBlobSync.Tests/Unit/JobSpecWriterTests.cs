@@ -16,7 +16,7 @@ public sealed class JobSpecWriterTests
         "checkMd5", "compareHash", "hashCachePath", "recursive", "overwrite", "deleteDestination", "confirmDeletes", "maxDelete",
         "includePattern", "excludePattern", "includePath", "excludePath", "includeRegex", "excludeRegex",
         "includeAfter", "includeBefore", "minAge", "maxAge",
-        "contentType", "cacheControl", "metadata", "tags", "accessTier",
+        "contentType", "cacheControl", "metadata", "tags", "accessTier", "jobDir",
     ];
 
     private static JsonElement Written(SyncOptions options, JobStart start)

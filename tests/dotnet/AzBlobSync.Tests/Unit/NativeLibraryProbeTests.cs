@@ -132,12 +132,12 @@ public sealed class NativeLibraryProbeTests
     }
 
     [Fact]
-    public void Abi_check_accepts_version_2_and_refuses_others_clearly()
+    public void Abi_check_accepts_version_3_and_refuses_others_clearly()
     {
-        NativeAbiCheck.EnsureSupported(2, "/lib.so");
-        var error = Assert.Throws<NativeEngineUnavailableException>(() => NativeAbiCheck.EnsureSupported(1, "/lib.so"));
+        NativeAbiCheck.EnsureSupported(3, "/lib.so");
+        var error = Assert.Throws<NativeEngineUnavailableException>(() => NativeAbiCheck.EnsureSupported(2, "/lib.so"));
         Assert.Equal(ErrorIds.NativeAbiMismatch, error.ErrorId);
-        Assert.Contains("ABI version 1", error.Message);
-        Assert.Contains("needs version 2", error.Message);
+        Assert.Contains("ABI version 2", error.Message);
+        Assert.Contains("needs version 3", error.Message);
     }
 }
