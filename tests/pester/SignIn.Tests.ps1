@@ -160,6 +160,33 @@ Describe 'Sync-AzBlob -Credential' {
         @(Get-Blobs 'cert-wrong/').Count | Should -Be 0
     }
 
+    It 'records the vault and secret name with the job, and Resume-AzBlobJob reads the same secret again' {
+        Set-StandInSecret -Vault BlobVault -Name StorageSPN -Secret @{ ServicePrincipalId = $App; ServicePrincipalSecret = $Secret }
+        $jobs = Join-Path $CertDir 'jobs-vault'
+        $container = 'later-' + [guid]::NewGuid().ToString('n').Substring(0, 8)
+        # The container does not exist yet: the job fails as a whole and stays resumable.
+        $err = $null
+        try { Sync-AzBlob -Path $Source -Destination "$($Azurite.BlobEndpoint)/$container" -Vault BlobVault -SecretName StorageSPN -TenantId $Tenant -JobDirectory $jobs -ErrorAction Stop } catch { $err = $_ }
+        $err | Should -Not -BeNullOrEmpty
+        $job = @(Get-AzBlobJob -JobDirectory $jobs)[0]
+        $job.Status | Should -Be 'Failed'
+        $recorded = (Get-AzBlobJob -JobDirectory $jobs -JobId $job.JobId).SignInReference
+        ($recorded.Vault, $recorded.SecretName, $recorded.TenantId) | Should -Be @('BlobVault', 'StorageSPN', $Tenant)
+
+        Invoke-Oracle 'create-container', $container
+        $run = Invoke-Captured { Resume-AzBlobJob -JobId $job.JobId -JobDirectory $jobs -Verbose }
+        $run.All | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] } | Should -BeNullOrEmpty
+        $blobs = Invoke-Oracle 'inventory', $container | ConvertFrom-Json
+        ($blobs.name | Sort-Object) | Should -Be @('big.bin', 'daily/report.csv')
+        ($blobs | Where-Object name -EQ 'big.bin').md5OfContent | Should -Be (Md5 (Join-Path $Source 'big.bin'))
+        (Get-AzBlobJob -JobDirectory $jobs -JobId $job.JobId).Status | Should -Be 'Completed'
+        # The journal and the log hold the reference, never the secret.
+        foreach ($file in Get-ChildItem -Recurse -File $jobs) {
+            [IO.File]::ReadAllText($file.FullName) | Should -Not -Match ([regex]::Escape($Secret))
+        }
+        $run.Text | Should -Not -Match ([regex]::Escape($Secret))
+    }
+
     It 'honours AzCopy''s SPN variables when nothing more specific is given' {
         $env:AZCOPY_AUTO_LOGIN_TYPE = 'SPN'; $env:AZCOPY_SPA_APPLICATION_ID = $App; $env:AZCOPY_SPA_CLIENT_SECRET = $Secret; $env:AZCOPY_TENANT_ID = $Tenant
         try {

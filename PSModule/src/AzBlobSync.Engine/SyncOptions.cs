@@ -93,6 +93,9 @@ public sealed record SyncOptions
     /// <summary>An Entra ID identity (service principal from a vault or a credential, managed identity, ...). The caller keeps ownership.</summary>
     public AzBlobSync.SignIn.SignInCredential? SignIn { get; init; }
 
+    /// <summary>The vault and secret <see cref="SignIn"/> was read from, recorded with the job (never the secret).</summary>
+    public AzBlobSync.SignIn.VaultReference? SignInReference { get; init; }
+
     /// <summary>
     /// AzCopy's sign-in variables (AZCOPY_AUTO_LOGIN_TYPE and companions, AZCOPY_ACCOUNT_KEY) as the
     /// host found them in its environment; the engine uses them only when nothing more specific is given.

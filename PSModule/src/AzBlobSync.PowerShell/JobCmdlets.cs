@@ -175,14 +175,16 @@ public sealed class ResumeAzBlobJobCommand : SignInCmdletBase
 
     protected override void ProcessRecord() => RunCommand(() =>
     {
+        string? directory = JobCmdlet.Directory(this, JobDirectory);
+        using AzBlobSync.SignIn.SignInCredential? recorded = ResolveSignIn() is null && StorageAccountKey is null ? RecordedVaultSignIn(directory) : null;
         var options = new ResumeOptions
         {
             JobId = JobId,
-            JobDirectory = JobCmdlet.Directory(this, JobDirectory),
+            JobDirectory = directory,
             SourceSas = SourceSas,
             DestinationSas = DestinationSas,
             AccountKey = StorageAccountKey,
-            SignIn = ResolveSignIn(),
+            SignIn = ResolveSignIn() ?? recorded,
             AzCopyEnvironment = AzBlobSync.SignIn.AzCopyVariables.Collect(),
             CaCertificatePath = CaCertificatePath is null ? NonEmpty(System.Environment.GetEnvironmentVariable("SSL_CERT_FILE")) : GetUnresolvedProviderPathFromPSPath(CaCertificatePath),
             AuthorityHost = AuthorityHost ?? (ChosenEnvironment is null ? NonEmpty(System.Environment.GetEnvironmentVariable("AZURE_AUTHORITY_HOST")) : null),
@@ -193,6 +195,12 @@ public sealed class ResumeAzBlobJobCommand : SignInCmdletBase
         // Not a dry run under -WhatIf: ShouldProcess declines, and nothing runs.
         new SyncCommand(CreateHost(isWhatIf: false)).Resume(options, StopToken);
     });
+
+    /// <summary>A job that signed in from a vault reads the same secret again (-TenantId given now wins); null for any other job.</summary>
+    private AzBlobSync.SignIn.SignInCredential? RecordedVaultSignIn(string? directory) =>
+        new JobJournal(directory).Show(JobId).SignInReference is { } reference
+            ? VaultSecretReader.Read(reference.Vault, reference.SecretName, TenantId ?? reference.TenantId)
+            : null;
 }
 
 /// <summary>What the job cmdlets share: the journal's folder, and the engine layer's errors as error records.</summary>

@@ -150,6 +150,10 @@ public abstract class SignInCmdletBase : PSCmdlet, IDisposable
         return signIn;
     }
 
+    /// <summary>The vault and secret named by -Vault/-SecretName, for the journal; null without them.</summary>
+    private protected AzBlobSync.SignIn.VaultReference? VaultReferenceGiven =>
+        Vault is not null && SecretName is not null ? new AzBlobSync.SignIn.VaultReference(Vault, SecretName, TenantId) : null;
+
     private AzBlobSync.SignIn.SignInCredential FromCredentialObject(object given) => given switch
     {
         PSCredential credential => AzBlobSync.SignIn.SecretToCredential.FromCredential(credential.UserName, credential.Password, TenantId),

@@ -141,6 +141,7 @@ public abstract class TransferCmdletBase : SignInCmdletBase
         MemoryBudgetBytes = MyInvocation.BoundParameters.ContainsKey(nameof(MemoryBudgetMB)) ? MebibytesToBytes(MemoryBudgetMB) : null,
         AccountKey = StorageAccountKey,
         SignIn = ResolveSignIn(),
+        SignInReference = VaultReferenceGiven,
         AzCopyEnvironment = AzBlobSync.SignIn.AzCopyVariables.Collect(),
         // .NET keeps its own copy of the environment on Unix ($env: changes never reach the native engine's
         // getenv), so the process-wide conventions are read here and passed on.

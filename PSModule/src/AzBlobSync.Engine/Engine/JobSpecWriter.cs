@@ -56,6 +56,7 @@ internal static class JobSpecWriter
             }
             WriteAccountKey(json, options.AccountKey);
             WriteSignIn(json, options.SignIn);
+            WriteSignInReference(json, options.SignInReference);
             WriteOptional(json, "caCertificatePath", options.CaCertificatePath);
             WriteOptional(json, "authorityHost", options.AuthorityHost);
             WriteOptional(json, "environment", options.Environment?.ToString());
@@ -222,6 +223,20 @@ internal static class JobSpecWriter
             json.WriteStringValue(value);
         }
         json.WriteEndArray();
+    }
+
+    private static void WriteSignInReference(Utf8JsonWriter json, AzBlobSync.SignIn.VaultReference? reference)
+    {
+        if (reference is null)
+        {
+            json.WriteNull("signInReference");
+            return;
+        }
+        json.WriteStartObject("signInReference");
+        json.WriteString("vault", reference.Vault);
+        json.WriteString("secretName", reference.SecretName);
+        WriteOptional(json, "tenantId", reference.TenantId);
+        json.WriteEndObject();
     }
 
     private static void WriteOptionalNumber(Utf8JsonWriter json, string name, long? value)

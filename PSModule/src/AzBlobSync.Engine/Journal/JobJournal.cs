@@ -151,6 +151,9 @@ public sealed class JobJournal
         FailedFiles = (dto.FailedFiles ?? new List<FailedFileDto>())
             .Select(f => new JobFailedFile(f.Path ?? string.Empty, f.ErrorId is null ? null : ErrorIds.FromEngine(f.ErrorId), f.Error is null ? null : MessageText.FromEngine(f.Error)))
             .ToList(),
+        SignInReference = dto.SignInReference is { Vault: { } vault, SecretName: { } secretName } reference
+            ? new AzBlobSync.SignIn.VaultReference(vault, secretName, reference.TenantId)
+            : null,
     };
 
     /// <summary>RFC 3339 from the engine, as local time (how PowerShell shows and compares times).</summary>
@@ -192,6 +195,14 @@ internal sealed class JobDto
     public string? Error { get; set; }
     public string? LogPath { get; set; }
     public List<FailedFileDto>? FailedFiles { get; set; }
+    public VaultReferenceDto? SignInReference { get; set; }
+}
+
+internal sealed class VaultReferenceDto
+{
+    public string? Vault { get; set; }
+    public string? SecretName { get; set; }
+    public string? TenantId { get; set; }
 }
 
 internal sealed class FailedFileDto

@@ -58,6 +58,9 @@ public sealed record JobRecord
 
     /// <summary>The files that failed, with their errors; filled when the job is asked for by id (Get-AzBlobJob -JobId), else empty.</summary>
     public IReadOnlyList<JobFailedFile> FailedFiles { get; init; } = Array.Empty<JobFailedFile>();
+
+    /// <summary>The vault and secret the job signed in with, as recorded (filled when asked for by id); a resume reads it again.</summary>
+    public AzBlobSync.SignIn.VaultReference? SignInReference { get; init; }
 }
 
 /// <summary>One file a recorded job failed, and why.</summary>

@@ -195,7 +195,11 @@ pub fn show(conn: &Connection, id: &str, alive: &dyn Fn(&str) -> bool) -> Result
         .map_err(sql_err)?
         .collect::<rusqlite::Result<_>>()
         .map_err(sql_err)?;
-    Ok(Some(JobDetail { job, failed_files }))
+    let sign_in_reference = recorded_spec(conn, id)?
+        .and_then(|(spec, _)| serde_json::from_str::<serde_json::Value>(&spec).ok())
+        .and_then(|spec| spec.get("signInReference").cloned())
+        .filter(|reference| !reference.is_null());
+    Ok(Some(JobDetail { job, failed_files, sign_in_reference }))
 }
 
 /// Row counts per job (to estimate what a job costs the folder).

@@ -123,6 +123,10 @@ pub struct JobDetail {
     #[serde(flatten)]
     pub job: JobView,
     pub failed_files: Vec<FailedFile>,
+    /// Where the host found the job's sign-in (e.g. a vault and secret name), as it recorded it;
+    /// never a secret. A host resumes by fetching the same secret again.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sign_in_reference: Option<serde_json::Value>,
 }
 
 /// Milliseconds since the Unix epoch as RFC 3339 (UTC).

@@ -242,3 +242,14 @@ fn answer_json_lists_shows_and_removes_as_the_functions_do() {
     assert_eq!(ask(serde_json::json!({"op":"remove","olderThan":"0s"}))["removed"], serde_json::json!(["done"]));
     assert_eq!(ask(serde_json::json!({"op":"remove","jobId":"done"}))["errorId"], "JobNotFound");
 }
+
+#[test]
+fn a_jobs_sign_in_reference_comes_back_with_it_and_never_a_secret() {
+    let tmp = tempfile::tempdir().unwrap();
+    let reference = r#","signIn":{"kind":"servicePrincipal","tenantId":"t","clientId":"c","clientSecret":"SPN-SECRET"},"signInReference":{"vault":"BlobVault","secretName":"StorageSPN","tenantId":"t"}"#;
+    let s = spec(tmp.path(), reference);
+    JobJournal::start(&s, "v1").unwrap().unwrap().finish(EngineStatus::Failed, None, serde_json::json!({}));
+    let shown = hosts::job_show(Some(tmp.path().join("jobs").to_str().unwrap()), "v1").unwrap();
+    assert_eq!(shown.sign_in_reference, Some(serde_json::json!({"vault":"BlobVault","secretName":"StorageSPN","tenantId":"t"})));
+    assert!(!serde_json::to_string(&shown).unwrap().contains("SPN-SECRET"));
+}

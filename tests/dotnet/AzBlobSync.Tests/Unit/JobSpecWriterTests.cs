@@ -12,7 +12,7 @@ public sealed class JobSpecWriterTests
     private static readonly string[] AllFields =
     [
         "operation", "direction", "source", "destination", "putMd5", "dryRun", "concurrency", "accountKey",
-        "signIn", "caCertificatePath", "authorityHost", "environment", "azcopyEnvironment", "blockSizeBytes", "memoryBudgetBytes",
+        "signIn", "signInReference", "caCertificatePath", "authorityHost", "environment", "azcopyEnvironment", "blockSizeBytes", "memoryBudgetBytes",
         "checkMd5", "compareHash", "hashCachePath", "recursive", "overwrite", "deleteDestination", "confirmDeletes", "maxDelete",
         "includePattern", "excludePattern", "includePath", "excludePath", "includeRegex", "excludeRegex",
         "includeAfter", "includeBefore", "minAge", "maxAge",
