@@ -91,6 +91,17 @@ public abstract class SignInCmdletBase : PSCmdlet, IDisposable
     /// <summary>-Environment when given; null lets -AuthorityHost, AZURE_AUTHORITY_HOST or the public cloud decide.</summary>
     private protected AzureEnvironment? ChosenEnvironment => MyInvocation.BoundParameters.ContainsKey(nameof(Environment)) ? Environment : null;
 
+    // .NET keeps its own copy of the environment on Unix ($env: changes never reach the native engine's
+    // getenv), so the process-wide conventions are read here and passed on.
+
+    /// <summary>-CaCertificatePath, else SSL_CERT_FILE.</summary>
+    private protected string? ChosenCaBundle =>
+        CaCertificatePath is null ? NonEmpty(System.Environment.GetEnvironmentVariable("SSL_CERT_FILE")) : GetUnresolvedProviderPathFromPSPath(CaCertificatePath);
+
+    /// <summary>-AuthorityHost, else (without -Environment) AZURE_AUTHORITY_HOST.</summary>
+    private protected string? ChosenAuthorityHost =>
+        AuthorityHost ?? (ChosenEnvironment is null ? NonEmpty(System.Environment.GetEnvironmentVariable("AZURE_AUTHORITY_HOST")) : null);
+
     /// <summary>Signalled by Ctrl+C (StopProcessing); the engine is asked to stop and polled until its summary.</summary>
     protected CancellationToken StopToken => stopping.Token;
 

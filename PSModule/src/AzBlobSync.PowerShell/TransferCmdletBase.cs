@@ -143,10 +143,8 @@ public abstract class TransferCmdletBase : SignInCmdletBase
         SignIn = ResolveSignIn(),
         SignInReference = VaultReferenceGiven,
         AzCopyEnvironment = AzBlobSync.SignIn.AzCopyVariables.Collect(),
-        // .NET keeps its own copy of the environment on Unix ($env: changes never reach the native engine's
-        // getenv), so the process-wide conventions are read here and passed on.
-        CaCertificatePath = CaCertificatePath is null ? NonEmpty(System.Environment.GetEnvironmentVariable("SSL_CERT_FILE")) : GetUnresolvedProviderPathFromPSPath(CaCertificatePath),
-        AuthorityHost = AuthorityHost ?? (ChosenEnvironment is null ? NonEmpty(System.Environment.GetEnvironmentVariable("AZURE_AUTHORITY_HOST")) : null),
+        CaCertificatePath = ChosenCaBundle,
+        AuthorityHost = ChosenAuthorityHost,
         Environment = ChosenEnvironment,
         JobDirectory = JobDirectoryFromEnvironment(),
         IncludePattern = Include,
