@@ -39,6 +39,23 @@ pub struct AzureBlobStore {
     location: ContainerUrl,
 }
 
+
+/// The SDK's upload and commit options are two types with the same property fields: filled in one place.
+macro_rules! with_blob_properties {
+    ($options:ident, $properties:expr, { $($field:ident: $value:expr),* $(,)? }) => {
+        $options {
+            blob_content_md5: $properties.content_md5.map(|m| m.to_vec()),
+            blob_content_type: $properties.content_type.clone(),
+            blob_cache_control: $properties.cache_control.clone(),
+            blob_tags_string: tags_string(&$properties.tags),
+            tier: $properties.access_tier.map(sdk_tier),
+            metadata: Some($properties.metadata.clone()),
+            $($field: $value,)*
+            ..Default::default()
+        }
+    };
+}
+
 impl AzureBlobStore {
     /// `transport` is the job's one HTTP client (see [`crate::auth::JobAuth`]).
     pub fn new(location: &ContainerUrl, credential: Credential, transport: azure_core::http::Transport) -> Result<Self> {
@@ -183,18 +200,11 @@ impl BlobStore for AzureBlobStore {
     }
 
     async fn put(&self, name: &str, content: Bytes, properties: &BlobProperties) -> Result<()> {
-        let options = BlockBlobClientUploadOptions {
-            blob_content_md5: properties.content_md5.map(|m| m.to_vec()),
-            blob_content_type: properties.content_type.clone(),
-            blob_cache_control: properties.cache_control.clone(),
-            blob_tags_string: tags_string(&properties.tags),
-            tier: properties.access_tier.map(sdk_tier),
-            metadata: Some(properties.metadata.clone()),
-            // One request for the whole body: the caller only sends small files here.
+        // One request for the whole body: the caller only sends small files here.
+        let options = with_blob_properties!(BlockBlobClientUploadOptions, properties, {
             partition_size: Some(std::num::NonZero::new(content.len().max(1) as u64).expect("max(1)")),
             parallel: Some(std::num::NonZero::new(1).expect("1")),
-            ..Default::default()
-        };
+        });
         self.block_blob(name).upload(body(content), Some(options)).await.map_err(|e| self.error(e))?;
         Ok(())
     }
@@ -226,15 +236,7 @@ impl BlobStore for AzureBlobStore {
         let ids = parts.into_iter().map(|p| p.0.into_bytes()).collect();
         let list = BlockLookupList { latest: Some(ids), ..Default::default() };
         let body = RequestContent::try_from(list).map_err(|e| self.error(e))?;
-        let options = BlockBlobClientCommitBlockListOptions {
-            blob_content_md5: properties.content_md5.map(|m| m.to_vec()),
-            blob_content_type: properties.content_type.clone(),
-            blob_cache_control: properties.cache_control.clone(),
-            blob_tags_string: tags_string(&properties.tags),
-            tier: properties.access_tier.map(sdk_tier),
-            metadata: Some(properties.metadata.clone()),
-            ..Default::default()
-        };
+        let options = with_blob_properties!(BlockBlobClientCommitBlockListOptions, properties, {});
         self.block_blob(&upload.name).commit_block_list(body, Some(options)).await.map_err(|e| self.error(e))?;
         Ok(())
     }
