@@ -71,6 +71,41 @@ public sealed class JobSpecWriterTests
         }
     }
 
+    public static TheoryData<string> SignInKinds => new() { "servicePrincipal", "certificateFile", "certificateBytes", "managedIdentity", "userAssigned", "workloadIdentity", "azureCli" };
+
+    /// <summary>Every sign-in New-AzBlobCredential and the vault make is written as the engine's spec takes it (its own check, no network).</summary>
+    [Theory]
+    [MemberData(nameof(SignInKinds))]
+    public void Each_sign_in_kind_is_written_as_the_engine_takes_it(string kind)
+    {
+        using AzBlobSync.SignIn.SignInCredential signIn = kind switch
+        {
+            "servicePrincipal" => AzBlobSync.SignIn.SignInCredential.ServicePrincipal("tenant", "app", Secrets.ToSecureString("secret")),
+            "certificateFile" => AzBlobSync.SignIn.SignInCredential.ServicePrincipalCertificate("tenant", "app", "/etc/app.pfx", null, Secrets.ToSecureString("pw")),
+            "certificateBytes" => AzBlobSync.SignIn.SignInCredential.ServicePrincipalCertificate("tenant", "app", null, new byte[] { 0x30, 0x82, 1, 2 }, null),
+            "managedIdentity" => AzBlobSync.SignIn.SignInCredential.ManagedIdentity(),
+            "userAssigned" => AzBlobSync.SignIn.SignInCredential.ManagedIdentity(resourceId: "/subscriptions/s/resourceGroups/g/providers/Microsoft.ManagedIdentity/userAssignedIdentities/i"),
+            "workloadIdentity" => AzBlobSync.SignIn.SignInCredential.WorkloadIdentity("tenant", "app", "/var/run/token"),
+            _ => AzBlobSync.SignIn.SignInCredential.AzureCli("tenant"),
+        };
+        string folder = Directory.CreateTempSubdirectory("azbs-signin-").FullName;
+        try
+        {
+            var options = new SyncOptions
+            {
+                Source = folder,
+                Destination = "https://acct.blob.core.windows.net/ccc",
+                SignIn = signIn,
+                SignInReference = new AzBlobSync.SignIn.VaultReference("BlobVault", "StorageSPN", "tenant"),
+            };
+            AzBlobSync.Spec.SpecCheck.Check(options, JobStart.Sync(dryRun: false));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
     [Fact]
     public void Without_key_or_concurrency_writes_nulls_so_the_engine_uses_its_defaults()
     {
