@@ -32,7 +32,10 @@ BeforeAll {
     [IO.File]::WriteAllBytes($PfxPath, $PfxBytes)
     $registered = Join-Path $CertDir 'registered.pem'
     Set-Content -Path $registered -Value $appCertificate.ExportCertificatePem()
-    foreach ($a in '--tenant-id', $Tenant, '--client-id', $App, '--client-secret', $Secret, '--certificate-pem', $registered) { $start.ArgumentList.Add($a) }
+    $script:FederatedToken = 'Pester-federated-token-never-shown'
+    $script:IdentityHeader = 'Pester-identity-header-never-shown'
+    foreach ($a in '--tenant-id', $Tenant, '--client-id', $App, '--client-secret', $Secret, '--certificate-pem', $registered,
+        '--federated-token', $FederatedToken, '--identity-header', $IdentityHeader) { $start.ArgumentList.Add($a) }
     $start.RedirectStandardInput = $true
     $start.RedirectStandardOutput = $true
     $script:IdentityProcess = [System.Diagnostics.Process]::Start($start)
@@ -185,6 +188,36 @@ Describe 'Sync-AzBlob -Credential' {
             [IO.File]::ReadAllText($file.FullName) | Should -Not -Match ([regex]::Escape($Secret))
         }
         $run.Text | Should -Not -Match ([regex]::Escape($Secret))
+    }
+
+    It 'signs in with a workload identity token file and, in a process given IDENTITY_ENDPOINT, as a managed identity' {
+        $tokenFile = Join-Path $CertDir 'federated-token'
+        Set-Content -Path $tokenFile -Value $FederatedToken -NoNewline
+        $workload = New-AzBlobCredential -WorkloadIdentity -TenantId $Tenant -ClientId $App -TokenFilePath $tokenFile
+        $run = Invoke-Captured { Sync-AzBlob -Path $Source -Destination "$Container/workload" -Credential $workload -Verbose }
+        $run.All | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] } | Should -BeNullOrEmpty
+        ((Get-Blobs 'workload/').name | Sort-Object) | Should -Be @('workload/big.bin', 'workload/daily/report.csv')
+
+        # The managed-identity endpoint comes from the process environment, as the platform sets it before the
+        # process starts (and as Azure's SDKs read it): a child pwsh is started with it.
+        $env:IDENTITY_ENDPOINT = $Identity.identityEndpoint; $env:IDENTITY_HEADER = $IdentityHeader
+        try {
+            $output = & (Get-PwshPath) -NoProfile -NonInteractive -Command {
+                param($ModulePath, $SourcePath, $Url)
+                Import-Module $ModulePath
+                $summary = Sync-AzBlob -Path $SourcePath -Destination $Url -Credential (New-AzBlobCredential -ManagedIdentity) -ErrorAction Stop |
+                    Where-Object { $_ -is [AzBlobSync.JobSummary] }
+                "status=$($summary.Status)"
+            } -args (Get-TestModuleManifest), $Source, "$Container/managed" 2>&1
+        } finally {
+            Remove-Item Env:IDENTITY_ENDPOINT, Env:IDENTITY_HEADER
+        }
+        "$output" | Should -Match 'status=Completed'
+        ((Get-Blobs 'managed/').md5OfContent | Sort-Object) | Should -Be (@((Md5 (Join-Path $Source 'big.bin')), (Md5 (Join-Path $Source 'daily' 'report.csv'))) | Sort-Object)
+        foreach ($text in $run.Text, "$output") {
+            $text | Should -Not -Match ([regex]::Escape($FederatedToken))
+            $text | Should -Not -Match ([regex]::Escape($IdentityHeader))
+        }
     }
 
     It 'honours AzCopy''s SPN variables when nothing more specific is given' {
