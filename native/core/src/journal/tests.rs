@@ -246,8 +246,14 @@ fn answer_json_lists_shows_and_removes_as_the_functions_do() {
 #[test]
 fn a_jobs_sign_in_reference_comes_back_with_it_and_never_a_secret() {
     let tmp = tempfile::tempdir().unwrap();
-    let reference = r#","signIn":{"kind":"servicePrincipal","tenantId":"t","clientId":"c","clientSecret":"SPN-SECRET"},"signInReference":{"vault":"BlobVault","secretName":"StorageSPN","tenantId":"t"}"#;
-    let s = spec(tmp.path(), reference);
+    let src = tmp.path().join("src");
+    std::fs::create_dir_all(&src).unwrap();
+    let json = format!(
+        r#"{{"source":{src:?},"destination":"https://acct.blob.core.windows.net/cont","jobDir":{jobs:?},"signIn":{{"kind":"servicePrincipal","tenantId":"t","clientId":"c","clientSecret":"SPN-SECRET"}},"signInReference":{{"vault":"BlobVault","secretName":"StorageSPN","tenantId":"t"}}}}"#,
+        src = src.to_str().unwrap(),
+        jobs = tmp.path().join("jobs").to_str().unwrap(),
+    );
+    let s = JobSpec::from_json(json.as_bytes()).unwrap();
     JobJournal::start(&s, "v1").unwrap().unwrap().finish(EngineStatus::Failed, None, serde_json::json!({}));
     let shown = hosts::job_show(Some(tmp.path().join("jobs").to_str().unwrap()), "v1").unwrap();
     assert_eq!(shown.sign_in_reference, Some(serde_json::json!({"vault":"BlobVault","secretName":"StorageSPN","tenantId":"t"})));
