@@ -220,6 +220,42 @@ Describe 'Sync-AzBlob -Credential' {
         }
     }
 
+    It 'signs in as the Azure CLI''s account with New-AzBlobCredential -AzureCli (a stand-in az on PATH)' {
+        # A token Azurite accepts (issuer, audience and times; it does not check the signature), as `az` would print it.
+        $part = { param($value) [Convert]::ToBase64String([Text.Encoding]::UTF8.GetBytes(($value | ConvertTo-Json -Compress))).TrimEnd('=').Replace('+', '-').Replace('/', '_') }
+        $now = [DateTimeOffset]::UtcNow.ToUnixTimeSeconds()
+        $claims = @{ aud = 'https://storage.azure.com'; iss = "https://sts.windows.net/$Tenant/"; iat = $now - 60; nbf = $now - 60; exp = $now + 3600; sub = 'az-cli-user'; tid = $Tenant }
+        $token = "$(& $part @{ alg = 'RS256'; typ = 'JWT' }).$(& $part $claims).c2lnbmF0dXJl"
+        $bin = Join-Path $CertDir 'fake-az'
+        New-Item -ItemType Directory -Force -Path $bin | Out-Null
+        $az = Join-Path $bin 'az'
+        Set-Content -Path $az -Value @"
+#!/bin/sh
+# A stand-in for the Azure CLI: answers only what the sign-in asks.
+case "`$*" in
+  *'account get-access-token'*'--scope https://storage.azure.com/.default'*) printf '%s' '{"accessToken":"$token","expires_on":$($now + 3600),"tokenType":"Bearer"}' ;;
+  *) echo "unexpected: `$*" >&2; exit 1 ;;
+esac
+"@
+        chmod +x $az
+        # `az` is found on the engine's PATH, which a child process takes from us at its start.
+        $oldPath = $env:PATH
+        $env:PATH = "$bin$([IO.Path]::PathSeparator)$oldPath"
+        try {
+            $output = & (Get-PwshPath) -NoProfile -NonInteractive -Command {
+                param($ModulePath, $SourcePath, $Url)
+                Import-Module $ModulePath
+                $summary = Sync-AzBlob -Path $SourcePath -Destination $Url -Credential (New-AzBlobCredential -AzureCli) -ErrorAction Stop |
+                    Where-Object { $_ -is [AzBlobSync.JobSummary] }
+                "status=$($summary.Status)"
+            } -args (Get-TestModuleManifest), $Source, "$Container/azure-cli" 2>&1
+        } finally {
+            $env:PATH = $oldPath
+        }
+        "$output" | Should -Match 'status=Completed'
+        ((Get-Blobs 'azure-cli/').name | Sort-Object) | Should -Be @('azure-cli/big.bin', 'azure-cli/daily/report.csv')
+    }
+
     It 'honours AzCopy''s SPN variables when nothing more specific is given' {
         $env:AZCOPY_AUTO_LOGIN_TYPE = 'SPN'; $env:AZCOPY_SPA_APPLICATION_ID = $App; $env:AZCOPY_SPA_CLIENT_SECRET = $Secret; $env:AZCOPY_TENANT_ID = $Tenant
         try {
