@@ -220,7 +220,7 @@ Describe 'Sync-AzBlob -Credential' {
         }
     }
 
-    It 'signs in as the Azure CLI''s account with New-AzBlobCredential -AzureCli (a stand-in az on PATH)' {
+    It 'signs in as the account az is signed in with, by New-AzBlobCredential -AzureCli (a stand-in az on PATH)' {
         # A token Azurite accepts (issuer, audience and times; it does not check the signature), as `az` would print it.
         $part = { param($value) [Convert]::ToBase64String([Text.Encoding]::UTF8.GetBytes(($value | ConvertTo-Json -Compress))).TrimEnd('=').Replace('+', '-').Replace('/', '_') }
         $now = [DateTimeOffset]::UtcNow.ToUnixTimeSeconds()
