@@ -71,6 +71,17 @@ BeforeAll {
         $all = try { & $Run -ErrorVariable +errors 4>&1 5>&1 2>&1 } catch { $_ }
         [pscustomobject]@{ All = @($all) + @($errors); Text = (@($all) + @($errors) | ForEach-Object { $_ | Out-String; if ($_ -is [System.Management.Automation.ErrorRecord]) { $_.Exception.ToString(); $_.FullyQualifiedErrorId } }) -join "`n" }
     }
+    # A sync in a child pwsh: the engine reads IDENTITY_ENDPOINT and PATH from its own process environment,
+    # which a child takes from us when it starts (a $env: change inside this process never reaches it).
+    function script:Invoke-SyncInChild([string] $CredentialCommand, [string] $Url) {
+        & (Get-PwshPath) -NoProfile -NonInteractive -Command {
+            param($ModulePath, $SourcePath, $Url, $CredentialCommand)
+            Import-Module $ModulePath
+            $credential = Invoke-Expression $CredentialCommand
+            $summary = Sync-AzBlob -Path $SourcePath -Destination $Url -Credential $credential -ErrorAction Stop | Where-Object { $_ -is [AzBlobSync.JobSummary] }
+            "status=$($summary.Status)"
+        } -args (Get-TestModuleManifest), $Source, $Url, $CredentialCommand 2>&1
+    }
     function script:Get-Blobs([string] $Prefix) { Invoke-Oracle 'inventory', 'backups', $Prefix | ConvertFrom-Json }
     function script:Md5([string] $Path) { (Get-FileHash -Algorithm MD5 -Path $Path).Hash.ToLowerInvariant() }
 }
@@ -202,13 +213,7 @@ Describe 'Sync-AzBlob -Credential' {
         # process starts (and as Azure's SDKs read it): a child pwsh is started with it.
         $env:IDENTITY_ENDPOINT = $Identity.identityEndpoint; $env:IDENTITY_HEADER = $IdentityHeader
         try {
-            $output = & (Get-PwshPath) -NoProfile -NonInteractive -Command {
-                param($ModulePath, $SourcePath, $Url)
-                Import-Module $ModulePath
-                $summary = Sync-AzBlob -Path $SourcePath -Destination $Url -Credential (New-AzBlobCredential -ManagedIdentity) -ErrorAction Stop |
-                    Where-Object { $_ -is [AzBlobSync.JobSummary] }
-                "status=$($summary.Status)"
-            } -args (Get-TestModuleManifest), $Source, "$Container/managed" 2>&1
+            $output = Invoke-SyncInChild 'New-AzBlobCredential -ManagedIdentity' "$Container/managed"
         } finally {
             Remove-Item Env:IDENTITY_ENDPOINT, Env:IDENTITY_HEADER
         }
@@ -242,13 +247,7 @@ esac
         $oldPath = $env:PATH
         $env:PATH = "$bin$([IO.Path]::PathSeparator)$oldPath"
         try {
-            $output = & (Get-PwshPath) -NoProfile -NonInteractive -Command {
-                param($ModulePath, $SourcePath, $Url)
-                Import-Module $ModulePath
-                $summary = Sync-AzBlob -Path $SourcePath -Destination $Url -Credential (New-AzBlobCredential -AzureCli) -ErrorAction Stop |
-                    Where-Object { $_ -is [AzBlobSync.JobSummary] }
-                "status=$($summary.Status)"
-            } -args (Get-TestModuleManifest), $Source, "$Container/azure-cli" 2>&1
+            $output = Invoke-SyncInChild 'New-AzBlobCredential -AzureCli' "$Container/azure-cli"
         } finally {
             $env:PATH = $oldPath
         }
