@@ -196,11 +196,29 @@ public sealed class ResumeAzBlobJobCommand : SignInCmdletBase
         new SyncCommand(CreateHost(isWhatIf: false)).Resume(options, StopToken);
     });
 
-    /// <summary>A job that signed in from a vault reads the same secret again (-TenantId given now wins); null for any other job.</summary>
-    private AzBlobSync.SignIn.SignInCredential? RecordedVaultSignIn(string? directory) =>
-        new JobJournal(directory).Show(JobId).SignInReference is { } reference
+    /// <summary>
+    /// A job that signed in from a vault reads the same secret again (-TenantId given now wins); null for
+    /// any other job. -WhatIf reads nothing; a job the journal lacks is left for the resume to report.
+    /// </summary>
+    private AzBlobSync.SignIn.SignInCredential? RecordedVaultSignIn(string? directory)
+    {
+        if (IsWhatIfRequested())
+        {
+            return null;
+        }
+        JobRecord recorded;
+        try
+        {
+            recorded = new JobJournal(directory).Show(JobId);
+        }
+        catch (AzBlobSyncException)
+        {
+            return null;
+        }
+        return recorded.SignInReference is { } reference
             ? VaultSecretReader.Read(reference.Vault, reference.SecretName, TenantId ?? reference.TenantId)
             : null;
+    }
 }
 
 /// <summary>What the job cmdlets share: the journal's folder, and the engine layer's errors as error records.</summary>
