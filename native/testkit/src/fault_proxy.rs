@@ -74,6 +74,8 @@ struct Shared {
     injected: [AtomicU64; 7],
     requests: AtomicU64,
     stopped: AtomicBool,
+    /// Every request the service answered: its request line and the status it answered with.
+    answered: Mutex<Vec<(String, u16)>>,
 }
 
 pub struct FaultProxy {
@@ -87,7 +89,7 @@ impl FaultProxy {
         let listener = TcpListener::bind("127.0.0.1:0").expect("a free port");
         let port = listener.local_addr().expect("bound").port();
         let seed = config.seed.max(1);
-        let shared = Arc::new(Shared { config, rng: Mutex::new(seed), turns: Default::default(), injected: Default::default(), requests: AtomicU64::new(0), stopped: AtomicBool::new(false) });
+        let shared = Arc::new(Shared { config, rng: Mutex::new(seed), turns: Default::default(), injected: Default::default(), requests: AtomicU64::new(0), stopped: AtomicBool::new(false), answered: Mutex::default() });
         let accepting = shared.clone();
         std::thread::spawn(move || {
             for client in listener.incoming() {
@@ -114,6 +116,12 @@ impl FaultProxy {
     /// Requests seen (broken or not).
     pub fn requests(&self) -> u64 {
         self.shared.requests.load(Ordering::SeqCst)
+    }
+
+    /// The requests that reached the service (read whole before forwarding, so a client killed
+    /// mid-body sends nothing), each with the status the service answered, in order.
+    pub fn answered(&self) -> Vec<(String, u16)> {
+        self.shared.answered.lock().unwrap_or_else(|p| p.into_inner()).clone()
     }
 
     pub fn report(&self) -> String {
@@ -232,6 +240,8 @@ fn serve(client: TcpStream, upstream: u16, shared: &Shared) {
         }
         let head_request = request.start_line().starts_with("HEAD ");
         let Some(response) = forward(&request, upstream, head_request) else { break };
+        let status = String::from_utf8_lossy(&response.head).split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+        shared.answered.lock().unwrap_or_else(|p| p.into_inner()).push((request.start_line(), status));
         let fault = match fault {
             // A response too short to cut loses its connection instead.
             Some(f) if f.needs_a_body() && response.body.len() < 2 => Some(Fault::DropAfterForwarding),
@@ -300,6 +310,7 @@ mod tests {
             injected: Default::default(),
             requests: AtomicU64::new(0),
             stopped: AtomicBool::new(false),
+            answered: Mutex::default(),
         };
         let (a, b) = (shared(7), shared(7));
         let draws: Vec<_> = (0..4000).map(|_| a.draw(true)).collect();
