@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using System.Security;
 using AzBlobSync.Hosted.Tests.Hosting;
 using AzBlobSync.Tests.Infrastructure;
 
@@ -34,7 +33,7 @@ public sealed class ConfirmTests(AzuriteFixture azurite) : IDisposable
 
         using PowerShell ps = runspace.NewPowerShell();
         ps.AddCommand("Sync-AzBlob").AddParameter("Path", tree.Root).AddParameter("Destination", azurite.ContainerUrl(container))
-            .AddParameter("StorageAccountKey", DevKey()).AddParameter("DeleteDestination").AddParameter("Confirm");
+            .AddParameter("StorageAccountKey", Secrets.ToSecureString(AzuriteFixture.AccountKey)).AddParameter("DeleteDestination").AddParameter("Confirm");
         var output = ps.Invoke();
 
         Assert.False(ps.HadErrors, string.Join("; ", ps.Streams.Error));
@@ -45,16 +44,5 @@ public sealed class ConfirmTests(AzuriteFixture azurite) : IDisposable
         Assert.Equal(["extra-2.txt", "keep.txt"], azurite.Oracle.Names(container).Order(StringComparer.Ordinal));
         var summary = Assert.Single(output, o => o.TypeNames[0] == "AzBlobSync.JobSummary");
         Assert.Equal(1L, summary.Properties["FilesDeleted"].Value);
-    }
-
-    private static SecureString DevKey()
-    {
-        var key = new SecureString();
-        foreach (char c in AzuriteFixture.AccountKey)
-        {
-            key.AppendChar(c);
-        }
-        key.MakeReadOnly();
-        return key;
     }
 }

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Management.Automation;
-using System.Security;
 using System.Text.RegularExpressions;
 using AzBlobSync.Hosted.Tests.Hosting;
 using AzBlobSync.Tests.Infrastructure;
@@ -90,12 +89,77 @@ public sealed class StopTests(AzuriteFixture azurite, ITestOutputHelper output) 
         });
     }
 
+    [Fact]
+    public void Stopping_Resume_AzBlobJob_leaves_the_job_Cancelled_and_resumable_and_the_next_resume_finishes_it()
+    {
+        for (int i = 0; i < 2; i++)
+        {
+            tree.WriteRandom($"a-big-{i}.bin", 24L << 20, seed: 300 + i);
+        }
+        for (int i = 0; i < 1500; i++)
+        {
+            tree.WriteRandom($"small/{i / 100:00}/{i:0000}.txt", 512, seed: i);
+        }
+        string container = azurite.NewContainer("stop-resume");
+        string url = azurite.ContainerUrl(container);
+        string jobs = Path.Combine(Path.GetTempPath(), "azbs-stop-jobs-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            StopOnceTransferring(Sync("-Path", tree.Root, url, "-JobDirectory", jobs, "-Concurrency", 2));
+            PSObject stopped = SingleJob(jobs);
+            Assert.Equal("Cancelled", stopped.Properties["Status"].Value.ToString());
+            Assert.Equal(true, stopped.Properties["Resumable"].Value);
+            string jobId = (string)stopped.Properties["JobId"].Value;
+
+            // Ctrl+C again, this time during the resume: the same job, cancelled once more, still resumable.
+            TimeSpan stoppedAfter = StopOnceTransferring(Resume(jobId, jobs));
+            output.WriteLine($"resume: the pipeline ended {stoppedAfter.TotalMilliseconds:0} ms after Stop()");
+            PSObject again = SingleJob(jobs);
+            Assert.Equal(jobId, again.Properties["JobId"].Value);
+            Assert.Equal("Cancelled", again.Properties["Status"].Value.ToString());
+            Assert.Equal(true, again.Properties["Resumable"].Value);
+            Assert.Equal(2, Convert.ToInt32(again.Properties["Attempt"].Value));
+            Assert.True(azurite.Oracle.Names(container).Count < tree.Count, "every file went up: the second stop came too late to test anything");
+
+            // The same runspace resumes it to the end: the container holds the source, byte for byte.
+            using PowerShell last = Resume(jobId, jobs);
+            var summary = Assert.Single(last.Invoke(), o => o.TypeNames[0] == "AzBlobSync.JobSummary");
+            Assert.False(last.HadErrors, string.Join("; ", last.Streams.Error));
+            Assert.Equal("Completed", summary.Properties["Status"].Value.ToString());
+            var inventory = azurite.Oracle.Inventory(container);
+            Assert.Equal(tree.Count, inventory.Count);
+            Assert.All(inventory, blob => Assert.Equal(tree.Md5ByRelativePath[blob.Name], blob.Md5OfContent));
+            Assert.Equal(3, Convert.ToInt32(SingleJob(jobs).Properties["Attempt"].Value));
+        }
+        finally
+        {
+            if (Directory.Exists(jobs))
+            {
+                Directory.Delete(jobs, recursive: true);
+            }
+        }
+    }
+
+    private PowerShell Resume(string jobId, string jobs)
+    {
+        PowerShell ps = runspace.NewPowerShell();
+        return ps.AddCommand("Resume-AzBlobJob").AddParameter("JobId", jobId).AddParameter("JobDirectory", jobs)
+            .AddParameter("StorageAccountKey", Secrets.ToSecureString(AzuriteFixture.AccountKey));
+    }
+
+    /// <summary>The one job in the journal, as Get-AzBlobJob shows it.</summary>
+    private PSObject SingleJob(string jobs)
+    {
+        using PowerShell ps = runspace.NewPowerShell();
+        return Assert.Single(ps.AddCommand("Get-AzBlobJob").AddParameter("JobDirectory", jobs).Invoke());
+    }
+
     /// <summary>Sync-AzBlob with the Azurite key; arguments after the first two are "-Name", value pairs or positional values.</summary>
     private PowerShell Sync(string sourceParameter, string source, string destination, params object[] more)
     {
         PowerShell ps = runspace.NewPowerShell();
         ps.AddCommand("Sync-AzBlob").AddParameter(sourceParameter.TrimStart('-'), source).AddParameter("Destination", destination)
-            .AddParameter("StorageAccountKey", DevKey());
+            .AddParameter("StorageAccountKey", Secrets.ToSecureString(AzuriteFixture.AccountKey));
         for (int i = 0; i < more.Length; i += 2)
         {
             ps.AddParameter(((string)more[i]).TrimStart('-'), more[i + 1]);
@@ -147,14 +211,4 @@ public sealed class StopTests(AzuriteFixture azurite, ITestOutputHelper output) 
         }
     }
 
-    private static SecureString DevKey()
-    {
-        var key = new SecureString();
-        foreach (char c in AzuriteFixture.AccountKey)
-        {
-            key.AppendChar(c);
-        }
-        key.MakeReadOnly();
-        return key;
-    }
 }
