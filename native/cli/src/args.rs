@@ -351,19 +351,11 @@ impl TransferArgs {
         };
         self.filters.apply(&mut spec);
         self.sign_in.apply(&mut spec);
-        retry_from_environment(&mut spec);
         spec.job_dir = self.journal.job_dir.clone();
         spec.no_journal = self.journal.no_journal;
         spec.log_level = Some(self.log_level.for_job_log());
         Ok(spec)
     }
-}
-
-/// Retry tuning from the environment, not flags: tests shorten the stall timeout, and an operator
-/// on a bad link can raise the tries, without a parameter every host would have to mirror.
-fn retry_from_environment(spec: &mut JobSpec) {
-    spec.max_attempts = std::env::var("AZBLOBSYNC_MAX_ATTEMPTS").ok().and_then(|v| v.trim().parse().ok());
-    spec.per_try_timeout_seconds = std::env::var("AZBLOBSYNC_PER_TRY_TIMEOUT_SECONDS").ok().and_then(|v| v.trim().parse().ok());
 }
 
 /// AzCopy's `--delete-destination` values.

@@ -39,3 +39,21 @@ fn every_bad_input_in_the_parity_table_is_refused_with_its_id() {
     }
     assert!(wrong.is_empty(), "rows refused differently:\n{}", wrong.join("\n"));
 }
+
+/// Retry tuning from the environment is judged by the engine (`spec::rules::retry_tuning`), so a
+/// value that does not parse is refused, never silently replaced by the default.
+#[test]
+fn retry_tuning_from_the_environment_that_does_not_parse_is_refused_before_the_network() {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, value) in [("AZBLOBSYNC_MAX_ATTEMPTS", "lots"), ("AZBLOBSYNC_MAX_ATTEMPTS", "0"), ("AZBLOBSYNC_PER_TRY_TIMEOUT_SECONDS", "-1")] {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_azblobsync"))
+            .args(["sync", dir.path().to_str().unwrap(), "http://127.0.0.1:9/devstoreaccount1/cont", "--output-type", "json"])
+            .env(name, value)
+            .env("AZBLOBSYNC_JOB_DIR", dir.path().join("jobs"))
+            .output()
+            .unwrap();
+        let summary: Value = serde_json::from_str(String::from_utf8_lossy(&out.stdout).lines().last().unwrap_or("{}")).unwrap();
+        assert_eq!((out.status.code(), summary["errorId"].as_str()), (Some(2), Some("InvalidSpec")), "{name}={value}: {summary}");
+        assert!(summary["error"].as_str().unwrap_or_default().contains(name), "the message names the variable: {summary}");
+    }
+}

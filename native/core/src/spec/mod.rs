@@ -166,10 +166,12 @@ pub struct JobSpec {
     /// Only files at most this old.
     #[serde(default)]
     pub max_age: Option<String>,
-    /// Tries per storage request before the file it serves fails (default 12; see `transfer::retry`).
+    /// Tries per storage request before the file it serves fails (default 12; see `transfer::retry`);
+    /// unset, `AZBLOBSYNC_MAX_ATTEMPTS` from the host process's environment.
     #[serde(default)]
     pub max_attempts: Option<u32>,
-    /// Downloads: a body that delivers no byte for this many seconds is cut and resumed (default 60).
+    /// Downloads: a body that delivers no byte for this many seconds is cut and resumed (default 60);
+    /// unset, `AZBLOBSYNC_PER_TRY_TIMEOUT_SECONDS` from the host process's environment.
     #[serde(default)]
     pub per_try_timeout_seconds: Option<f64>,
     /// Where the job journal and logs live (default: see [`crate::journal::location`]).
@@ -249,6 +251,7 @@ impl JobSpec {
             rules::check_max_delete(self.max_delete)?;
             rules::check_job_id(self.job_id.as_deref())?;
             rules::check_memory_budget(self.memory_budget_bytes)?;
+            (self.max_attempts, self.per_try_timeout_seconds) = rules::retry_tuning(self.max_attempts, self.per_try_timeout_seconds, |name| std::env::var(name).ok())?;
             if let Some(b) = self.block_size_bytes {
                 crate::transfer::part_sizing::validate_block_size(b)?;
             }
@@ -340,6 +343,7 @@ impl JobSpec {
     /// How storage requests are retried: the defaults, with what the spec overrides.
     pub fn retry_policy(&self) -> crate::transfer::retry::RetryPolicy {
         let mut policy = crate::transfer::retry::RetryPolicy::default();
+        // Values were checked by `rules::retry_tuning` when the spec was validated.
         if let Some(n) = self.max_attempts {
             policy.max_attempts = n.max(1);
         }

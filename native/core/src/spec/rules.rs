@@ -39,6 +39,40 @@ pub fn check_job_id(id: Option<&str>) -> Result<()> {
     }
 }
 
+/// Most tries per storage request a spec (or `AZBLOBSYNC_MAX_ATTEMPTS`) may ask for.
+pub const MAX_ATTEMPTS: u32 = 100;
+pub const MAX_ATTEMPTS_VARIABLE: &str = "AZBLOBSYNC_MAX_ATTEMPTS";
+pub const PER_TRY_TIMEOUT_VARIABLE: &str = "AZBLOBSYNC_PER_TRY_TIMEOUT_SECONDS";
+
+/// Retry tuning: what the spec gives, else the process environment (an operator on a bad link
+/// raises the tries; tests shorten the stall timeout), so every host honours and refuses the same
+/// values. Returns (tries, per-try timeout in seconds), each `None` for the default.
+pub fn retry_tuning(
+    max_attempts: Option<u32>,
+    per_try_timeout_seconds: Option<f64>,
+    env: impl Fn(&str) -> Option<String>,
+) -> Result<(Option<u32>, Option<f64>)> {
+    let tries = match max_attempts {
+        Some(n) => Some(n),
+        None => env(MAX_ATTEMPTS_VARIABLE)
+            .map(|v| v.trim().parse::<u32>().map_err(|_| invalid(format!("{MAX_ATTEMPTS_VARIABLE} must be a whole number from 1 to {MAX_ATTEMPTS}, got '{v}'"))))
+            .transpose()?,
+    };
+    if let Some(n) = tries.filter(|n| !(1..=MAX_ATTEMPTS).contains(n)) {
+        return Err(invalid(format!("'maxAttempts' ({MAX_ATTEMPTS_VARIABLE}) must be from 1 to {MAX_ATTEMPTS}, got {n}")));
+    }
+    let timeout = match per_try_timeout_seconds {
+        Some(s) => Some(s),
+        None => env(PER_TRY_TIMEOUT_VARIABLE)
+            .map(|v| v.trim().parse::<f64>().map_err(|_| invalid(format!("{PER_TRY_TIMEOUT_VARIABLE} must be a number of seconds from 0.1 to 3600, got '{v}'"))))
+            .transpose()?,
+    };
+    if let Some(s) = timeout.filter(|s| !(s.is_finite() && (0.1..=3600.0).contains(s))) {
+        return Err(invalid(format!("'perTryTimeoutSeconds' ({PER_TRY_TIMEOUT_VARIABLE}) must be from 0.1 to 3600 seconds, got {s}")));
+    }
+    Ok((tries, timeout))
+}
+
 /// The job-wide buffer budget must hold at least one 1 MiB part.
 pub fn check_memory_budget(bytes: Option<u64>) -> Result<()> {
     match bytes {
@@ -120,6 +154,27 @@ mod tests {
 
     fn map(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
         pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    }
+
+    #[test]
+    fn retry_tuning_takes_the_spec_then_the_environment_and_refuses_what_does_not_parse() {
+        let env = |pairs: &'static [(&'static str, &'static str)]| move |name: &str| pairs.iter().find(|(k, _)| *k == name).map(|(_, v)| v.to_string());
+        assert_eq!(retry_tuning(None, None, env(&[])).unwrap(), (None, None));
+        assert_eq!(retry_tuning(None, None, env(&[(MAX_ATTEMPTS_VARIABLE, " 7 "), (PER_TRY_TIMEOUT_VARIABLE, "2.5")])).unwrap(), (Some(7), Some(2.5)));
+        assert_eq!(retry_tuning(Some(3), Some(9.0), env(&[(MAX_ATTEMPTS_VARIABLE, "junk")])).unwrap(), (Some(3), Some(9.0)), "the spec wins");
+        for (vars, needle) in [
+            (&[(MAX_ATTEMPTS_VARIABLE, "many")][..], "AZBLOBSYNC_MAX_ATTEMPTS must be a whole number"),
+            (&[(MAX_ATTEMPTS_VARIABLE, "0")][..], "from 1 to 100, got 0"),
+            (&[(MAX_ATTEMPTS_VARIABLE, "-2")][..], "whole number"),
+            (&[(PER_TRY_TIMEOUT_VARIABLE, "soon")][..], "AZBLOBSYNC_PER_TRY_TIMEOUT_SECONDS must be a number"),
+            (&[(PER_TRY_TIMEOUT_VARIABLE, "0")][..], "from 0.1 to 3600 seconds, got 0"),
+            (&[(PER_TRY_TIMEOUT_VARIABLE, "NaN")][..], "from 0.1 to 3600"),
+        ] {
+            let vars: Vec<(String, String)> = vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+            let e = retry_tuning(None, None, |n: &str| vars.iter().find(|(k, _)| k == n).map(|(_, v)| v.clone())).unwrap_err();
+            assert!(matches!(e, EngineError::InvalidSpec(_)) && e.to_string().contains(needle), "{e}");
+        }
+        assert!(retry_tuning(Some(101), None, env(&[])).is_err());
     }
 
     #[test]
