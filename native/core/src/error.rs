@@ -62,7 +62,7 @@ pub enum EngineError {
     Cancelled,
     #[error("internal error: {0}")]
     Internal(String),
-    #[error("no job '{0}' in the journal; `azblobsync jobs list` shows the jobs recorded")]
+    #[error("no job '{0}' in the journal; Get-AzBlobJob (or `azblobsync jobs list`) shows the jobs recorded, with the same -JobDirectory / --job-dir")]
     JobNotFound(String),
     #[error("job '{0}' is running in another process; wait for it or cancel it first")]
     JobRunning(String),
