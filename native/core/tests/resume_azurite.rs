@@ -40,8 +40,8 @@ impl BlobStore for Counting {
     async fn head(&self, name: &str) -> Result<Option<ListedBlob>> {
         self.inner.head(name).await
     }
-    async fn get(&self, name: &str, range: Option<Range<u64>>) -> Result<BoxStream<'static, Result<Bytes>>> {
-        self.inner.get(name, range).await
+    async fn get(&self, name: &str, range: Option<Range<u64>>, if_match: Option<&str>) -> Result<BoxStream<'static, Result<Bytes>>> {
+        self.inner.get(name, range, if_match).await
     }
     async fn put(&self, name: &str, content: Bytes, properties: &BlobProperties) -> Result<()> {
         self.inner.put(name, content, properties).await

@@ -27,7 +27,11 @@ async fn names(store: &dyn BlobStore, prefix: &str) -> (Vec<String>, usize) {
 }
 
 async fn read(store: &dyn BlobStore, name: &str, range: Option<std::ops::Range<u64>>) -> Vec<u8> {
-    let mut body = store.get(name, range).await.expect("get works");
+    read_version(store, name, range, None).await
+}
+
+async fn read_version(store: &dyn BlobStore, name: &str, range: Option<std::ops::Range<u64>>, etag: Option<&str>) -> Vec<u8> {
+    let mut body = store.get(name, range, etag).await.expect("get works");
     let mut out = Vec::new();
     while let Some(chunk) = body.next().await {
         out.extend_from_slice(&chunk.expect("chunk"));
@@ -101,10 +105,31 @@ async fn reads_and_properties(store: &dyn BlobStore) {
     assert!(read(store, "props/empty", None).await.is_empty());
 }
 
+/// Versions: listing and head give the same ETag; a read pinned to it works, whole or ranged, until
+/// the blob is written again (or its metadata set), and then fails with SourceChanged.
+async fn reads_pinned_to_a_version(store: &dyn BlobStore) {
+    store.put("etag/a", Bytes::from_static(b"version one"), &BlobProperties::default()).await.unwrap();
+    let head = store.head("etag/a").await.unwrap().unwrap();
+    let etag = head.etag.clone().expect("an ETag");
+    let mut pages = store.list("etag/");
+    let listed = pages.next().await.unwrap().unwrap();
+    assert_eq!(listed[0].etag.as_deref(), Some(etag.as_str()), "listing and head agree");
+    assert_eq!(read_version(store, "etag/a", None, Some(&etag)).await, b"version one");
+    assert_eq!(read_version(store, "etag/a", Some(8..11), Some(&etag)).await, b"one");
+    store.put("etag/a", Bytes::from_static(b"version two"), &BlobProperties::default()).await.unwrap();
+    let e = store.get("etag/a", Some(8..11), Some(&etag)).await.err().expect("a read of a replaced version fails");
+    assert_eq!(e.error_id(), "SourceChanged", "{e}");
+    let now = store.head("etag/a").await.unwrap().unwrap().etag.unwrap();
+    assert_ne!(now, etag);
+    store.set_properties("etag/a", &props(&[("dept", "x")])).await.unwrap();
+    let e = store.get("etag/a", None, Some(&now)).await.err().expect("metadata set: another version");
+    assert_eq!(e.error_id(), "SourceChanged", "{e}");
+}
+
 /// Missing blobs: head says none, get and set properties say BlobNotFound, delete succeeds.
 async fn missing_blobs(store: &dyn BlobStore) {
     assert_eq!(store.head("missing/x").await.unwrap(), None);
-    let e = store.get("missing/x", None).await.err().expect("get of a missing blob fails");
+    let e = store.get("missing/x", None, None).await.err().expect("get of a missing blob fails");
     assert_eq!(e.error_id(), "BlobNotFound", "{e}");
     let e = store.set_properties("missing/x", &BlobProperties::default()).await.unwrap_err();
     assert_eq!(e.error_id(), "BlobNotFound", "{e}");
@@ -171,6 +196,7 @@ async fn paging(store: &dyn BlobStore, page_size: usize) {
 async fn the_suite(store: &dyn BlobStore, page_size: Option<usize>) {
     listing_order_and_prefixes(store).await;
     reads_and_properties(store).await;
+    reads_pinned_to_a_version(store).await;
     missing_blobs(store).await;
     multipart(store).await;
     if let Some(page_size) = page_size {

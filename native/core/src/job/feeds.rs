@@ -156,6 +156,7 @@ pub fn spawn_lister(
                                 last_modified: b.last_modified,
                                 source_modified: b.metadata.get(SOURCE_MTIME_KEY).and_then(|s| parse_source_mtime(s)),
                                 content_md5: b.content_md5,
+                                etag: b.etag,
                             })
                         })
                         .collect();

@@ -27,7 +27,7 @@ pub struct FakeDirection {
 }
 
 pub fn entry(name: &str, size: u64) -> RemoteEntry {
-    RemoteEntry { relative: name.into(), size, last_modified: SystemTime::UNIX_EPOCH, source_modified: None, content_md5: None }
+    RemoteEntry { relative: name.into(), size, last_modified: SystemTime::UNIX_EPOCH, source_modified: None, content_md5: None, etag: None }
 }
 
 #[async_trait]

@@ -29,6 +29,8 @@ pub struct RemoteEntry {
     pub source_modified: Option<SystemTime>,
     /// The blob's Content-MD5, when it has one.
     pub content_md5: Option<Vec<u8>>,
+    /// The version listed ([`crate::store::ListedBlob::etag`]): what a download or copy reads.
+    pub etag: Option<String>,
 }
 
 /// What the plan needs to know of an entry on either side.
@@ -245,7 +247,7 @@ mod tests {
         LocalEntry { relative: name.into(), path: PathBuf::from(name), size, modified: t(mtime) }
     }
     fn remote(name: &str, size: u64, lmt: u64, stored: Option<u64>) -> RemoteEntry {
-        RemoteEntry { relative: name.into(), size, last_modified: t(lmt), source_modified: stored.map(t), content_md5: None }
+        RemoteEntry { relative: name.into(), size, last_modified: t(lmt), source_modified: stored.map(t), content_md5: None, etag: None }
     }
 
     #[test]

@@ -23,6 +23,8 @@ struct StoredBlob {
     content: Bytes,
     properties: BlobProperties,
     last_modified: SystemTime,
+    /// A new one for every write, as the service's ETag.
+    etag: String,
 }
 
 #[derive(Default)]
@@ -30,6 +32,8 @@ struct State {
     blobs: BTreeMap<String, StoredBlob>,
     /// Uncommitted parts per blob name, by part id (as Azure keeps blocks per blob).
     staged: HashMap<String, HashMap<PartId, (u32, Bytes)>>,
+    /// Writes so far: the source of each new version's ETag.
+    writes: u64,
 }
 
 /// A test's hook into every call: given the operation (`"put"`, `"put_part"`, `"complete"`,
@@ -92,6 +96,7 @@ impl MemoryStore {
             last_modified: blob.last_modified,
             metadata: blob.properties.metadata.clone(),
             content_md5: blob.properties.content_md5.map(|m| m.to_vec()),
+            etag: Some(blob.etag.clone()),
         }
     }
 
@@ -103,7 +108,15 @@ impl MemoryStore {
         }
         let mut state = self.state();
         state.staged.remove(name);
-        state.blobs.insert(name.to_string(), StoredBlob { content, properties, last_modified: SystemTime::now() });
+        let etag = state.next_etag();
+        state.blobs.insert(name.to_string(), StoredBlob { content, properties, last_modified: SystemTime::now(), etag });
+    }
+}
+
+impl State {
+    fn next_etag(&mut self) -> String {
+        self.writes += 1;
+        format!("\"0x{:X}\"", self.writes)
     }
 }
 
@@ -177,9 +190,12 @@ impl BlobStore for MemoryStore {
         Ok(self.state().blobs.get(name).map(|b| Self::listed(name, b)))
     }
 
-    async fn get(&self, name: &str, range: Option<Range<u64>>) -> Result<BoxStream<'static, Result<Bytes>>> {
+    async fn get(&self, name: &str, range: Option<Range<u64>>, if_match: Option<&str>) -> Result<BoxStream<'static, Result<Bytes>>> {
         self.fault("get", name)?;
-        let content = self.state().blobs.get(name).map(|b| b.content.clone()).ok_or_else(|| not_found(name))?;
+        let (content, etag) = self.state().blobs.get(name).map(|b| (b.content.clone(), b.etag.clone())).ok_or_else(|| not_found(name))?;
+        if if_match.is_some_and(|wanted| wanted != etag) {
+            return Err(EngineError::SourceChanged { path: name.to_string() });
+        }
         let len = content.len() as u64;
         let range = range.unwrap_or(0..len);
         if range.start > range.end || (range.start >= len && len > 0) {
@@ -247,7 +263,8 @@ impl BlobStore for MemoryStore {
         // A multipart upload has no service-computed MD5; only what the caller gives.
         let mut state = self.state();
         state.staged.remove(&upload.name);
-        state.blobs.insert(upload.name.clone(), StoredBlob { content: content.into(), properties: properties.clone(), last_modified: SystemTime::now() });
+        let etag = state.next_etag();
+        state.blobs.insert(upload.name.clone(), StoredBlob { content: content.into(), properties: properties.clone(), last_modified: SystemTime::now(), etag });
         Ok(())
     }
 
@@ -265,7 +282,10 @@ impl BlobStore for MemoryStore {
 
     async fn set_properties(&self, name: &str, properties: &BlobProperties) -> Result<()> {
         let mut state = self.state();
+        // Metadata is part of the version, as the service counts it: a new ETag.
+        let etag = state.next_etag();
         let blob = state.blobs.get_mut(name).ok_or_else(|| not_found(name))?;
+        blob.etag = etag;
         blob.properties.content_type = properties.content_type.clone();
         blob.properties.cache_control = properties.cache_control.clone();
         blob.properties.metadata = properties.metadata.clone();

@@ -48,8 +48,10 @@ pub trait BlobStore: Send + Sync {
     /// One blob's description, or `None` when there is no such blob.
     async fn head(&self, name: &str) -> Result<Option<ListedBlob>>;
     /// The blob's content (or the bytes in `range`) as a stream of chunks, in order.
-    /// `BlobNotFound` when there is no such blob.
-    async fn get(&self, name: &str, range: Option<Range<u64>>) -> Result<BoxStream<'static, Result<Bytes>>>;
+    /// `BlobNotFound` when there is no such blob; with `if_match` (an [`ListedBlob::etag`]),
+    /// `SourceChanged` when the blob is no longer that version, so a read resumed after a cut, or
+    /// a download of what the plan listed, never stitches two versions together.
+    async fn get(&self, name: &str, range: Option<Range<u64>>, if_match: Option<&str>) -> Result<BoxStream<'static, Result<Bytes>>>;
     /// Creates or replaces a blob in one request (up to [`StoreLimits::max_single_put`]).
     async fn put(&self, name: &str, content: Bytes, properties: &BlobProperties) -> Result<()>;
 

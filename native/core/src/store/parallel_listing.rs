@@ -240,7 +240,7 @@ mod tests {
         }
 
         fn blob(name: &str) -> ListedBlob {
-            ListedBlob { name: name.to_string(), size: name.len() as u64, last_modified: SystemTime::UNIX_EPOCH, metadata: HashMap::new(), content_md5: None }
+            ListedBlob { name: name.to_string(), size: name.len() as u64, last_modified: SystemTime::UNIX_EPOCH, metadata: HashMap::new(), content_md5: None, etag: None }
         }
 
         fn flat(&self) -> Vec<String> {
@@ -297,7 +297,7 @@ mod tests {
         async fn head(&self, _: &str) -> Result<Option<ListedBlob>> {
             unsupported()
         }
-        async fn get(&self, _: &str, _: Option<std::ops::Range<u64>>) -> Result<BoxStream<'static, Result<Bytes>>> {
+        async fn get(&self, _: &str, _: Option<std::ops::Range<u64>>, _: Option<&str>) -> Result<BoxStream<'static, Result<Bytes>>> {
             unsupported()
         }
         async fn put(&self, _: &str, _: Bytes, _: &BlobProperties) -> Result<()> {

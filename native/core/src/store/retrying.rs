@@ -91,8 +91,8 @@ impl BlobStore for RetryingStore {
         self.retrier.run(|| self.inner.head(name)).await
     }
 
-    async fn get(&self, name: &str, range: Option<Range<u64>>) -> Result<BoxStream<'static, Result<Bytes>>> {
-        let (body, permit) = self.retrier.run_holding(|| self.inner.get(name, range.clone())).await?;
+    async fn get(&self, name: &str, range: Option<Range<u64>>, if_match: Option<&str>) -> Result<BoxStream<'static, Result<Bytes>>> {
+        let (body, permit) = self.retrier.run_holding(|| self.inner.get(name, range.clone(), if_match)).await?;
         // The slot is held while the body streams: that is when the request is in flight.
         Ok(body.map(move |chunk| {
             let _held = &permit;

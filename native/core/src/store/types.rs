@@ -12,6 +12,9 @@ pub struct ListedBlob {
     pub last_modified: SystemTime,
     pub metadata: HashMap<String, String>,
     pub content_md5: Option<Vec<u8>>,
+    /// The service's entity tag of this version of the blob: a read pinned to it (`get`'s
+    /// `if_match`) fails rather than mix the bytes of two versions.
+    pub etag: Option<String>,
 }
 
 /// One entry of a folder-at-a-time listing: a blob directly in the folder, or a sub-folder (the

@@ -124,7 +124,9 @@ impl Downloads {
         }
         let range = (*bytes > 0).then(|| *bytes..source.size);
         // The request itself was already retried by the store; only a broken body is ours to resume.
-        let mut body = self.store.get(blob, range).await.map_err(Interruption::Final)?;
+        // Pinned to the version listed: a blob replaced since fails (SourceChanged) instead of
+        // arriving as the first half of one version and the rest of another.
+        let mut body = self.store.get(blob, range, source.etag.as_deref()).await.map_err(Interruption::Final)?;
         let stall = self.retrier.policy.per_try_timeout;
         loop {
             let chunk = tokio::select! {

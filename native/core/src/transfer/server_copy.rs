@@ -52,7 +52,7 @@ impl Direction for BlobCopies {
                 Some(url) => self.dest.copy_from_url(&to, &url, metadata).await,
                 None => {
                     let properties = BlobProperties { metadata, ..Default::default() };
-                    crate::transfer::relay::relay(self.source.as_ref(), &from, source.size, self.dest.as_ref(), &to, &properties, &self.budget).await
+                    crate::transfer::relay::relay(self.source.as_ref(), &from, source, self.dest.as_ref(), &to, &properties, &self.budget).await
                 }
             }
         };

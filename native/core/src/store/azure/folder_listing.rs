@@ -50,7 +50,14 @@ pub fn listed_blob(item: BlobItem) -> Option<ListedBlob> {
         last_modified: props.last_modified.map(SystemTime::from).unwrap_or(SystemTime::UNIX_EPOCH),
         metadata: item.metadata.and_then(|m| m.values).unwrap_or_default(),
         content_md5: props.content_md5,
+        etag: props.etag.map(|e| quoted_etag(e.as_ref())),
     })
+}
+
+/// An ETag as the service sends it in headers (quoted); listings give it bare. One form, so the
+/// listed and the head's ETag compare equal and both serve as If-Match.
+pub fn quoted_etag(etag: &str) -> String {
+    if etag.starts_with('"') || etag.starts_with("W/") { etag.to_string() } else { format!("\"{etag}\"") }
 }
 
 fn decoded(name: BlobName) -> Option<String> {

@@ -180,10 +180,11 @@ impl BlobStore for AzureBlobStore {
         let last_modified = props.last_modified().map_err(|e| self.error(e))?.map_or(SystemTime::UNIX_EPOCH, SystemTime::from);
         let metadata = props.metadata().map_err(|e| self.error(e))?;
         let content_md5 = props.content_md5().map_err(|e| self.error(e))?;
-        Ok(Some(ListedBlob { name: name.to_string(), size, last_modified, metadata, content_md5 }))
+        let etag = props.etag().map_err(|e| self.error(e))?.map(|e| folder_listing::quoted_etag(e.as_ref()));
+        Ok(Some(ListedBlob { name: name.to_string(), size, last_modified, metadata, content_md5, etag }))
     }
 
-    async fn get(&self, name: &str, range: Option<Range<u64>>) -> Result<BoxStream<'static, Result<Bytes>>> {
+    async fn get(&self, name: &str, range: Option<Range<u64>>, if_match: Option<&str>) -> Result<BoxStream<'static, Result<Bytes>>> {
         if range.as_ref().is_some_and(|r| r.is_empty()) {
             return Ok(futures::stream::empty().boxed());
         }
@@ -192,9 +193,13 @@ impl BlobStore for AzureBlobStore {
             parallel: std::num::NonZero::new(4),
             partition_size: std::num::NonZero::new(crate::transfer::part_sizing::DEFAULT_PART_SIZE as usize),
             range: range.map(Into::into),
+            if_match: if_match.map(|e| azure_core::http::Etag::from(e.to_string())),
             ..Default::default()
         };
-        let result = self.container.blob_client(name).download(Some(options)).await.map_err(|e| self.blob_error(e, name))?;
+        let result = self.container.blob_client(name).download(Some(options)).await.map_err(|e| {
+            // 412: the blob is no longer the version asked for.
+            if e.http_status() == Some(StatusCode::PreconditionFailed) { EngineError::SourceChanged { path: name.to_string() } } else { self.blob_error(e, name) }
+        })?;
         let location = self.location.clone();
         Ok(result.body.map(move |chunk| chunk.map_err(|e| map_error(e, &location))).boxed())
     }
