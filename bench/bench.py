@@ -37,6 +37,7 @@ KEY = AZURITE_DEFINITION["accountKey"]
 AZURITE = ROOT / AZURITE_DEFINITION["binary"]
 ORACLE = ROOT / "tests/oracle/blob_oracle.py"
 WRK_SCRIPT = ROOT / "bench/wrk/put-16k.lua"
+JOURNAL_DB = "journal.db"  # native/core/src/journal/db.rs DB_FILE
 MiB = 1024 * 1024
 GiB = 1024 * MiB
 
@@ -47,6 +48,8 @@ AZ_FLAGS = ["--only-show-errors", "--no-progress", "--max-connections", "32"]
 OURS, OURS_MD5, OURS_SAS, DOTNET, RCLONE, AZ = (
     "azblobsync", "azblobsync --put-md5", "azblobsync, SAS URL", ".NET layer", "rclone", "az CLI")
 OURS_BUDGET = "azblobsync --memory-budget-mb 64"
+# The same CLI keeping no job journal (issue 12: the journal may cost at most 5%).
+OURS_NO_JOURNAL = "azblobsync --no-journal"
 # Not a tool: the emulator's own time to serve the listing to a client that only counts (bench/list_floor.py).
 FLOOR = "listing floor"
 LIST_FLOOR = ROOT / "bench/list_floor.py"
@@ -113,6 +116,7 @@ class Bench:
         self.azurite_port = None
         self.endpoint = self.conn = None
         self.cli = self.pick_cli()
+        self.job_dirs = 0
         self.native = Path(os.environ.get("AZBLOBSYNC_NATIVE_PATH", ROOT / "target/release/libazblobsync.so"))
         self.dotnet_app = None
         self.dotnet_source = None
@@ -142,6 +146,8 @@ class Bench:
             AZBLOBSYNC_NATIVE_PATH=str(self.native),
             RCLONE_CONFIG=str(self.rclone_conf),
             AZURE_CONFIG_DIR=str(self.az_config),
+            # Never the user's ~/.local/state: ours_sync gives each run its own folder; this catches the rest.
+            AZBLOBSYNC_JOB_DIR=str(self.disk_work / "jobs-other"),
             AZURE_CORE_COLLECT_TELEMETRY="false",
             AZURE_CORE_SURVEY_MESSAGE="false",
             AZURE_CORE_NO_COLOR="true",
@@ -323,8 +329,12 @@ class Bench:
             self.failures.append(f"{workload} / {tool}: {run.note}")
 
     def rotate(self, tools, r):
-        k = r % len(tools)
+        tools = [t for t in tools if self.selected(t)]
+        k = r % len(tools) if tools else 0
         return tools[k:] + tools[:k]
+
+    def selected(self, tool):
+        return not self.args.tools or slug(tool) in self.args.tools
 
     # ----------------------------------------------------------------- tool invocations
 
@@ -335,14 +345,29 @@ class Bench:
                 return json.loads(line)
         return None
 
+    def new_job_dir(self):
+        """A fresh journal folder for one run, on disk (not tmpfs: the journal's writes should cost what
+        they cost in the user's state folder), under the benchmark's work folder."""
+        self.job_dirs += 1
+        d = self.disk_work / "jobs" / f"run-{self.job_dirs:04d}"
+        d.mkdir(parents=True)
+        return d
+
     def ours_sync(self, src, dst, *flags, sas=False):
         # With sas=True the URL carries the credential and no account key is in the environment.
+        job_dir = self.new_job_dir()
         run = self.timed([self.cli, "sync", src, dst, "--log-level", "NONE", "--output-type", "json", *flags],
-                         **({"AZCOPY_ACCOUNT_KEY": None} if sas else {}))
+                         AZBLOBSYNC_JOB_DIR=str(job_dir), **({"AZCOPY_ACCOUNT_KEY": None} if sas else {}))
         s = self.summary(run)
         if run.ok and (s is None or s.get("status") != "completed"):
             run.fail(f"summary: {s and (s.get('error') or s.get('status'))}")
+        # The journal must be where we put it, and only when asked for.
+        journal = (job_dir / JOURNAL_DB).exists()
+        if run.ok and journal == ("--no-journal" in flags):
+            run.fail(f"{'a' if journal else 'no'} journal in the job folder after a run "
+                     f"{'with' if journal else 'without'} --no-journal")
         run.transferred = s.get("filesTransferred", -1) if s else -1
+        run.job_dir = job_dir
         return run
 
     def dotnet_sync(self, src, dst):
@@ -447,7 +472,7 @@ class Bench:
         seed = self.ours_sync(src, self.url("dl-src"))
         if not seed.ok or self.count_blobs("dl-src") != n:
             sys.exit(f"could not seed the download container: {seed.note}")
-        tools = [OURS, OURS_SAS, DOTNET, RCLONE, AZ]
+        tools = [OURS, OURS_NO_JOURNAL, OURS_SAS, DOTNET, RCLONE, AZ]
         for w in (up, noop, down):
             self.results.setdefault((w, DOTNET), [])  # an n/a row when the driver did not build
         self.results.setdefault((noop, AZ), [])
@@ -493,7 +518,8 @@ class Bench:
                     self.record(down, tool, run)
                 shutil.rmtree(dst, ignore_errors=True)
             # The same 2,000 blobs in the same folders, listed by a client that only counts them.
-            self.record(noop, FLOOR, self.list_floor("dl-src", n))
+            if self.selected(FLOOR):
+                self.record(noop, FLOOR, self.list_floor("dl-src", n))
         self.delete_container("dl-src")
         self.small_src = src
 
@@ -526,8 +552,9 @@ class Bench:
             self.record(cold, RCLONE, run)
 
     def upload(self, tool, src, container, put_md5=False):
-        if tool in (OURS, OURS_MD5):
-            return self.ours_sync(src, self.url(container), *(["--put-md5"] if tool == OURS_MD5 else []))
+        if tool in (OURS, OURS_MD5, OURS_NO_JOURNAL):
+            return self.ours_sync(src, self.url(container), *{OURS: [], OURS_MD5: ["--put-md5"],
+                                                              OURS_NO_JOURNAL: ["--no-journal"]}[tool])
         if tool == OURS_SAS:
             return self.ours_sync(src, self.oracle("sas", container).strip(), sas=True)
         if tool == DOTNET:
@@ -537,6 +564,8 @@ class Bench:
         return self.az_upload(src, container)
 
     def download(self, tool, container, dst):
+        if tool == OURS_NO_JOURNAL:
+            return None  # journal on vs off: measured on the upload and the no-op
         if tool == OURS:
             return self.ours_sync(self.url(container), dst)
         if tool == OURS_SAS:
@@ -731,7 +760,7 @@ class Bench:
         got = self.count_blobs("many")
         if got != n:
             sys.exit(f"the synthesized container holds {got} blobs, expected {n}")
-        tools = [OURS, DOTNET, RCLONE] if self.dotnet_app else [OURS, RCLONE]
+        tools = [OURS, OURS_NO_JOURNAL, DOTNET, RCLONE] if self.dotnet_app else [OURS, OURS_NO_JOURNAL, RCLONE]
         self.results.setdefault((workload, DOTNET), [])
         self.results.setdefault((workload, AZ), [])
         for r in range(self.rounds):
@@ -859,6 +888,8 @@ class Bench:
             tools = [t for (w, t) in self.results if w == workload]
             ours_t = self.median(workload, OURS)
             for tool in sorted(tools, key=tool_order):
+                if tool in SLUGS and not self.selected(tool):
+                    continue  # left out with --tools
                 runs = self.results[(workload, tool)]
                 good = [x for x in runs if x["ok"]]
                 note = self.row_note(workload, tool, runs)
@@ -964,13 +995,15 @@ class Bench:
 
     def write(self, plan_table):
         name = ("quick" if self.quick else "latest") if not self.args.only else f"only-{'-'.join(self.phases)}"
+        if self.args.tools:
+            name += "-tools-" + "-".join(self.args.tools)
         title = f"# AzBlobSync benchmark ({'quick, ' if self.quick else ''}{time.strftime('%Y-%m-%d %H:%M %Z')})"
         body = [title, "", "`" + " ".join(["bench/run.sh", *self.args.raw]) + "`", "", *self.machine(), "",
                 "Median wall time of the verified runs; peer/ours = the peer's median time over our CLI's "
                 "(> 1 means we are faster); CPU s = user + system time of the tool's process tree (median; on 2 cores "
                 "every CPU second a client spends is taken from Azurite); peak RSS is the largest of the runs (`/usr/bin/time %M`).", "",
                 plan_table, ""]
-        body += [f"- {n}" for n in self.notes + self.method_notes()]
+        body += [f"- {n}" for n in self.journal_notes() + self.notes + self.method_notes()]
         if self.failures:
             body += ["", "**Failures:**", *[f"- {f}" for f in self.failures]]
         body += ["", *self.extra_sections, ""]
@@ -982,6 +1015,23 @@ class Bench:
         (out_dir / f"{name}.json").write_text(json.dumps(raw, indent=1, ensure_ascii=False) + "\n")
         print(text)
         log(f"written to bench/results/{name}.md and {name}.json")
+
+    def journal_notes(self):
+        """Issue 12: the journal may cost at most 5%. On/off = the median with the journal over the median
+        without it, per workload both ran."""
+        notes = []
+        for workload, _, _, _ in self.workloads:
+            on, off = self.median(workload, OURS), self.median(workload, OURS_NO_JOURNAL)
+            if on is None or off is None:
+                continue
+            ratio = on / off
+            notes.append(f"journal on/off, {workload}: {on:.3f} s / {off:.3f} s = {ratio:.3f} ({ratio - 1:+.1%}; "
+                         f"{'within' if ratio <= 1.05 else 'OVER'} the 5% issue 12 allows)")
+        if notes:
+            notes.append("journal on/off: `azblobsync` writes its journal (journal.db, checked after every run) into a "
+                         "fresh folder per run on disk (AZBLOBSYNC_JOB_DIR under the benchmark's work folder, not tmpfs); "
+                         "`azblobsync --no-journal` keeps none (checked too). Both with --log-level NONE, so no job log.")
+        return notes
 
     def method_notes(self):
         return [
@@ -1037,7 +1087,10 @@ class Bench:
         self.snapshot_binaries()
         self.has_compare_hash = "--compare-hash" in run_text([str(self.cli), "sync", "--help"])
         self.start_azurite()
-        self.build_dotnet()
+        if self.selected(DOTNET) and set(self.phases) & {"small", "first_call", "large", "many"}:
+            self.build_dotnet()
+        else:
+            self.dotnet_source = "not selected (--only / --tools)"
         for phase in self.phases:
             getattr(self, f"phase_{phase}")()
         self.write(self.report())
@@ -1048,13 +1101,16 @@ PHASES = ["small", "wrk", "first_call", "large", "budget", "many", "md5", "plan"
 
 
 def tool_order(tool):
-    order = [OURS, OURS_MD5, OURS_SAS, OURS_BUDGET, DOTNET, RCLONE, AZ, FLOOR, "md5sum", "wrk"]
+    order = [OURS, OURS_NO_JOURNAL, OURS_MD5, OURS_SAS, OURS_BUDGET, DOTNET, RCLONE, AZ, FLOOR, "md5sum", "wrk"]
     return order.index(tool) if tool in order else len(order)
 
 
+SLUGS = {OURS: "ours", OURS_NO_JOURNAL: "oursnojournal", OURS_MD5: "oursmd5", OURS_SAS: "ourssas",
+         OURS_BUDGET: "oursbudget", DOTNET: "dotnet", RCLONE: "rclone", AZ: "az", FLOOR: "floor"}
+
+
 def slug(tool):
-    return {OURS: "ours", OURS_MD5: "oursmd5", OURS_SAS: "ourssas", OURS_BUDGET: "oursbudget", DOTNET: "dotnet",
-            RCLONE: "rclone", AZ: "az"}[tool]
+    return SLUGS[tool]
 
 
 def rfc3339_ns(ns):
@@ -1086,11 +1142,19 @@ def parse_args(argv):
     p.add_argument("--quick", action="store_true", help="fewer files, smaller large file, no 2 GiB, 100,000-file plan")
     p.add_argument("--only", metavar="PHASE[,PHASE]", help=f"run only these phases ({', '.join(PHASES)}); "
                    "writes bench/results/only-<phases>.md")
+    p.add_argument("--tools", metavar="SLUG[,SLUG]", help=f"run only these tools ({', '.join(SLUGS.values())}); "
+                   "e.g. --only small,many --tools ours,oursnojournal for the journal on/off rows alone")
     args = p.parse_args(argv)
+    args.tools = args.tools.split(",") if args.tools else None
+    bad = [t for t in args.tools or [] if t not in SLUGS.values()]
+    if bad:
+        p.error(f"unknown tool {', '.join(bad)}; tools: {', '.join(SLUGS.values())}")
     args.phases = args.only.split(",") if args.only else list(PHASES)
     unknown = [ph for ph in args.phases if ph not in PHASES]
     if unknown:
         p.error(f"unknown phase {', '.join(unknown)}; phases: {', '.join(PHASES)}")
+    # Always in this order: the first phases share one Azurite, the later ones start (and stop) their own.
+    args.phases.sort(key=PHASES.index)
     args.raw = argv
     return args
 
