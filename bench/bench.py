@@ -3,6 +3,13 @@
 CLI on the same local Azurite, in alternating rounds, then reference rates (md5sum, raw PUT ceiling
 with wrk) and the million-file plan. Entered through bench/run.sh [ROUNDS] [--quick].
 
+Issue 12's rows: our CLI with and without its job journal (`azblobsync --no-journal`) on the small-file
+upload and no-ops (phases small and many; the notes give the on/off ratio); 2,000 files uploaded and
+downloaded through a proxy breaking 10% of requests, ours and rclone (phase faults); the bytes a second
+run sends after a SIGKILL at half of a 1 GiB upload, our `jobs resume` and rclone (phase resend). The
+last two run through azbs-proxy (native/testkit/src/bin/azbs_proxy.rs: cargo build --release -p
+azblobsync-testkit --bin azbs-proxy; AZBS_PROXY overrides its path).
+
 Every timed run is verified before its time counts: uploads by counting the container's blobs with the
 oracle (tests/oracle/blob_oracle.py, Azure's Python SDK), downloads by counting and sizing the local
 files, no-op re-syncs by the tool's own report that it transferred nothing (and, for 2,000 files, the
@@ -17,6 +24,7 @@ import hashlib
 import json
 import os
 import platform
+import re
 import shutil
 import signal
 import socket
@@ -38,6 +46,7 @@ AZURITE = ROOT / AZURITE_DEFINITION["binary"]
 ORACLE = ROOT / "tests/oracle/blob_oracle.py"
 WRK_SCRIPT = ROOT / "bench/wrk/put-16k.lua"
 JOURNAL_DB = "journal.db"  # native/core/src/journal/db.rs DB_FILE
+RETRY_RS = ROOT / "native/core/src/transfer/retry.rs"
 MiB = 1024 * 1024
 GiB = 1024 * MiB
 
@@ -116,6 +125,8 @@ class Bench:
         self.azurite_port = None
         self.endpoint = self.conn = None
         self.cli = self.pick_cli()
+        self.proxy_exe = Path(os.environ.get("AZBS_PROXY", ROOT / "target/release/azbs-proxy"))
+        self.per_try = per_try_timeout_seconds()
         self.job_dirs = 0
         self.native = Path(os.environ.get("AZBLOBSYNC_NATIVE_PATH", ROOT / "target/release/libazblobsync.so"))
         self.dotnet_app = None
@@ -299,8 +310,11 @@ class Bench:
     def url(self, container):
         return f"{self.endpoint}/{container}"
 
-    def rclone_remote(self, container):
+    def rclone_remote(self, container, port=None):
+        """rclone's on-the-fly remote for the container, through a proxy on `port` when given."""
         sas = self.oracle("sas", container).strip()
+        if port:
+            sas = sas.replace(f"//127.0.0.1:{self.azurite_port}/", f"//127.0.0.1:{port}/", 1)
         return f":azureblob,sas_url='{sas}':{container}"
 
     # ----------------------------------------------------------------- running and recording
@@ -393,8 +407,8 @@ class Bench:
             run.seconds = float(seconds)  # the listing itself, without Python's start-up
         return run
 
-    def rclone_copy(self, src, dst):
-        run = self.timed(["rclone", "copy", src, dst, *RCLONE_FLAGS])
+    def rclone_copy(self, src, dst, *flags):
+        run = self.timed(["rclone", "copy", src, dst, *RCLONE_FLAGS, *flags])
         run.transferred = sum(1 for l in run.err.splitlines() if ": Copied (" in l)
         return run
 
@@ -728,6 +742,220 @@ class Bench:
         shutil.rmtree(folder, ignore_errors=True)
         self.stop_azurite()
 
+    FAULT_RATE = 0.10
+    FAULT_MAX_RUNS = 3
+
+    def phase_faults(self):
+        """2,000 × 16 KiB uploaded into an empty container and downloaded into an empty folder through
+        azbs-proxy breaking 10% of the requests (every kind in turn: connection dropped before or after
+        the service handled the request, 500, 503, 429 with Retry-After, body cut in half, body stalled
+        past the per-try timeout), ours and rclone each through a fresh proxy with the same seed. A run
+        counts only when the oracle reads back every blob with the source's MD5 (uploads) or every local
+        file hashes like its source (downloads). A tool that fails is run again (a sync: it only sends
+        what is missing), up to 3 runs; the runs needed are the result, the time is all runs together."""
+        if not self.proxy_exe.exists():
+            self.notes.append(f"faults phase skipped: {rel(self.proxy_exe)} is missing "
+                              "(cargo build --release -p azblobsync-testkit --bin azbs-proxy)")
+            return
+        n, size, rate = self.small_count, 16 * 1024, self.FAULT_RATE
+        src = self.work / "faults-src"
+        self.make_small(src, n, size)
+        want = tree_md5s(src)
+        stall = self.per_try + 5
+        up = f"upload {n:,} × 16 KiB through a proxy breaking {rate:.0%} of requests"
+        down = f"download {n:,} × 16 KiB through a proxy breaking {rate:.0%} of requests"
+        self.workloads += [(up, n, n * size, "files"), (down, n, n * size, "files")]
+        self.start_azurite()
+        self.oracle("create-container", "fdl-src")
+        seeded = self.ours_sync(src, self.url("fdl-src"))
+        if not seeded.ok or self.count_blobs("fdl-src") != n:
+            sys.exit(f"could not seed the download container: {seeded.note}")
+        tools = [OURS, RCLONE]
+        for r in range(self.rounds):
+            log(f"faults, round {r + 1}/{self.rounds} (load {loadavg()})")
+            seed = 1000 + r  # the same for every tool in a round
+            for tool in self.rotate(tools, r):
+                container = f"fup-{slug(tool)}-{r}"
+                self.oracle("create-container", container)
+                if tool == OURS:
+                    attempt = lambda port, c=container: self.ours_sync(src, f"http://127.0.0.1:{port}/{ACCOUNT}/{c}")
+                else:
+                    attempt = lambda port, c=container: self.rclone_copy(src, self.rclone_remote(c, port), "--timeout", f"{self.per_try}s")
+                self.until_done(up, tool, attempt, lambda c=container: self.check_container(c, want), seed, stall)
+                self.delete_container(container)
+                dst = self.work / f"fdown-{slug(tool)}-{r}"
+                dst.mkdir()
+                if tool == OURS:
+                    attempt = lambda port: self.ours_sync(f"http://127.0.0.1:{port}/{ACCOUNT}/fdl-src", dst)
+                else:
+                    attempt = lambda port: self.rclone_copy(self.rclone_remote("fdl-src", port), dst, "--timeout", f"{self.per_try}s")
+                self.until_done(down, tool, attempt, lambda: self.check_tree(dst, want), seed, stall)
+                shutil.rmtree(dst, ignore_errors=True)
+        self.delete_container("fdl-src")
+        shutil.rmtree(src, ignore_errors=True)
+        self.stop_azurite()
+        self.notes.append(
+            f"faults: azbs-proxy (native/testkit/src/bin/azbs_proxy.rs: the testkit's FaultProxy, then its CountingProxy, "
+            f"then Azurite) breaks {rate:.0%} of requests, the kinds in turn (dropped before or after forwarding, 500, 503, "
+            f"429 with Retry-After: 1, a GET's body cut in half, or stalled for {stall} s); a fresh proxy per run, seed "
+            f"1000 + round for both tools. The engine's per-try timeout is {self.per_try} s (its default, "
+            f"native/core/src/transfer/retry.rs), so the stall is {stall} s; rclone is given `--timeout {self.per_try}s` "
+            f"(its IO idle timeout, default 5m, would sit out every stall) and keeps its default retries "
+            f"(`--retries 3`: the whole copy again; `--low-level-retries 10`: each request); our CLI keeps its default "
+            f"12 tries per request. A run counts when the oracle (tests/oracle/blob_oracle.py inventory) reads back "
+            f"every blob with its source's MD5, or every downloaded file hashes like its source; a failed tool is run "
+            f"again (up to {self.FAULT_MAX_RUNS} runs) and the time is all its runs together.")
+
+    def until_done(self, workload, tool, attempt, check, seed, stall):
+        """Runs `attempt(proxy_port)` through a fresh fault proxy until `check()` (None or a problem) passes,
+        at most FAULT_MAX_RUNS times; records one entry for all the runs."""
+        runs = []
+        for i in range(self.FAULT_MAX_RUNS):
+            proxy = Proxy(self.proxy_exe, self.azurite_port, self.FAULT_RATE, seed, stall)
+            try:
+                run = attempt(proxy.port)
+            finally:
+                counts = proxy.close()
+            problem = check()
+            if run.ok and problem:
+                run.fail(f"reported success, but {problem}")
+                run.silent = True
+            elif not run.ok and not problem:
+                run.note += " (yet everything was there)"
+            retried = len(re.findall(r"Attempt \d+/\d+ failed", run.err)) if tool == RCLONE else 0
+            runs.append((run, counts, retried))
+            log(f"  {workload} | {tool}: run {i + 1}: {run.seconds:.1f} s, {counts.get('faultsInjected')} faults in "
+                f"{counts.get('requests')} requests, {'ok' if run.ok else run.note}")
+            if run.ok:
+                break
+        last = runs[-1][0]
+        total = Run(sum(x.seconds for x, _, _ in runs), max(x.rss_kib for x, _, _ in runs), last.rc, last.out, last.err,
+                    sum(x.cpu for x, _, _ in runs))
+        if not last.ok:
+            total.fail(f"not done after {len(runs)} runs: {last.note}")
+        self.record(workload, tool, total, runs_needed=len(runs),
+                    faults=[c.get("faultsInjected") for _, c, _ in runs], requests=[c.get("requests") for _, c, _ in runs],
+                    fault_reports=[c.get("report") for _, c, _ in runs], run_notes=[x.note for x, _, _ in runs],
+                    silent_failures=sum(1 for x, _, _ in runs if getattr(x, "silent", False)),
+                    rclone_failed_attempts=[a for _, _, a in runs] if tool == RCLONE else None)
+
+    def check_container(self, container, want):
+        """None when the oracle reads back exactly the source's files with their MD5s, else what differs."""
+        got = {}
+        for line in self.oracle("inventory", container).splitlines():
+            b = json.loads(line)
+            got[b["name"]] = b["md5OfContent"]
+        return self.differences(got, want, "blobs")
+
+    def check_tree(self, root, want):
+        return self.differences(tree_md5s(root), want, "files")
+
+    @staticmethod
+    def differences(got, want, what):
+        missing = len(set(want) - set(got))
+        extra = len(set(got) - set(want))
+        differ = sum(1 for k in set(got) & set(want) if got[k] != want[k])
+        if missing or extra or differ:
+            return f"{len(got)} {what}: {missing} missing, {extra} unexpected, {differ} with other content"
+        return None
+
+    def phase_resend(self):
+        """Bytes re-sent by a resume: one large file (1 GiB; quick: 64 MiB) uploaded through azbs-proxy
+        (counting only, no faults), the tool killed with SIGKILL once half the file's size has crossed the
+        proxy, then run again through the same proxy: ours with `azblobsync jobs resume <id>` (the job
+        found with `jobs list` in the run's own journal folder), rclone with the same `rclone copy`
+        (it cannot resume: its blocks have random ids and the next run starts over). The proxy counts the
+        bytes sent towards the service; the oracle checks the blob's MD5 against the file."""
+        if not self.proxy_exe.exists():
+            self.notes.append(f"resend phase skipped: {rel(self.proxy_exe)} is missing "
+                              "(cargo build --release -p azblobsync-testkit --bin azbs-proxy)")
+            return
+        size = 64 * MiB if self.quick else GiB
+        label = f"{size // GiB} GiB" if size >= GiB else f"{size // MiB} MiB"
+        where = self.large_file_dir(size)
+        if where is None:
+            self.notes.append(f"resend phase skipped: {self.skip_reason}")
+            return
+        workload = f"second run after SIGKILL at 50% of a 1 × {label} upload (fresh Azurite)"
+        self.workloads.append((workload, 1, size, "resend"))
+        folder = where / "resend"
+        folder.mkdir()
+        self.make_large(folder / "big.bin", size)
+        want = md5_file(folder / "big.bin")
+        for r in range(self.rounds):
+            log(f"resend, round {r + 1}/{self.rounds} (load {loadavg()})")
+            for tool in self.rotate([OURS, RCLONE], r):
+                self.start_azurite()
+                container = f"resend-{slug(tool)}"
+                self.oracle("create-container", container)
+                proxy = Proxy(self.proxy_exe, self.azurite_port)
+                try:
+                    self.resend_once(workload, tool, folder, container, proxy, size, want)
+                finally:
+                    proxy.close()
+        shutil.rmtree(folder, ignore_errors=True)
+        self.stop_azurite()
+        self.notes.append(
+            f"resend: bytes are what crossed azbs-proxy towards Azurite (request heads included), read after the "
+            f"killed process is gone; the time is the second run's. Ours resumes with `azblobsync jobs resume <id>` "
+            f"(the journal kept the staged blocks); rclone {run_text(['rclone', 'version']).split()[1] if shutil.which('rclone') else ''} "
+            f"has no resume for an Azure block upload (its block ids are random per run, its journal-less "
+            f"`copy` starts the file over), so its second run is the same `rclone copy`.")
+
+    def resend_once(self, workload, tool, folder, container, proxy, size, want):
+        job_dir = self.new_job_dir()
+        if tool == OURS:
+            cmd = [self.cli, "sync", folder, f"http://127.0.0.1:{proxy.port}/{ACCOUNT}/{container}",
+                   "--log-level", "NONE", "--output-type", "json"]
+        else:
+            remote = self.rclone_remote(container, proxy.port)
+            cmd = ["rclone", "copy", folder, remote, *RCLONE_FLAGS]
+        with open(self.work / "resend.out", "wb") as out:
+            first = subprocess.Popen([str(c) for c in cmd], env=self.env(AZBLOBSYNC_JOB_DIR=str(job_dir)),
+                                     stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+            t0, killed = time.perf_counter(), False
+            while first.poll() is None:
+                if proxy.count()["bytesToUpstream"] >= size // 2:
+                    os.killpg(first.pid, signal.SIGKILL)
+                    killed = True
+                    break
+                time.sleep(0.01)
+            first.wait()
+        kill_s = time.perf_counter() - t0
+        time.sleep(0.5)  # let the proxy pass on what the killed process had already written
+        before = proxy.count()["bytesToUpstream"]
+        staged = int(self.oracle("uncommitted", container, "big.bin").strip() or 0)
+        if not killed:
+            run = Run(kill_s, 0, 1, "", "").fail(f"the first run ended (exit {first.returncode}) before half the file crossed")
+            self.record(workload, tool, run)
+            return
+        if tool == OURS:
+            jobs = [json.loads(l) for l in run_text([str(self.cli), "jobs", "list", "--output-type", "json",
+                                                     "--job-dir", str(job_dir)]).splitlines() if l.startswith("{")]
+            if len(jobs) != 1:
+                self.record(workload, tool, Run(0, 0, 1, "", "").fail(f"jobs list shows {len(jobs)} jobs after the kill, expected 1"))
+                return
+            job = jobs[0]
+            status_after_kill = job.get("status")
+            run = self.timed([self.cli, "jobs", "resume", job["jobId"], "--log-level", "NONE", "--output-type", "json"],
+                             AZBLOBSYNC_JOB_DIR=str(job_dir))
+            s = self.summary(run)
+            if run.ok and (s is None or s.get("status") != "completed"):
+                run.fail(f"summary: {s and (s.get('error') or s.get('status'))}")
+        else:
+            status_after_kill = None
+            run = self.rclone_copy(folder, remote)
+        after = proxy.count()["bytesToUpstream"]
+        if run.ok:
+            blobs = [json.loads(l) for l in self.oracle("inventory", container).splitlines()]
+            if [(b["name"], b["size"], b["md5OfContent"]) for b in blobs] != [("big.bin", size, want)]:
+                run.fail(f"container holds {[(b['name'], b['size'], b['md5OfContent']) for b in blobs]}, expected big.bin "
+                         f"({size} bytes, MD5 {want})")
+        self.record(workload, tool, run, bytes_before_kill=before, bytes_resent=after - before, bytes_total=after,
+                    first_run_seconds=kill_s, staged_blocks_at_kill=staged, status_after_kill=status_after_kill)
+        log(f"    {tool}: {before / MiB:,.1f} MiB before the kill ({staged} blocks staged), "
+            f"{(after - before) / MiB:,.1f} MiB re-sent, {after / MiB:,.1f} MiB in all")
+
     def large_file_dir(self, size):
         need = size + 512 * MiB
         avail = meminfo("MemAvailable")
@@ -922,6 +1150,8 @@ class Bench:
             return f"{count / t:,.0f} files/s" if t else ""
         if unit == "bytes":
             return f"{nbytes / MiB / t:,.0f} MiB/s"
+        if unit == "resend":
+            return f"{statistics.median(x['bytes_resent'] for x in good) / MiB:,.1f} MiB re-sent"
         if unit == "req":
             reqs = statistics.median(x["requests"] / x["seconds"] for x in good)
             return f"{reqs:,.0f} req/s ({reqs * 16 / 1024:,.1f} MiB/s)"
@@ -959,6 +1189,25 @@ class Bench:
                          f"of which process start to Main {statistics.median(x['to_main_ms'] for x in good):,.0f} ms")
         if good and good[0].get("job_seconds"):
             notes.append(f"the job alone (inside the process) {statistics.median(x['job_seconds'] for x in good):.3f} s")
+        if any("bytes_resent" in x for x in runs):
+            size = next(nb for w, _, nb, _ in self.workloads if w == workload)
+            med = lambda k: statistics.median(x[k] for x in runs if k in x)
+            notes.append(f"sent before the kill {med('bytes_before_kill') / MiB:,.1f} MiB "
+                         f"({med('bytes_before_kill') / size:.0%} of the file, {med('staged_blocks_at_kill'):.0f} blocks staged), "
+                         f"re-sent by the second run {med('bytes_resent') / MiB:,.1f} MiB ({med('bytes_resent') / size:.0%}), "
+                         f"in all {med('bytes_total') / MiB:,.1f} MiB ({med('bytes_total') / size:.2f}× the file)")
+            if tool == OURS:
+                notes.append(f"job {', '.join(sorted({str(x.get('status_after_kill')) for x in runs}))} after the kill")
+        if runs and "runs_needed" in runs[0]:
+            notes.append("runs needed " + ", ".join(str(x["runs_needed"]) + ("" if x["ok"] else " (not done)") for x in runs))
+            notes.append("faults injected per run " + "; ".join(
+                ", ".join(f"{f} of {q}" for f, q in zip(x["faults"], x["requests"])) for x in runs) + " requests")
+            silent = sum(x.get("silent_failures", 0) for x in runs)
+            if silent:
+                notes.append(f"**{silent} run(s) reported success with missing or wrong data**")
+            if tool == RCLONE:
+                notes.append("rclone's own whole-copy retries (--retries 3) used per run " + "; ".join(
+                    ", ".join(map(str, x["rclone_failed_attempts"] or [])) for x in runs))
         if good and "azurite_rss_mib" in good[0]:
             notes.append(f"Azurite {max(x['azurite_rss_mib'] for x in good):,.0f} MiB after")
         return "; ".join(notes)
@@ -1077,6 +1326,8 @@ class Bench:
             self.native = Path(shutil.copy2(self.native, snap / self.native.name))
         plan = ROOT / "target/release/plan-1m"
         self.plan = Path(shutil.copy2(plan, snap / "plan-1m")) if plan.exists() else None
+        if self.proxy_exe.exists():
+            self.proxy_exe = Path(shutil.copy2(self.proxy_exe, snap / "azbs-proxy"))
 
     def main(self):
         self.workloads = []
@@ -1097,7 +1348,7 @@ class Bench:
         return 1 if self.failures else 0
 
 
-PHASES = ["small", "wrk", "first_call", "large", "budget", "many", "md5", "plan"]
+PHASES = ["small", "wrk", "first_call", "large", "budget", "many", "md5", "plan", "faults", "resend"]
 
 
 def tool_order(tool):
@@ -1118,6 +1369,55 @@ def rfc3339_ns(ns):
     seconds, frac = divmod(ns, 1_000_000_000)
     base = datetime.datetime.fromtimestamp(seconds, datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")
     return base + (f".{frac:09d}".rstrip("0") if frac else "") + "Z"
+
+
+def per_try_timeout_seconds():
+    """The engine's per-try timeout: AZBLOBSYNC_PER_TRY_TIMEOUT_SECONDS when set (the CLI reads it too),
+    else the default in native/core/src/transfer/retry.rs."""
+    if os.environ.get("AZBLOBSYNC_PER_TRY_TIMEOUT_SECONDS", "").strip().isdigit():
+        return int(os.environ["AZBLOBSYNC_PER_TRY_TIMEOUT_SECONDS"])
+    m = re.search(r"DEFAULT_PER_TRY_TIMEOUT: Duration = Duration::from_secs\((\d+)\)", RETRY_RS.read_text())
+    return int(m.group(1)) if m else 60
+
+
+class Proxy:
+    """One azbs-proxy process (native/testkit/src/bin/azbs_proxy.rs) in front of Azurite: faults at the
+    given rate (none at 0), bytes counted behind the faults."""
+
+    def __init__(self, exe, upstream, rate=0.0, seed=1, stall_seconds=0):
+        self.p = subprocess.Popen([str(exe), "--upstream", str(upstream), "--fault-rate", str(rate), "--seed", str(seed),
+                                   "--stall-seconds", str(stall_seconds)],
+                                  stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, start_new_session=True)
+        self.port = json.loads(self.p.stdout.readline())["port"]
+
+    def count(self):
+        self.p.stdin.write("count\n")
+        self.p.stdin.flush()
+        return json.loads(self.p.stdout.readline())
+
+    def close(self):
+        """The final counts; the proxy exits."""
+        self.p.stdin.close()
+        line = self.p.stdout.readline()
+        try:
+            self.p.wait(10)
+        except subprocess.TimeoutExpired:
+            self.p.kill()
+            self.p.wait()
+        return json.loads(line) if line.strip() else {}
+
+
+def md5_file(path):
+    h = hashlib.md5()
+    with open(path, "rb") as f:
+        while chunk := f.read(4 * MiB):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def tree_md5s(root):
+    root = Path(root)
+    return {p.relative_to(root).as_posix(): md5_file(p) for p in root.rglob("*") if p.is_file()}
 
 
 def rel(path):
