@@ -18,7 +18,8 @@
 #            (bench/journal_on_off.sh = --only small,many --tools ours,oursnojournal)
 #
 # The default run took about 13-15 minutes on 2 cores before the faults and resend phases (quick: under 2);
-# faults adds several minutes per round (every stalled request costs the 60 s per-try timeout). Workloads,
+# faults adds several minutes per round (every stalled request costs the 60 s per-try timeout; quick: about
+# 6 minutes for its one round), resend well under a minute per round. Workloads,
 # verification and the reasons for each choice are in bench/bench.py. Installs azure-cli and wrk with
 # apt-get when missing (as root). faults and resend need target/release/azbs-proxy
 # (cargo build --release -p azblobsync-testkit --bin azbs-proxy).
