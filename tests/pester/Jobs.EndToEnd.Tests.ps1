@@ -19,6 +19,8 @@ BeforeAll {
             Summary = @($out | Where-Object { $_ -is [AzBlobSync.JobSummary] })
         }
     }
+    # The oracle's count of blocks staged for a blob and not committed (a number, not the first character of one).
+    function Get-UncommittedBlockCount([string] $Container, [string] $Blob) { [int]@(Invoke-Oracle $azurite uncommitted $Container $Blob)[0] }
     # Every file in the job folder (journal.db and its WAL, the logs) must hold neither secret.
     function Assert-NoSecretIn([string] $Folder, [string[]] $Secrets) {
         $files = @(Get-ChildItem -LiteralPath $Folder -Recurse -File)
@@ -146,6 +148,73 @@ Describe 'Resume-AzBlobJob' {
         try { Resume-AzBlobJob -JobId 'no-such-job' -JobDirectory $jobs -ErrorAction Stop } catch { $err = $_ }
         $err.FullyQualifiedErrorId | Should -BeLike 'AzBlobSync.JobNotFound*'
         Resume-AzBlobJob -JobId 'no-such-job' -JobDirectory $jobs -WhatIf | Should -BeNullOrEmpty
+    }
+}
+
+Describe 'A pwsh killed with kill -9 mid-job' {
+    It 'leaves the job Interrupted, and Resume-AzBlobJob in this pwsh finishes it without sending a staged block or a finished file again' {
+        $jobs = New-TestTempPath
+        $files = @{ 'big.bin' = 24MB }
+        foreach ($i in 1..60) { $files["small/$('{0:d3}' -f $i).bin"] = 20000 + $i }
+        $source = New-TestFolder $files
+        $container = New-TestContainer $azurite 'killed-host'
+        # Every request passes a proxy that logs what the service answered (tests' azbs-proxy, counting only).
+        $proxy = Start-TestProxy -Upstream $azurite.Port
+        $url = ($azurite.BlobEndpoint -replace ':\d+/', ":$($proxy.Port)/") + "/$container"
+
+        # The module's engine in a .NET host of its own: a child pwsh. The key reaches it in its environment, never
+        # on a command line.
+        $start = [System.Diagnostics.ProcessStartInfo]::new((Get-PwshPath))
+        $script = 'Import-Module $env:AZBS_TEST_MODULE; $null = Sync-AzBlob -Path $env:AZBS_TEST_SOURCE -Destination $env:AZBS_TEST_URL ' +
+            '-StorageAccountKey (ConvertTo-SecureString $env:AZBS_TEST_KEY -AsPlainText -Force) -JobDirectory $env:AZBS_TEST_JOBS -BlockSizeMB 1 -Concurrency 2'
+        foreach ($argument in '-NoProfile', '-NonInteractive', '-Command', $script) { $start.ArgumentList.Add($argument) }
+        $start.Environment['AZBS_TEST_MODULE'] = Get-TestModuleManifest
+        $start.Environment['AZBS_TEST_SOURCE'] = $source
+        $start.Environment['AZBS_TEST_URL'] = $url
+        $start.Environment['AZBS_TEST_KEY'] = $keyText
+        $start.Environment['AZBS_TEST_JOBS'] = $jobs
+        $start.RedirectStandardOutput = $true
+        $start.RedirectStandardError = $true
+        $child = [System.Diagnostics.Process]::Start($start)
+        try {
+            # Killed once blocks of big.bin are staged and some small files are done.
+            $deadline = [DateTime]::UtcNow.AddSeconds(120)
+            while ((Get-UncommittedBlockCount $container 'big.bin') -lt 4 -or @(Get-OracleNames $azurite $container).Count -lt 3) {
+                $child.HasExited | Should -BeFalse -Because 'the job must be under way when it is killed'
+                [DateTime]::UtcNow | Should -BeLessThan $deadline
+                Start-Sleep -Milliseconds 50
+            }
+            # SIGKILL to the whole tree (the pwsh .NET tool is a launcher whose child is the .NET host that runs the
+            # engine): no handler in the host runs, as with kill -9.
+            $child.Kill($true)
+            $child.WaitForExit()
+        } finally { if (-not $child.HasExited) { $child.Kill($true) } }
+
+        # The launcher is reaped at once; the host's teardown (and with it the journal's running lock) may take a moment.
+        $deadline = [DateTime]::UtcNow.AddSeconds(15)
+        while (($killed = Get-AzBlobJob -JobDirectory $jobs).Status -eq 'Running' -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 100 }
+        $killed.Status | Should -Be 'Interrupted'
+        $killed.Resumable | Should -BeTrue
+        $staged = (Get-UncommittedBlockCount $container 'big.bin')
+        $committed = @(Get-OracleNames $azurite $container)
+
+        $run = Split-Output ($killed | Resume-AzBlobJob -JobDirectory $jobs -StorageAccountKey $key)
+        $run.Summary[0].Status | Should -Be 'Completed'
+        $run.Summary[0].JobId | Should -Be $killed.JobId
+        $report = Stop-TestProxy $proxy
+
+        Assert-SameTree (Get-TreeHashes $source) (Get-InventoryHashes $azurite $container)
+        (Get-UncommittedBlockCount $container 'big.bin') | Should -Be 0
+        # Each blob put and each block staged reached the service once, across the killed run and the resume.
+        $puts = @($report.answered | Where-Object { $_[0] -like 'PUT *' -and $_[1] -eq 201 -and $_[0] -notlike '*restype=container*' } | ForEach-Object { ($_[0] -split ' ')[1] })
+        $twice = @($puts | Group-Object | Where-Object Count -GT 1 | ForEach-Object Name)
+        $twice | Should -BeNullOrEmpty -Because "$staged blocks were staged and $($committed.Count) blobs committed before the kill"
+        $puts.Count | Should -Be (60 + 24 + 1) -Because '60 small blobs, 24 blocks of 1 MiB and one block list'
+        # The CLI reads the same journal: the job is done there too.
+        $listed = & $cli jobs list --job-dir $jobs --output-type json | ConvertFrom-Json
+        $listed.status | Should -Be 'Completed'
+        $listed.attempt | Should -Be 2
+        Assert-NoSecretIn $jobs @($keyText)
     }
 }
 

@@ -142,6 +142,32 @@ function Invoke-Oracle {
     @($lines | Where-Object { $_ })
 }
 
+function Start-TestProxy {
+    <#
+      The tests' proxy (target/release/azbs-proxy) in front of 127.0.0.1:Upstream, logging every request the service
+      answered. Returns the process and the port clients use; Stop-TestProxy returns its counts and the log.
+    #>
+    param([Parameter(Mandatory)] [int] $Upstream)
+    $binary = Join-Path $script:RepoRoot 'target' 'release' ($IsWindows ? 'azbs-proxy.exe' : 'azbs-proxy')
+    if (-not (Test-Path $binary)) { throw "$binary is missing: run ./build.sh build first." }
+    $start = [System.Diagnostics.ProcessStartInfo]::new($binary)
+    foreach ($argument in '--upstream', $Upstream, '--log-requests', 'true') { $start.ArgumentList.Add([string] $argument) }
+    $start.RedirectStandardInput = $true
+    $start.RedirectStandardOutput = $true
+    $process = [System.Diagnostics.Process]::Start($start)
+    $port = ($process.StandardOutput.ReadLine() | ConvertFrom-Json).port
+    [pscustomobject]@{ Process = $process; Port = $port }
+}
+
+function Stop-TestProxy([Parameter(Mandatory)] $Proxy) {
+    <# Closes the proxy's stdin; it prints its counts (bytesToUpstream, answered: [request line, status] ...) and exits. #>
+    $Proxy.Process.StandardInput.Close()
+    $last = $null
+    while ($null -ne ($line = $Proxy.Process.StandardOutput.ReadLine())) { $last = $line }
+    $null = $Proxy.Process.WaitForExit(10000)
+    $last | ConvertFrom-Json -NoEnumerate
+}
+
 function New-TestContainer {
     <# A container of its own for one test (made by the oracle, not our engine); returns its name. #>
     param([Parameter(Mandatory)] $Azurite, [string] $Hint = 'pester')

@@ -8,14 +8,18 @@
 //! `faultsInjected`, `report` (faults by kind), `bytesToUpstream` and `bytesFromUpstream` (bytes
 //! between the proxy and the service, counted behind the fault proxy: what reached the service).
 //!
-//! Usage: azbs-proxy --upstream PORT [--fault-rate R] [--seed S] [--stall-seconds N]
+//! With `--log-requests true` the fault proxy runs even at rate 0, and the counts carry `answered`:
+//! every request that reached the service, as `[request line, status]` (tests prove from it that
+//! nothing was sent twice).
+//!
+//! Usage: azbs-proxy --upstream PORT [--fault-rate R] [--seed S] [--stall-seconds N] [--log-requests true]
 
 use azblobsync_testkit::{CountingProxy, FaultConfig, FaultProxy};
 use std::io::{BufRead, Write};
 use std::time::Duration;
 
 fn main() {
-    let (mut upstream, mut rate, mut seed, mut stall) = (None, 0.0f64, 1u64, 65u64);
+    let (mut upstream, mut rate, mut seed, mut stall, mut log_requests) = (None, 0.0f64, 1u64, 65u64, false);
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
         let value = args.next().unwrap_or_else(|| panic!("{flag} needs a value"));
@@ -24,13 +28,14 @@ fn main() {
             "--fault-rate" => rate = value.parse().expect("--fault-rate: a number from 0 to 1"),
             "--seed" => seed = value.parse().expect("--seed: an unsigned integer"),
             "--stall-seconds" => stall = value.parse().expect("--stall-seconds: whole seconds"),
+            "--log-requests" => log_requests = value.parse().expect("--log-requests: true or false"),
             other => panic!("unknown flag {other}"),
         }
     }
     let upstream = upstream.expect("--upstream PORT is required");
     assert!((0.0..=1.0).contains(&rate), "--fault-rate must be from 0 to 1");
     let counting = CountingProxy::start(upstream);
-    let faults = (rate > 0.0).then(|| FaultProxy::start(counting.port, FaultConfig::every_kind(rate, seed, Duration::from_secs(stall))));
+    let faults = (rate > 0.0 || log_requests).then(|| FaultProxy::start(counting.port, FaultConfig::every_kind(rate, seed, Duration::from_secs(stall))));
     let port = faults.as_ref().map_or(counting.port, |f| f.port);
     let counts = || {
         serde_json::json!({
@@ -39,6 +44,7 @@ fn main() {
             "report": faults.as_ref().map_or_else(|| "no faults (counting only)".to_string(), FaultProxy::report),
             "bytesToUpstream": counting.bytes_to_upstream(),
             "bytesFromUpstream": counting.bytes_from_upstream(),
+            "answered": faults.as_ref().filter(|_| log_requests).map(FaultProxy::answered),
         })
     };
     let say = |line: serde_json::Value| {
