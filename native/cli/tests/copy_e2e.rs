@@ -125,4 +125,13 @@ fn downloads_copy_a_virtual_folder_its_contents_or_one_blob() {
     assert_eq!(std::fs::read(o.join("one/b.txt")).unwrap(), b"blob bytes");
     copy(&format!("{url}/other.txt"), o.join("renamed.txt").to_str().unwrap(), &[]);
     assert_eq!(std::fs::read(o.join("renamed.txt")).unwrap(), b"blob bytes");
+
+    // What a killed download of that one file leaves is removed by the next run, even one that
+    // downloads nothing (the file exists and is not overwritten).
+    let leftover = o.join(".renamed.txt.azblobsync-part");
+    std::fs::write(&leftover, b"half a download").unwrap();
+    let (events, _, _) = copy(&format!("{url}/other.txt"), o.join("renamed.txt").to_str().unwrap(), &["--overwrite=false"]);
+    assert_eq!(events[0]["status"], "skipped", "{events:?}");
+    assert!(!leftover.exists(), "the part file was removed");
+    assert_eq!(std::fs::read(o.join("renamed.txt")).unwrap(), b"blob bytes");
 }

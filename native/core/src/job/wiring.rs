@@ -131,6 +131,10 @@ impl Runner {
                     let (local, _) = spawn_walker(scope.root.clone(), filter.clone(), Arc::new(Progress::default()), cancel.clone(), false);
                     self.refuse_too_many_deletes(spawn_planner(listing, local, err, rules.clone()), &spec, "local files").await?;
                 }
+                if let Some(single) = scope.single.as_ref().filter(|_| !spec.writes_nothing()) {
+                    // One file's leftover of an interrupted download, whether or not this run downloads it.
+                    let _ = std::fs::remove_file(crate::local::part_files::part_file_for(Path::new(&single.target)));
+                }
                 let listing = spawn_lister(store.clone(), list_scope, filter.clone(), listing_error.clone(), cancel.clone());
                 let (local, problems) = match &scope.single {
                     Some(_) if blind_copy => (empty_stream(), no_problems()),
