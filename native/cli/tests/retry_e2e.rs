@@ -107,3 +107,56 @@ fn a_tenth_of_requests_broken_up_and_down_finishes_in_one_run_byte_identical() {
 fn two_fifths_of_requests_broken_up_and_down_finishes_in_one_run_byte_identical() {
     round_trip_through_faults(0.40, 0x5eed_0040);
 }
+
+/// Stalled responses are overtaken, not waited out: with the per-try timeout and the proxy's stalls
+/// both at 5 minutes, a download of 300 small files whose GETs (bodies and listing pages) stall
+/// now and then must still finish within 2 minutes, byte-identical. A stalled body is cut once the
+/// job's other bodies have moved on for 10 s (and gives back its concurrency slot after 1 s); a
+/// slow listing page is asked again beside the first. Waiting out even one stall would take 5 minutes.
+#[test]
+fn stalled_bodies_and_listing_pages_are_overtaken_not_waited_out() {
+    let azurite = Azurite::start();
+    let oracle = azurite.oracle();
+    oracle.create_container("stalls");
+    let scratch = tempfile::tempdir().unwrap();
+    let source = scratch.path().join("source");
+    let mut expected = BTreeMap::new();
+    for i in 0..300usize {
+        let content: Vec<u8> = (0..16_384).map(|b: usize| (b * 31 + i) as u8).collect();
+        let name = format!("d{:02}/f{i:03}.bin", i % 10);
+        write(&source, &name, &content);
+        expected.insert(name, md5_hex(&content));
+    }
+    let (summary, out) = sync(source.to_str().unwrap(), &azurite.container_url("stalls"));
+    assert_eq!(out.status.code(), Some(0), "seeding the container: {summary}");
+
+    let five_minutes = Duration::from_secs(300);
+    let proxy = FaultProxy::start(azurite.port, FaultConfig { rate: 0.05, kinds: vec![Fault::StallBody], seed: 0x5eed_57a1, stall_for: five_minutes });
+    let url = format!("http://127.0.0.1:{}/devstoreaccount1/stalls", proxy.port);
+    let dest = scratch.path().join("restored");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_azblobsync"))
+        .args(["sync", &url, dest.to_str().unwrap(), "--output-type", "json"])
+        .env_remove("AZURE_STORAGE_KEY")
+        .env("AZCOPY_ACCOUNT_KEY", DEV_KEY)
+        .env("AZBLOBSYNC_PER_TRY_TIMEOUT_SECONDS", five_minutes.as_secs().to_string())
+        .env("AZBLOBSYNC_JOB_DIR", scratch.path().join("jobs"))
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while child.try_wait().unwrap().is_none() {
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("the download was still running after 2 minutes: a stall was waited out ({})", proxy.report());
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    let out = child.wait_with_output().unwrap();
+    let (_, summary) = json_events(&out);
+    assert_eq!(out.status.code(), Some(0), "{summary}");
+    assert!(proxy.injected(Fault::StallBody) >= 3, "stalls happened: {}", proxy.report());
+    let mut restored = BTreeMap::new();
+    hashes_on_disk(&dest, &dest, &mut restored);
+    assert!(restored == expected, "downloaded files differ from the source");
+    eprintln!("stalls overtaken: {}", proxy.report());
+}

@@ -10,7 +10,7 @@ use azblobsync_core::job::start_job_on;
 use azblobsync_core::job::wiring::StoreOpener;
 use azblobsync_core::spec::JobSpec;
 use azblobsync_core::spec::container_url::ContainerUrl;
-use azblobsync_core::store::memory::{FaultHook, MemoryStore};
+use azblobsync_core::store::memory::{FaultHook, MemoryStore, StallHook};
 use azblobsync_core::store::{BlobProperties, BlobStore};
 use bytes::Bytes;
 use std::collections::HashMap;
@@ -184,4 +184,46 @@ async fn a_file_that_cannot_get_through_fails_alone_and_the_summary_adds_up() {
     assert_eq!((summary.status, summary.files_transferred, summary.files_failed, summary.files_skipped), (JobStatus::CompletedWithErrors, 2, 1, 0));
     assert_eq!(files.len(), 3, "every file has its event");
     assert!(summary.error_id.is_none(), "the job itself did not fail");
+}
+
+/// Stalls `ops` the first time each (operation, name) pair whose name passes `which` is seen; counts the stalls.
+fn first_call_stalls(ops: &'static [&'static str], which: fn(&str) -> bool) -> (StallHook, Arc<AtomicU32>) {
+    let seen: Mutex<std::collections::HashSet<String>> = Mutex::default();
+    let stalled = Arc::new(AtomicU32::new(0));
+    let counter = stalled.clone();
+    let hook: StallHook = Arc::new(move |op: &str, name: &str| {
+        let first = ops.contains(&op) && which(name) && seen.lock().unwrap().insert(format!("{op} {name}"));
+        if first {
+            counter.fetch_add(1, Ordering::SeqCst);
+        }
+        first
+    });
+    (hook, stalled)
+}
+
+/// Answers that never come are overtaken, not waited out: every listing (flat and folder pages)
+/// and one body in five stall the first time they are asked for, with the per-try timeout at an
+/// hour. The stalled listings are asked again beside the first; the stalled bodies, silent while
+/// the job's other bodies arrive, are cut after 10 s and resumed from the bytes already here.
+/// Waiting out a stall would take the hour.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn stalled_listings_and_bodies_are_overtaken_and_every_file_arrives_whole() {
+    let (hook, stalled) = first_call_stalls(&["list", "list.folder", "get.body"], |name| !name.ends_with(".bin") || name.ends_with("0.bin") || name.ends_with("5.bin"));
+    let store = Arc::new(MemoryStore::default().with_stalls(hook));
+    let mut want = HashMap::new();
+    for i in 0..40u8 {
+        let name = format!("d{}/f{i:02}.bin", i % 4);
+        let bytes = content(200_000 + usize::from(i), i);
+        store.put(&name, Bytes::from(bytes.clone()), &BlobProperties::default()).await.unwrap();
+        want.insert(name, bytes);
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let job = run(store, serde_json::json!({ "source": URL, "destination": dir.path(), "perTryTimeoutSeconds": 3600, "concurrency": 8 }));
+    let (summary, files) = tokio::time::timeout(std::time::Duration::from_secs(120), job).await.expect("the job ended within 2 minutes: no stall was waited out");
+    assert_eq!(summary.status, JobStatus::Completed, "{summary:?}");
+    assert_eq!(files.iter().filter(|f| f.status == FileStatus::Success).count(), 40, "{files:?}");
+    for (name, bytes) in &want {
+        assert_eq!(&std::fs::read(dir.path().join(name)).unwrap(), bytes, "{name}");
+    }
+    assert!(stalled.load(Ordering::SeqCst) >= 9, "8 bodies and at least one listing stalled once");
 }

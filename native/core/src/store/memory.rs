@@ -42,11 +42,17 @@ struct State {
 /// `"list.page"` error, a listing after its first page.
 pub type FaultHook = std::sync::Arc<dyn Fn(&str, &str) -> Option<EngineError> + Send + Sync>;
 
+/// A test's hook for answers that never come: given `"list"` or `"list.folder"` (and the prefix) or
+/// `"get.body"` (and the blob), whether that listing never yields a page, or that body stops after its first chunk
+/// and then delivers nothing, as a stalled connection does.
+pub type StallHook = std::sync::Arc<dyn Fn(&str, &str) -> bool + Send + Sync>;
+
 pub struct MemoryStore {
     state: Mutex<State>,
     page_size: usize,
     limits: StoreLimits,
     faults: Option<FaultHook>,
+    stalls: Option<StallHook>,
 }
 
 impl Default for MemoryStore {
@@ -58,7 +64,7 @@ impl Default for MemoryStore {
 impl MemoryStore {
     /// A store whose listings come `page_size` entries a page (the service's is 5,000).
     pub fn new(page_size: usize) -> Self {
-        Self { state: Mutex::new(State::default()), page_size: page_size.max(1), limits: AZURE_BLOCK_BLOB, faults: None }
+        Self { state: Mutex::new(State::default()), page_size: page_size.max(1), limits: AZURE_BLOCK_BLOB, faults: None, stalls: None }
     }
 
     /// The same store with other limits (e.g. small parts, to exercise part sizing).
@@ -71,6 +77,16 @@ impl MemoryStore {
     pub fn with_faults(mut self, hook: FaultHook) -> Self {
         self.faults = Some(hook);
         self
+    }
+
+    /// The same store stalling listings and bodies as `hook` says.
+    pub fn with_stalls(mut self, hook: StallHook) -> Self {
+        self.stalls = Some(hook);
+        self
+    }
+
+    fn stalls(&self, operation: &str, name: &str) -> bool {
+        self.stalls.as_ref().is_some_and(|hook| hook(operation, name))
     }
 
     fn fault(&self, operation: &str, name: &str) -> Result<()> {
@@ -146,6 +162,9 @@ impl BlobStore for MemoryStore {
         if let Err(e) = self.fault("list", prefix) {
             return futures::stream::once(async move { Err(e) }).boxed();
         }
+        if self.stalls("list", prefix) {
+            return futures::stream::pending().boxed();
+        }
         let mut all: Vec<ListedBlob> = self.state().blobs.iter().filter(|(n, _)| n.starts_with(prefix)).map(|(n, b)| Self::listed(n, b)).collect();
         all.sort_by(|a, b| blob_name::compare(&a.name, &b.name));
         let mut pages: Vec<Result<Vec<ListedBlob>>> = all.chunks(self.page_size).map(|c| Ok(c.to_vec())).collect();
@@ -159,6 +178,9 @@ impl BlobStore for MemoryStore {
 
     async fn list_folder_page(&self, prefix: &str, marker: Option<&str>) -> Result<FolderPage> {
         self.fault("list", prefix)?;
+        if self.stalls("list.folder", prefix) {
+            futures::future::pending::<()>().await;
+        }
         let state = self.state();
         let mut entries: Vec<(String, FolderEntry)> = Vec::new();
         for (name, blob) in state.blobs.iter().filter(|(n, _)| n.starts_with(prefix)) {
@@ -207,6 +229,10 @@ impl BlobStore for MemoryStore {
         if let Err(cut) = self.fault("get.body", name) {
             chunks.truncate(1);
             chunks.push(Err(cut));
+        }
+        if self.stalls("get.body", name) {
+            chunks.truncate(1);
+            return Ok(futures::stream::iter(chunks).chain(futures::stream::pending()).boxed());
         }
         Ok(futures::stream::iter(chunks).boxed())
     }

@@ -16,6 +16,7 @@
 //! One conformance suite (`native/core/tests/store_conformance*.rs`) runs on every backend.
 
 pub mod azure;
+pub mod hedged;
 pub mod limits;
 pub mod memory;
 pub mod parallel_listing;

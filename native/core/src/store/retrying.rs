@@ -7,6 +7,8 @@
 use crate::error::Result;
 use crate::plan::blob_name;
 use crate::store::{BlobProperties, BlobStore, Capabilities, FolderPage, ListedBlob, MultipartUpload, PartId, StagedPart, StoreLimits};
+use crate::error::EngineError;
+use crate::store::hedged::{HedgeDelay, hedged};
 use crate::transfer::retry::Retrier;
 use async_trait::async_trait;
 use bytes::Bytes;
@@ -16,14 +18,19 @@ use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::Arc;
 
+/// A download body that delivers nothing for this long gives its concurrency slot back.
+const STALLED_BODY_GIVES_BACK_ITS_SLOT: std::time::Duration = std::time::Duration::from_secs(1);
+
 pub struct RetryingStore {
     inner: Arc<dyn BlobStore>,
     retrier: Retrier,
+    /// When a listing page is slow enough to ask again ([`hedged`]).
+    hedge: Arc<HedgeDelay>,
 }
 
 impl RetryingStore {
     pub fn wrap(inner: Arc<dyn BlobStore>, retrier: Retrier) -> Arc<dyn BlobStore> {
-        Arc::new(Self { inner, retrier })
+        Arc::new(Self { inner, retrier, hedge: Arc::default() })
     }
 }
 
@@ -45,14 +52,44 @@ impl BlobStore for RetryingStore {
     }
 
     fn list(&self, prefix: &str) -> BoxStream<'static, Result<Vec<ListedBlob>>> {
-        let (inner, retrier, prefix) = (self.inner.clone(), self.retrier.clone(), prefix.to_string());
+        let (inner, retrier, prefix, hedge) = (self.inner.clone(), self.retrier.clone(), prefix.to_string(), self.hedge.clone());
         let start = ListingState { pages: inner.list(&prefix), last: None, failed_tries: 0 };
         futures::stream::unfold(Some(start), move |state| {
-            let (inner, retrier, prefix) = (inner.clone(), retrier.clone(), prefix.clone());
+            let (inner, retrier, prefix, hedge) = (inner.clone(), retrier.clone(), prefix.clone(), hedge.clone());
             async move {
                 let mut s = state?;
                 loop {
-                    match s.pages.next().await {
+                    // A page slower than the hedge delay races a listing started over (it skips
+                    // what was given, below); one that neither delivers by the per-try timeout
+                    // is given up and the listing started again, as for a broken one.
+                    let stall = retrier.policy.per_try_timeout;
+                    let started = tokio::time::Instant::now();
+                    let raced = tokio::time::timeout(stall, async {
+                        tokio::select! {
+                            page = s.pages.next() => return (page, None),
+                            _ = tokio::time::sleep(hedge.after()) => {}
+                        }
+                        let mut fresh = inner.list(&prefix);
+                        tokio::select! {
+                            page = s.pages.next() => (page, None),
+                            page = fresh.next() => (page, Some(fresh)),
+                        }
+                    })
+                    .await;
+                    let next = match raced {
+                        Ok((page, fresh)) => {
+                            if let Some(fresh) = fresh {
+                                tracing::debug!(prefix, "a slow listing page was overtaken by the listing started over");
+                                s.pages = fresh;
+                            }
+                            if matches!(page, Some(Ok(_))) {
+                                hedge.observe(started.elapsed());
+                            }
+                            page
+                        }
+                        Err(_) => Some(Err(EngineError::ConnectionLost { detail: format!("a listing page did not arrive within {} s", stall.as_secs_f64()) })),
+                    };
+                    match next {
                         None => return None,
                         Some(Ok(mut page)) => {
                             if let Some(last) = &s.last {
@@ -84,7 +121,8 @@ impl BlobStore for RetryingStore {
     }
 
     async fn list_folder_page(&self, prefix: &str, marker: Option<&str>) -> Result<FolderPage> {
-        self.retrier.run(|| self.inner.list_folder_page(prefix, marker)).await
+        let stall = self.retrier.policy.per_try_timeout;
+        self.retrier.run(|| hedged(self.hedge.as_ref(), stall, || self.inner.list_folder_page(prefix, marker))).await
     }
 
     async fn head(&self, name: &str) -> Result<Option<ListedBlob>> {
@@ -93,10 +131,22 @@ impl BlobStore for RetryingStore {
 
     async fn get(&self, name: &str, range: Option<Range<u64>>, if_match: Option<&str>) -> Result<BoxStream<'static, Result<Bytes>>> {
         let (body, permit) = self.retrier.run_holding(|| self.inner.get(name, range.clone(), if_match)).await?;
-        // The slot is held while the body streams: that is when the request is in flight.
-        Ok(body.map(move |chunk| {
-            let _held = &permit;
-            chunk
+        // The slot is held while the body streams (a large body is load on the service), and given
+        // back once it stalls: a response that delivers nothing loads nothing, and when throttling
+        // has cut the slots to a few, one stalled body must not hold up every request behind it
+        // until the per-try timeout cuts it.
+        Ok(futures::stream::unfold((body, Some(permit)), |(mut body, mut permit)| async move {
+            let chunk = match permit {
+                Some(_) => tokio::select! {
+                    chunk = body.next() => chunk,
+                    _ = tokio::time::sleep(STALLED_BODY_GIVES_BACK_ITS_SLOT) => {
+                        permit = None;
+                        body.next().await
+                    }
+                },
+                None => body.next().await,
+            };
+            chunk.map(|c| (c, (body, permit)))
         })
         .boxed())
     }

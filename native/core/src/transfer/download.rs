@@ -82,6 +82,10 @@ fn md5_mismatch(expected: &[u8], actual: &[u8; 16]) -> String {
 /// Blobs up to this size are received in memory and written, synced, timed and renamed in one
 /// blocking step: one hop to a file-system thread per file instead of one per operation.
 const IN_MEMORY_UP_TO: u64 = 1 << 20;
+/// A body (of at most one part) silent this long while the job's other bodies deliver is cut and
+/// resumed (see `receive_from`); one silent while everything is, only after the per-try timeout.
+const EARLY_STALL: std::time::Duration = std::time::Duration::from_secs(10);
+
 /// What a streamed download holds at most: the store client's ranged reads in flight.
 const STREAMED_BUFFERS: u64 = 4 * crate::transfer::part_sizing::DEFAULT_PART_SIZE;
 
@@ -128,14 +132,31 @@ impl Downloads {
         // arriving as the first half of one version and the rest of another.
         let mut body = self.store.get(blob, range, source.etag.as_deref()).await.map_err(Interruption::Final)?;
         let stall = self.retrier.policy.per_try_timeout;
+        // A longer body may arrive a part at a time (the store's parallel ranged reads), with long
+        // silences between parts on a slow link: only the per-try timeout judges those.
+        let early = if source.size - *bytes <= crate::transfer::part_sizing::DEFAULT_PART_SIZE { EARLY_STALL.min(stall) } else { stall };
         loop {
-            let chunk = tokio::select! {
-                biased;
-                _ = self.cancel.cancelled() => return Err(Interruption::Final(EngineError::Cancelled)),
-                c = tokio::time::timeout(stall, body.next()) => c,
+            let waiting_since = tokio::time::Instant::now();
+            let job_bytes_then = self.progress.bytes_transferred.load(std::sync::atomic::Ordering::Relaxed);
+            let chunk = loop {
+                let chunk = tokio::select! {
+                    biased;
+                    _ = self.cancel.cancelled() => return Err(Interruption::Final(EngineError::Cancelled)),
+                    c = tokio::time::timeout(early, body.next()) => c,
+                };
+                let silent = waiting_since.elapsed();
+                // Silent while other bodies of the job kept arriving: this one has stalled, not the
+                // link. Cut it now and go on from the bytes already here, instead of waiting out
+                // the full per-try timeout (which still applies when everything is slow at once).
+                let others_moved = self.progress.bytes_transferred.load(std::sync::atomic::Ordering::Relaxed) > job_bytes_then;
+                match chunk {
+                    Err(_) if silent >= stall || others_moved => break Err(silent),
+                    Err(_) => continue,
+                    Ok(c) => break Ok(c),
+                }
             };
             let chunk = match chunk {
-                Err(_) => return Err(Interruption::Resumable(EngineError::ConnectionLost { detail: format!("no bytes received for {} s", stall.as_secs_f64()) })),
+                Err(silent) => return Err(Interruption::Resumable(EngineError::ConnectionLost { detail: format!("no bytes received for {:.0} s", silent.as_secs_f64()) })),
                 Ok(None) => return Ok(()),
                 Ok(Some(Err(e))) => return Err(Interruption::Resumable(e)),
                 Ok(Some(Ok(chunk))) => chunk,
