@@ -23,7 +23,9 @@ CREATE TABLE IF NOT EXISTS jobs(
     end_ms INTEGER,
     error_id TEXT,
     error TEXT,
-    log_path TEXT
+    log_path TEXT,
+    -- Files a first attempt skipped (already at the destination): counted, not kept a row each.
+    skipped_count INTEGER NOT NULL DEFAULT 0
 );
 CREATE TABLE IF NOT EXISTS files(
     job_id TEXT NOT NULL,
@@ -52,6 +54,11 @@ pub fn open(dir: &Path) -> Result<Connection> {
     conn.busy_timeout(std::time::Duration::from_secs(10)).map_err(sql_err)?;
     conn.execute_batch("PRAGMA auto_vacuum=INCREMENTAL; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;").map_err(sql_err)?;
     conn.execute_batch(SCHEMA).map_err(sql_err)?;
+    // A journal written before skipped files were counted gains the column.
+    let counted: i64 = conn.query_row("SELECT COUNT(*) FROM pragma_table_info('jobs') WHERE name='skipped_count'", [], |r| r.get(0)).map_err(sql_err)?;
+    if counted == 0 {
+        conn.execute_batch("ALTER TABLE jobs ADD COLUMN skipped_count INTEGER NOT NULL DEFAULT 0").map_err(sql_err)?;
+    }
     Ok(conn)
 }
 
@@ -74,7 +81,9 @@ pub fn begin(conn: &Connection, job: &NewJob) -> Result<u32> {
     match attempt {
         Some(previous) => {
             conn.execute(
-                "UPDATE jobs SET status='Running', attempt=?2, end_ms=NULL, error_id=NULL, error=NULL WHERE id=?1",
+                // A later attempt keeps a row for each file it skips (it may overwrite an
+                // earlier attempt's row), so the first attempt's count is let go.
+                "UPDATE jobs SET status='Running', attempt=?2, end_ms=NULL, error_id=NULL, error=NULL, skipped_count=0 WHERE id=?1",
                 params![job.id, previous + 1],
             )
             .map_err(sql_err)?;
@@ -113,6 +122,12 @@ pub struct Finished<'a> {
     pub error: Option<&'a str>,
 }
 
+/// `n` more files skipped by a first attempt.
+pub fn skipped(conn: &Connection, id: &str, n: u64) -> rusqlite::Result<()> {
+    conn.prepare_cached("UPDATE jobs SET skipped_count = skipped_count + ?2 WHERE id=?1")?.execute(params![id, n as i64])?;
+    Ok(())
+}
+
 pub fn finished(conn: &Connection, id: &str, f: &Finished, attempt: u32) -> rusqlite::Result<()> {
     conn.prepare_cached(
         "INSERT INTO files(job_id,path,state,bytes,error_id,error,attempt) VALUES(?1,?2,?3,?4,?5,?6,?7)
@@ -138,15 +153,17 @@ pub fn recorded_spec(conn: &Connection, id: &str) -> Result<Option<(String, Stri
 pub fn list(conn: &Connection, alive: &dyn Fn(&str) -> bool) -> Result<Vec<JobView>> {
     let counts = all_counts(conn)?;
     let mut stmt = conn
-        .prepare("SELECT id,status,attempt,operation,source,destination,start_ms,end_ms,error_id,error,log_path,sign_in FROM jobs ORDER BY start_ms DESC, id")
+        .prepare("SELECT id,status,attempt,operation,source,destination,start_ms,end_ms,error_id,error,log_path,sign_in,skipped_count FROM jobs ORDER BY start_ms DESC, id")
         .map_err(sql_err)?;
     let rows = stmt
         .query_map([], |r| {
             let id: String = r.get(0)?;
             let recorded = JobStatus::parse(&r.get::<_, String>(1)?).unwrap_or(JobStatus::Failed);
             let status = if recorded == JobStatus::Running && !alive(&id) { JobStatus::Interrupted } else { recorded };
+            let mut counts = counts.get(&id).copied().unwrap_or_default();
+            counts.files_skipped += r.get::<_, i64>(12)? as u64;
             Ok(JobView {
-                counts: counts.get(&id).copied().unwrap_or_default(),
+                counts,
                 job_id: id,
                 status,
                 resumable: status.resumable(),

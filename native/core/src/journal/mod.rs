@@ -44,6 +44,8 @@ pub struct JobJournal {
     log_level: log::LogLevel,
     /// Files an earlier attempt finished, with their source's size and time then.
     done_before: HashMap<String, (u64, i64)>,
+    /// Files planned for a transfer and not yet finished: they have a row to update.
+    in_flight: std::sync::Mutex<std::collections::HashSet<String>>,
 }
 
 impl JobJournal {
@@ -82,7 +84,7 @@ impl JobJournal {
         let done_before = if resuming { db::done_files(&conn, job_id)? } else { HashMap::new() };
         let log = open_log(&log_path);
         let writer = Writer::spawn(writer::Target { conn, job_id: job_id.into(), attempt, log, log_level: spec.log_level.unwrap_or_default() });
-        let journal = Self { writer, _lock: lock, job_id: job_id.into(), attempt, log_path, log_level: spec.log_level.unwrap_or_default(), done_before };
+        let journal = Self { writer, _lock: lock, job_id: job_id.into(), attempt, log_path, log_level: spec.log_level.unwrap_or_default(), done_before, in_flight: Default::default() };
         let message = if resuming { "job resumed" } else { "job started" };
         let extra = serde_json::json!({ "attempt": attempt, "operation": operation, "source": text("source"), "destination": text("destination"), "doneBefore": journal.done_before.len() });
         journal.writer.send(Record::Log(log::job_line(log::LogLevel::Info, job_id, message, extra)));
@@ -96,6 +98,7 @@ impl JobJournal {
 
     /// The plan picked this file for a transfer.
     pub fn planned(&self, path: &str, size: u64, modified: SystemTime) {
+        self.in_flight.lock().unwrap_or_else(|p| p.into_inner()).insert(path.to_string());
         self.writer.send(Record::Planned { path: path.into(), size, mtime_ns: time_ns(modified) });
     }
 
@@ -105,10 +108,16 @@ impl JobJournal {
         if log::wanted(log::file_level(ev), self.log_level) {
             self.writer.send(Record::Log(log::file_line(&self.job_id, ev)));
         }
+        let had_a_row = self.in_flight.lock().unwrap_or_else(|p| p.into_inner()).remove(&ev.path) || self.attempt > 1;
         let state = match (ev.status, ev.action) {
             // Its row already says done; a cancelled file stays planned (unfinished).
             (FileStatus::Skipped, _) if ev.reason == DONE_BEFORE => return,
             (FileStatus::Cancelled | FileStatus::WhatIf, _) => return,
+            // A file with no row (a first attempt's, never planned) is only counted.
+            (FileStatus::Skipped, _) if !had_a_row => {
+                self.writer.send(Record::Skipped);
+                return;
+            }
             (FileStatus::Success, Action::Delete) => FileState::Deleted,
             (FileStatus::Success, _) => FileState::Done,
             (FileStatus::Failed, _) => FileState::Failed,

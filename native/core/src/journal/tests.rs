@@ -50,6 +50,15 @@ fn a_job_s_files_move_from_planned_to_done_failed_or_skipped() {
     let running = hosts::job_show(dir.as_deref(), "job-1").unwrap();
     assert_eq!(running.job.status, JobStatus::Running, "its process (this one) holds the lock");
     assert_eq!((running.job.counts.files_transferred, running.job.counts.files_failed, running.job.counts.files_skipped, running.job.counts.files_pending), (1, 1, 1, 1));
+    // A planned file found unchanged (compared by hash) leaves its row skipped, not pending; the
+    // skipped file never planned ("s") is counted without a row of its own.
+    journal.file(&ev("c", FileStatus::Skipped, None));
+    journal.writer.flush();
+    let counts = hosts::job_show(dir.as_deref(), "job-1").unwrap().job.counts;
+    assert_eq!((counts.files_skipped, counts.files_pending), (2, 0));
+    let conn = db::open(&tmp.path().join("jobs")).unwrap();
+    let rows: i64 = conn.query_row("SELECT COUNT(*) FROM files WHERE job_id='job-1'", [], |r| r.get(0)).unwrap();
+    assert_eq!(rows, 3, "a, b and c have rows; s is only counted");
     journal.finish(EngineStatus::CompletedWithErrors, None, serde_json::json!({}));
     let shown = hosts::job_show(dir.as_deref(), "job-1").unwrap();
     assert_eq!(shown.job.status, JobStatus::CompletedWithErrors);
@@ -67,7 +76,28 @@ fn a_job_s_files_move_from_planned_to_done_failed_or_skipped() {
     assert!(!resumed.done_before("a", 10, t(101)), "a touched source is sent again");
     assert!(!resumed.done_before("a", 11, t(100)));
     assert!(!resumed.done_before("b", 10, t(100)), "a failed file is tried again");
-    assert!(!resumed.done_before("c", 10, t(100)), "an unfinished file is tried again");
+    assert!(!resumed.done_before("c", 10, t(100)), "a file skipped as unchanged is looked at again");
+    // The second attempt keeps rows for what it skips: the first attempt's count is let go.
+    resumed.file(&ev("s", FileStatus::Skipped, None));
+    resumed.writer.flush();
+    assert_eq!(hosts::job_show(dir.as_deref(), "job-1").unwrap().job.counts.files_skipped, 2, "c's row and s's, counted once each");
+}
+
+#[test]
+fn a_journal_written_before_skipped_files_were_counted_gains_the_column() {
+    let tmp = tempfile::tempdir().unwrap();
+    let conn = rusqlite::Connection::open(tmp.path().join(db::DB_FILE)).unwrap();
+    conn.execute_batch(
+        "CREATE TABLE jobs(id TEXT PRIMARY KEY, spec TEXT NOT NULL, sign_in TEXT NOT NULL, operation TEXT NOT NULL, source TEXT NOT NULL,
+         destination TEXT NOT NULL, status TEXT NOT NULL, attempt INTEGER NOT NULL, start_ms INTEGER NOT NULL, end_ms INTEGER,
+         error_id TEXT, error TEXT, log_path TEXT);
+         INSERT INTO jobs VALUES('old','{}','{}','sync','/s','http://x/c','Completed',1,1,2,NULL,NULL,NULL);",
+    )
+    .unwrap();
+    drop(conn);
+    let conn = db::open(tmp.path()).unwrap();
+    let listed = db::list(&conn, &|_| false).unwrap();
+    assert_eq!((listed[0].job_id.as_str(), listed[0].counts.files_skipped), ("old", 0));
 }
 
 #[test]

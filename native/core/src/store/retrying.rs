@@ -59,15 +59,18 @@ impl BlobStore for RetryingStore {
             async move {
                 let mut s = state?;
                 loop {
-                    // A page slower than the hedge delay races a listing started over (it skips
-                    // what was given, below); one that neither delivers by the per-try timeout
-                    // is given up and the listing started again, as for a broken one.
+                    // A first page slower than the hedge delay races the same listing started
+                    // over. (A later page is not raced: a listing started over would have to page
+                    // through everything before it again.) A page that does not arrive by the
+                    // per-try timeout is given up and the listing started again, skipping what
+                    // was given (below), as for a broken one.
                     let stall = retrier.policy.per_try_timeout;
+                    let first_page = s.last.is_none();
                     let started = tokio::time::Instant::now();
                     let raced = tokio::time::timeout(stall, async {
                         tokio::select! {
                             page = s.pages.next() => return (page, None),
-                            _ = tokio::time::sleep(hedge.after()) => {}
+                            _ = tokio::time::sleep(hedge.after()), if first_page => {}
                         }
                         let mut fresh = inner.list(&prefix);
                         tokio::select! {
