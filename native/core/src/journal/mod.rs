@@ -31,6 +31,9 @@ use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 use writer::{Record, Writer};
 
+/// Skipped files counted before their count goes to the writer.
+const SKIPPED_PER_RECORD: u64 = 512;
+
 /// The reason a resumed job reports a file it had finished before.
 pub const DONE_BEFORE: &str = "doneBefore";
 
@@ -46,6 +49,8 @@ pub struct JobJournal {
     done_before: HashMap<String, (u64, i64)>,
     /// Files planned for a transfer and not yet finished: they have a row to update.
     in_flight: std::sync::Mutex<std::collections::HashSet<String>>,
+    /// Skipped files counted but not yet sent to the writer (sent in hundreds, not one by one).
+    skipped_unsent: std::sync::atomic::AtomicU64,
 }
 
 impl JobJournal {
@@ -84,7 +89,7 @@ impl JobJournal {
         let done_before = if resuming { db::done_files(&conn, job_id)? } else { HashMap::new() };
         let log = open_log(&log_path);
         let writer = Writer::spawn(writer::Target { conn, job_id: job_id.into(), attempt, log, log_level: spec.log_level.unwrap_or_default() });
-        let journal = Self { writer, _lock: lock, job_id: job_id.into(), attempt, log_path, log_level: spec.log_level.unwrap_or_default(), done_before, in_flight: Default::default() };
+        let journal = Self { writer, _lock: lock, job_id: job_id.into(), attempt, log_path, log_level: spec.log_level.unwrap_or_default(), done_before, in_flight: Default::default(), skipped_unsent: Default::default() };
         let message = if resuming { "job resumed" } else { "job started" };
         let extra = serde_json::json!({ "attempt": attempt, "operation": operation, "source": text("source"), "destination": text("destination"), "doneBefore": journal.done_before.len() });
         journal.writer.send(Record::Log(log::job_line(log::LogLevel::Info, job_id, message, extra)));
@@ -115,7 +120,10 @@ impl JobJournal {
             (FileStatus::Cancelled | FileStatus::WhatIf, _) => return,
             // A file with no row (a first attempt's, never planned) is only counted.
             (FileStatus::Skipped, _) if !had_a_row => {
-                self.writer.send(Record::Skipped);
+                use std::sync::atomic::Ordering::Relaxed;
+                if self.skipped_unsent.fetch_add(1, Relaxed) + 1 >= SKIPPED_PER_RECORD {
+                    self.send_skipped();
+                }
                 return;
             }
             (FileStatus::Success, Action::Delete) => FileState::Deleted,
@@ -127,8 +135,22 @@ impl JobJournal {
         self.writer.send(Record::Finished { path: ev.path.clone(), state, bytes: ev.bytes, error_id: ev.error_id, error });
     }
 
+    fn send_skipped(&self) {
+        let n = self.skipped_unsent.swap(0, std::sync::atomic::Ordering::Relaxed);
+        if n > 0 {
+            self.writer.send(Record::Skipped(n));
+        }
+    }
+
+    /// Waits until everything recorded so far is committed.
+    pub fn flush(&self) {
+        self.send_skipped();
+        self.writer.flush();
+    }
+
     /// Records the end and waits until everything is on disk.
     pub fn finish(self, status: crate::job::events::JobStatus, error: Option<&EngineError>, summary_line: serde_json::Value) {
+        self.send_skipped();
         let status = JobStatus::from_engine(status);
         let error_text = error.map(|e| crate::spec::redaction::redact(&e.to_string()));
         let level = if error.is_some() { log::LogLevel::Error } else { log::LogLevel::Info };

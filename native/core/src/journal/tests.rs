@@ -45,7 +45,7 @@ fn a_job_s_files_move_from_planned_to_done_failed_or_skipped() {
     journal.file(&ev("a", FileStatus::Success, None));
     journal.file(&ev("b", FileStatus::Failed, Some(&format!("GET http://x/c?sig={SIG} failed"))));
     journal.file(&ev("s", FileStatus::Skipped, None));
-    journal.writer.flush();
+    journal.flush();
     let dir = jobs_dir(tmp.path());
     let running = hosts::job_show(dir.as_deref(), "job-1").unwrap();
     assert_eq!(running.job.status, JobStatus::Running, "its process (this one) holds the lock");
@@ -53,7 +53,7 @@ fn a_job_s_files_move_from_planned_to_done_failed_or_skipped() {
     // A planned file found unchanged (compared by hash) leaves its row skipped, not pending; the
     // skipped file never planned ("s") is counted without a row of its own.
     journal.file(&ev("c", FileStatus::Skipped, None));
-    journal.writer.flush();
+    journal.flush();
     let counts = hosts::job_show(dir.as_deref(), "job-1").unwrap().job.counts;
     assert_eq!((counts.files_skipped, counts.files_pending), (2, 0));
     let conn = db::open(&tmp.path().join("jobs")).unwrap();
@@ -79,7 +79,7 @@ fn a_job_s_files_move_from_planned_to_done_failed_or_skipped() {
     assert!(!resumed.done_before("c", 10, t(100)), "a file skipped as unchanged is looked at again");
     // The second attempt keeps rows for what it skips: the first attempt's count is let go.
     resumed.file(&ev("s", FileStatus::Skipped, None));
-    resumed.writer.flush();
+    resumed.flush();
     assert_eq!(hosts::job_show(dir.as_deref(), "job-1").unwrap().job.counts.files_skipped, 2, "c's row and s's, counted once each");
 }
 
@@ -106,7 +106,7 @@ fn a_job_whose_process_is_gone_shows_interrupted() {
     let s = spec(tmp.path(), "");
     let journal = JobJournal::start(&s, "gone").unwrap().unwrap();
     // What kill -9 leaves: no end recorded; then the OS drops the lock.
-    journal.writer.flush();
+    journal.flush();
     let JobJournal { writer, _lock, .. } = journal;
     drop(writer);
     drop(_lock);

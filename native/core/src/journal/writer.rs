@@ -17,8 +17,8 @@ pub const BATCH_INTERVAL: Duration = Duration::from_millis(250);
 pub enum Record {
     Planned { path: String, size: u64, mtime_ns: i64 },
     Finished { path: String, state: FileState, bytes: u64, error_id: Option<&'static str>, error: Option<String> },
-    /// A file a first attempt skipped: only counted (a no-op run of many files writes no row each).
-    Skipped,
+    /// Files a first attempt skipped: only counted (a no-op run of many files writes no row each).
+    Skipped(u64),
     Log(LogLine),
     /// The job's end: its status and why it failed.
     End { status: super::records::JobStatus, end_ms: i64, error_id: Option<&'static str>, error: Option<String> },
@@ -104,7 +104,7 @@ fn commit(t: &mut Target, batch: &mut Vec<Record>) {
         let tx = t.conn.transaction()?;
         for record in batch.drain(..) {
             match record {
-                Record::Skipped => skipped += 1,
+                Record::Skipped(n) => skipped += n,
                 Record::Planned { path, size, mtime_ns } => db::planned(&tx, &t.job_id, &path, size, mtime_ns, t.attempt)?,
                 Record::Finished { path, state, bytes, error_id, error } => {
                     db::finished(&tx, &t.job_id, &Finished { path: &path, state, bytes, error_id, error: error.as_deref() }, t.attempt)?
