@@ -118,6 +118,27 @@ Describe 'Resume-AzBlobJob' {
         Assert-NoSecretIn $jobs @($keyText)
     }
 
+    It 'hands a job the module started, and failed, to the CLI, whose jobs resume finishes it with the key given again' {
+        $source = New-TestFolder $tree
+        $container = ('mod-' + [guid]::NewGuid().ToString('N')).Substring(0, 30)
+        $url = Get-TestContainerUrl $azurite $container
+        # The container does not exist yet: the module's job fails (ContainerNotFound) and is recorded.
+        try { $null = Sync-AzBlob -Path $source -Destination $url -StorageAccountKey $key -JobDirectory $jobs -ErrorAction SilentlyContinue } catch { }
+        $failed = @(Get-AzBlobJob -JobDirectory $jobs -Status Failed)
+        $failed.Count | Should -Be 1
+        $failed[0].ErrorId | Should -Be 'AzBlobSync.ContainerNotFound'
+        $id = $failed[0].JobId
+        $null = Invoke-Oracle $azurite create-container $container
+
+        $env:AZCOPY_ACCOUNT_KEY = $keyText
+        try { $out = & $cli jobs resume $id --job-dir $jobs --output-type json 2>&1 } finally { Remove-Item Env:AZCOPY_ACCOUNT_KEY }
+        $LASTEXITCODE | Should -Be 0 -Because ($out -join "`n")
+        $summary = $out | Select-Object -Last 1 | ConvertFrom-Json
+        ($summary.jobId, $summary.status, $summary.attempt) | Should -Be @($id, 'completed', 2)
+        Assert-SameTree (Get-TreeHashes $source) (Get-InventoryHashes $azurite $container)
+        (Get-AzBlobJob -JobDirectory $jobs -JobId $id).Status | Should -Be 'Completed'
+    }
+
     It 'needs a SAS again (InvalidCredential without -DestinationSas) and with it goes on to the tree of the source' {
         $source = New-TestFolder $tree
         $container = New-TestContainer $azurite 'jobs-sas'
