@@ -232,4 +232,26 @@ mod tests {
         assert_eq!(names, ["a", "b", "c", "d", "e"]);
         assert_eq!(breaks.load(Ordering::SeqCst), 3, "broken twice, then listed whole");
     }
+
+    /// With throttling down to one request slot, a body that stalls gives the slot back after a
+    /// second, so the next request is not held up until the per-try timeout.
+    #[tokio::test]
+    async fn a_stalled_body_gives_its_request_slot_back() {
+        let hook: crate::store::memory::StallHook = Arc::new(|op: &str, name: &str| op == "get.body" && name == "stalls");
+        let memory = Arc::new(MemoryStore::default().with_stalls(hook));
+        memory.put("stalls", Bytes::from(vec![7u8; 200_000]), &BlobProperties::default()).await.unwrap();
+        memory.put("flows", Bytes::from_static(b"x"), &BlobProperties::default()).await.unwrap();
+        let limiter = ConcurrencyLimiter::new(1);
+        let retrier = Retrier { policy: RetryPolicy::default(), cancel: tokio_util::sync::CancellationToken::new(), limiter: limiter.clone() };
+        let store = RetryingStore::wrap(memory, retrier);
+        let mut stalled = store.get("stalls", None, None).await.unwrap();
+        assert!(stalled.next().await.unwrap().is_ok(), "the first chunk arrives");
+        assert_eq!(limiter.in_flight(), 1, "a body that delivers holds its slot");
+        // The stalled body is being waited on (as a download does) while another request needs the one slot.
+        let waiting = tokio::spawn(async move { stalled.next().await.is_some() });
+        let other = tokio::time::timeout(Duration::from_secs(10), store.get("flows", None, None)).await;
+        assert!(other.is_ok_and(|r| r.is_ok()), "the other request got the slot while the first body stalled");
+        assert!(!waiting.is_finished(), "the first body is still stalled");
+        waiting.abort();
+    }
 }
